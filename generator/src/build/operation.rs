@@ -1,0 +1,353 @@
+//! Operations: parameters, request bodies and responses.
+
+use super::schema::{wrap_nullable, SchemaRef};
+use super::Builder;
+use crate::error::{pointer_token, Error};
+use crate::model::{Body, BodyKind, Operation, Param, ParamLocation, QueryStyle, Response, StatusMatch, Ty};
+use crate::naming::{type_name, value_name, Names};
+use crate::template::{self, Piece};
+use indexmap::IndexMap;
+use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
+
+/// Method names the generated client defines itself.
+const CLIENT_METHODS: &[&str] = &["new", "with_base_url", "from_config", "base_url", "config"];
+/// Locals and arguments the generated method body uses besides the parameters.
+const METHOD_LOCALS: &[&str] = &["body", "self"];
+
+impl<'a> Builder<'a> {
+    pub(super) fn operations(&mut self) -> Result<Vec<Operation>, crate::Error> {
+        let mut method_names = Names::with_reserved(CLIENT_METHODS);
+        let mut out = Vec::new();
+        for (path, item) in &self.doc.paths.paths {
+            let at_path = format!("#/paths/{}", pointer_token(path));
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => {
+                    self.warn(&at_path, format!("path item $ref `{reference}` is not supported; its operations are skipped"));
+                    continue;
+                }
+            };
+            for (method, op) in item.iter() {
+                let at = format!("{at_path}/{method}");
+                match self.operation(path, method, item, op, &at, &mut method_names) {
+                    Ok(o) => out.push(o),
+                    Err(e) if e.unsupported => {
+                        self.warn(&e.location, format!("{}; operation {} {path} is skipped", e.message, method.to_uppercase()))
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        item: &'a PathItem,
+        op: &'a openapiv3::Operation,
+        at: &str,
+        method_names: &mut Names,
+    ) -> Result<Operation, Error> {
+        let pieces = template::parse(path).map_err(|m| self.unsupported(at, format!("bad path template: {m}")))?;
+        let raw_name = match &op.operation_id {
+            Some(id) => value_name(id),
+            None => derived_name(method, &pieces),
+        };
+        // Claim against a scratch copy first so a skipped operation does not use up a name.
+        let name = method_names.claim(&raw_name);
+        let type_stem = type_name(&name);
+        let params = self.params(item, op, &type_stem, &pieces, at)?;
+        let body = match &op.request_body {
+            Some(rb) => Some(self.request_body(rb, &type_stem, &format!("{at}/requestBody"))?),
+            None => None,
+        };
+        let responses = self.responses(op, &type_stem, &format!("{at}/responses"))?;
+        let success_types: Vec<&Option<(Ty, BodyKind)>> =
+            responses.iter().filter(|r| is_success(&r.status, &responses)).map(|r| &r.body).collect();
+        let mut distinct = success_types.clone();
+        distinct.dedup();
+        let success_enum = (distinct.len() > 1).then(|| self.type_names.claim(&format!("{type_stem}Success")));
+        let error_enum = self.type_names.claim(&format!("{type_stem}Error"));
+        let security = op.security.as_ref().or(self.doc.security.as_ref());
+        let authenticated = security.is_some_and(|reqs| !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty()));
+        let mut scopes: Vec<String> = security.into_iter().flatten().flat_map(|r| r.values().flatten().cloned()).collect();
+        scopes.sort();
+        scopes.dedup();
+        Ok(Operation {
+            name,
+            type_stem,
+            method: method.to_uppercase(),
+            path: path.to_string(),
+            summary: op.summary.clone(),
+            doc: op.description.clone(),
+            deprecated: op.deprecated,
+            params,
+            body,
+            responses,
+            authenticated,
+            success_enum,
+            error_enum,
+            scopes,
+        })
+    }
+
+    fn resolve_param(&self, p: &'a ReferenceOr<Parameter>, at: &str) -> Result<&'a Parameter, Error> {
+        match p {
+            ReferenceOr::Item(p) => Ok(p),
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/parameters/").ok_or_else(|| {
+                    self.unsupported(at, format!("unsupported parameter $ref `{reference}`"))
+                })?;
+                match self.doc.components.as_ref().and_then(|c| c.parameters.get(key)) {
+                    Some(ReferenceOr::Item(p)) => Ok(p),
+                    Some(ReferenceOr::Reference { .. }) => Err(self.unsupported(at, format!("parameter `{reference}` is a $ref to a $ref"))),
+                    None => Err(self.err(at, format!("dangling $ref `{reference}`: no such parameter in components"))),
+                }
+            }
+        }
+    }
+
+    fn params(&mut self, item: &'a PathItem, op: &'a openapiv3::Operation, stem: &str, pieces: &[Piece], at: &str) -> Result<Vec<Param>, Error> {
+        // Path-level parameters apply unless the operation redefines the same name and location.
+        let mut merged: IndexMap<(String, u8), (&'a Parameter, String)> = IndexMap::new();
+        for (list, base) in [(&item.parameters, format!("{}/parameters", parent(at))), (&op.parameters, format!("{at}/parameters"))] {
+            for (i, p) in list.iter().enumerate() {
+                let ptr = format!("{base}/{i}");
+                let p = self.resolve_param(p, &ptr)?;
+                let d = p.parameter_data_ref();
+                merged.insert((d.name.clone(), loc_rank(p)), (p, ptr));
+            }
+        }
+        let mut names = Names::with_reserved(METHOD_LOCALS);
+        let mut out = Vec::new();
+        for (_, (p, ptr)) in merged {
+            let d = p.parameter_data_ref();
+            let (location, style) = match p {
+                Parameter::Path { .. } => (ParamLocation::Path, QueryStyle::FormExplode),
+                Parameter::Header { .. } => (ParamLocation::Header, QueryStyle::FormExplode),
+                Parameter::Cookie { .. } => {
+                    if d.required {
+                        return Err(self.unsupported(&ptr, format!("required cookie parameter `{}` is not supported", d.name)));
+                    }
+                    self.warn(&ptr, format!("cookie parameter `{}` is not supported and is left out", d.name));
+                    continue;
+                }
+                Parameter::Query { style, .. } => (
+                    ParamLocation::Query,
+                    match style {
+                        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+                        _ if d.explode == Some(false) => QueryStyle::FormComma,
+                        _ => QueryStyle::FormExplode,
+                    },
+                ),
+            };
+            if location == ParamLocation::Path && !pieces.contains(&Piece::Var(d.name.clone())) {
+                self.warn(&ptr, format!("path parameter `{}` does not appear in the path template and is left out", d.name));
+                continue;
+            }
+            let schema: Option<SchemaRef<'a>> = match &d.format {
+                ParameterSchemaOrContent::Schema(s) => Some(s.into()),
+                ParameterSchemaOrContent::Content(c) => c.values().next().and_then(|m| m.schema.as_ref()).map(Into::into),
+            };
+            let hint = format!("{stem}{}", type_name(&d.name));
+            let (ty, rules) = match schema {
+                Some(s) => {
+                    let u = self.usage(s, &hint, &format!("{ptr}/schema"))?;
+                    (wrap_nullable(u.ty, false), u.rules)
+                }
+                None => (Ty::String, Default::default()),
+            };
+            let idempotency_key = location == ParamLocation::Header && d.name.eq_ignore_ascii_case("idempotency-key");
+            out.push(Param {
+                rust_name: names.claim(&value_name(&d.name)),
+                name: d.name.clone(),
+                location,
+                ty,
+                // Path parameters are always required, whatever the document says.
+                required: (d.required || location == ParamLocation::Path) && !idempotency_key,
+                doc: d.description.clone(),
+                rules,
+                style,
+                idempotency_key,
+            });
+        }
+        for piece in pieces {
+            if let Piece::Var(v) = piece {
+                if !out.iter().any(|p| p.location == ParamLocation::Path && &p.name == v) {
+                    return Err(self.unsupported(at, format!("path template variable `{{{v}}}` has no path parameter")));
+                }
+            }
+        }
+        // Path parameters first, in template order; then the rest as declared.
+        let order = |p: &Param| match p.location {
+            ParamLocation::Path => pieces.iter().position(|x| *x == Piece::Var(p.name.clone())).unwrap_or(0),
+            _ => usize::MAX,
+        };
+        out.sort_by_key(order);
+        Ok(out)
+    }
+
+    fn request_body(&mut self, rb: &'a ReferenceOr<openapiv3::RequestBody>, stem: &str, at: &str) -> Result<Body, Error> {
+        let rb = match rb {
+            ReferenceOr::Item(rb) => rb,
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/requestBodies/").unwrap_or("");
+                match self.doc.components.as_ref().and_then(|c| c.request_bodies.get(key)) {
+                    Some(ReferenceOr::Item(rb)) => rb,
+                    _ => return Err(self.err(at, format!("dangling or unsupported $ref `{reference}` for a request body"))),
+                }
+            }
+        };
+        let Some((ct, media, kind)) = pick_content(&rb.content) else {
+            return Err(self.unsupported(at, "request body has no content type"));
+        };
+        let ty = self.body_ty(media, kind, &format!("{stem}Body"), &format!("{at}/content/{}/schema", pointer_token(ct)))?;
+        Ok(Body { ty, kind, content_type: ct.to_string(), required: rb.required, doc: rb.description.clone() })
+    }
+
+    fn body_ty(&mut self, media: &'a MediaType, kind: BodyKind, hint: &str, at: &str) -> Result<Ty, Error> {
+        Ok(match kind {
+            BodyKind::Binary => Ty::Bytes,
+            BodyKind::Text => Ty::String,
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => match &media.schema {
+                Some(s) => {
+                    let u = self.usage(s.into(), hint, at)?;
+                    if u.nullable { Ty::Nullable(Box::new(u.ty)) } else { u.ty }
+                }
+                None => Ty::Json,
+            },
+        })
+    }
+
+    fn responses(&mut self, op: &'a openapiv3::Operation, stem: &str, at: &str) -> Result<Vec<Response>, Error> {
+        let mut entries: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> = op
+            .responses
+            .responses
+            .iter()
+            .map(|(code, r)| {
+                let (m, key) = match code {
+                    StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
+                    StatusCode::Range(r) => (StatusMatch::Range(*r as u8), format!("{r}XX")),
+                };
+                (m, r, format!("{at}/{key}"))
+            })
+            .collect();
+        if let Some(d) = &op.responses.default {
+            entries.push((StatusMatch::Default, d, format!("{at}/default")));
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let with_body = entries.len();
+        let mut variants = Names::default();
+        let mut out = Vec::new();
+        for (status, r, ptr) in entries {
+            let r = match r {
+                ReferenceOr::Item(r) => r,
+                ReferenceOr::Reference { reference } => {
+                    let key = reference.strip_prefix("#/components/responses/").unwrap_or("");
+                    match self.doc.components.as_ref().and_then(|c| c.responses.get(key)) {
+                        Some(ReferenceOr::Item(r)) => r,
+                        _ => return Err(self.err(&ptr, format!("dangling or unsupported $ref `{reference}` for a response"))),
+                    }
+                }
+            };
+            let variant = variants.claim(&status_variant(&status));
+            let body = match pick_content(&r.content) {
+                Some((ct, media, kind)) => {
+                    let hint = if with_body == 1 { format!("{stem}Response") } else { format!("{stem}{variant}Response") };
+                    Some((self.body_ty(media, kind, &hint, &format!("{ptr}/content/{}/schema", pointer_token(ct)))?, kind))
+                }
+                None => None,
+            };
+            out.push(Response { status, variant, body, doc: Some(r.description.clone()).filter(|d| !d.is_empty()) });
+        }
+        Ok(out)
+    }
+}
+
+/// 1xx–3xx are successes; `default` is a success only when nothing else is.
+pub fn is_success(status: &StatusMatch, all: &[Response]) -> bool {
+    match status {
+        StatusMatch::Code(c) => *c < 400,
+        StatusMatch::Range(r) => *r < 4,
+        StatusMatch::Default => !all.iter().any(|r| matches!(r.status, StatusMatch::Code(c) if c < 400) || matches!(r.status, StatusMatch::Range(x) if x < 4)),
+    }
+}
+
+fn parent(at: &str) -> &str {
+    at.rsplit_once('/').map(|(p, _)| p).unwrap_or(at)
+}
+
+fn loc_rank(p: &Parameter) -> u8 {
+    match p {
+        Parameter::Path { .. } => 0,
+        Parameter::Query { .. } => 1,
+        Parameter::Header { .. } => 2,
+        Parameter::Cookie { .. } => 3,
+    }
+}
+
+/// `GET /users/{id}/posts` → `get_users_by_id_posts`, for operations without an operationId.
+fn derived_name(method: &str, pieces: &[Piece]) -> String {
+    let mut parts = vec![method.to_string()];
+    for p in pieces {
+        match p {
+            Piece::Lit(l) => parts.push(l.clone()),
+            Piece::Var(v) => parts.push(format!(" by {v} ")),
+        }
+    }
+    value_name(&parts.join(" "))
+}
+
+/// Picks the one content type the client speaks for a body: JSON first, then forms, text, bytes.
+fn pick_content(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaType, BodyKind)> {
+    let kind_of = |ct: &str, m: &MediaType| {
+        let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let binary_schema = matches!(&m.schema, Some(ReferenceOr::Item(s)) if matches!(&s.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(st)) if matches!(st.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))));
+        if essence == "application/json" || essence.ends_with("+json") || (essence == "*/*" && !binary_schema) {
+            (0, BodyKind::Json)
+        } else if essence == "application/x-www-form-urlencoded" {
+            (1, BodyKind::Form)
+        } else if essence == "multipart/form-data" {
+            (2, BodyKind::Multipart)
+        } else if essence.starts_with("text/") && !binary_schema {
+            (3, BodyKind::Text)
+        } else {
+            (4, BodyKind::Binary)
+        }
+    };
+    content.iter().map(|(ct, m)| (kind_of(ct, m), ct.as_str(), m)).min_by_key(|(k, _, _)| k.0).map(|((_, kind), ct, m)| (ct, m, kind))
+}
+
+/// Variant name for a status: the HTTP reason phrase where there is one.
+fn status_variant(s: &StatusMatch) -> String {
+    match s {
+        StatusMatch::Default => "Default".into(),
+        StatusMatch::Range(1) => "Informational".into(),
+        StatusMatch::Range(2) => "Success".into(),
+        StatusMatch::Range(3) => "Redirection".into(),
+        StatusMatch::Range(4) => "ClientError".into(),
+        StatusMatch::Range(5) => "ServerError".into(),
+        StatusMatch::Range(r) => format!("Status{r}xx"),
+        StatusMatch::Code(c) => match c {
+            200 => "Ok", 201 => "Created", 202 => "Accepted", 203 => "NonAuthoritative", 204 => "NoContent",
+            205 => "ResetContent", 206 => "PartialContent", 207 => "MultiStatus", 301 => "MovedPermanently",
+            302 => "Found", 303 => "SeeOther", 304 => "NotModified", 307 => "TemporaryRedirect",
+            308 => "PermanentRedirect", 400 => "BadRequest", 401 => "Unauthorized", 402 => "PaymentRequired",
+            403 => "Forbidden", 404 => "NotFound", 405 => "MethodNotAllowed", 406 => "NotAcceptable",
+            408 => "RequestTimeout", 409 => "Conflict", 410 => "Gone", 411 => "LengthRequired",
+            412 => "PreconditionFailed", 413 => "PayloadTooLarge", 414 => "UriTooLong",
+            415 => "UnsupportedMediaType", 416 => "RangeNotSatisfiable", 417 => "ExpectationFailed",
+            422 => "UnprocessableEntity", 423 => "Locked", 424 => "FailedDependency", 425 => "TooEarly",
+            426 => "UpgradeRequired", 428 => "PreconditionRequired", 429 => "TooManyRequests",
+            431 => "RequestHeaderFieldsTooLarge", 451 => "UnavailableForLegalReasons",
+            500 => "InternalServerError", 501 => "NotImplemented", 502 => "BadGateway",
+            503 => "ServiceUnavailable", 504 => "GatewayTimeout", 505 => "HttpVersionNotSupported",
+            507 => "InsufficientStorage", 511 => "NetworkAuthenticationRequired",
+            _ => return format!("Status{c}"),
+        }
+        .into(),
+    }
+}

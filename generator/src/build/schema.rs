@@ -1,0 +1,427 @@
+//! Schemas → type expressions and named type definitions.
+
+use super::Builder;
+use crate::error::{pointer_token, Error};
+use crate::model::{Field, Rules, Ty, TypeDef, TypeKind, Variant};
+use crate::naming::{type_name, value_name, Names};
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+/// A schema position: either a `$ref` or an inline schema (openapiv3 boxes some and not others).
+#[derive(Clone, Copy)]
+pub enum SchemaRef<'a> {
+    Ref(&'a str),
+    Item(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+/// How a schema is used where it appears.
+pub struct Usage {
+    pub ty: Ty,
+    pub nullable: bool,
+    pub rules: Rules,
+    pub doc: Option<String>,
+}
+
+/// Object properties gathered from a schema (through allOf and refs).
+#[derive(Default)]
+struct Gathered<'a> {
+    props: Vec<(String, SchemaRef<'a>, String)>,
+    required: Vec<String>,
+    extra: Option<Option<SchemaRef<'a>>>,
+    closed: bool,
+}
+
+const MAX_DEPTH: usize = 64;
+
+impl<'a> Builder<'a> {
+    /// Finds the component a `#/components/schemas/X` reference names.
+    pub(super) fn schema_target(&self, reference: &str, at: &str) -> Result<(&'a str, &'a Schema), Error> {
+        let Some(key) = reference.strip_prefix("#/components/schemas/") else {
+            return Err(self.err(at, format!("unsupported $ref `{reference}`: only #/components/schemas/… is resolved for schemas")));
+        };
+        let key = key.replace("~1", "/").replace("~0", "~");
+        let comps = self.doc.components.as_ref();
+        let Some((k, target)) = comps.and_then(|c| c.schemas.get_key_value(key.as_str())) else {
+            return Err(self.err(at, format!("dangling $ref `{reference}`: no such schema in components")));
+        };
+        match target {
+            ReferenceOr::Item(s) => Ok((k.as_str(), s)),
+            // A component that is itself a ref: follow it, bounded against cycles.
+            ReferenceOr::Reference { reference: next } => {
+                let depth = self.ref_depth.get();
+                if depth > MAX_DEPTH {
+                    return Err(self.err(at, format!("$ref chain through `{reference}` is cyclic or too long")));
+                }
+                self.ref_depth.set(depth + 1);
+                let r = self.schema_target(next, at).map(|(_, s)| (k.as_str(), s));
+                self.ref_depth.set(depth);
+                r
+            }
+        }
+    }
+
+    /// The Rust type for a schema at `at`; inline objects/enums/unions become types named `hint`.
+    pub fn usage(&mut self, schema: SchemaRef<'a>, hint: &str, at: &str) -> Result<Usage, Error> {
+        match schema {
+            SchemaRef::Ref(reference) => {
+                let (key, target) = self.schema_target(reference, at)?;
+                let name = self.component_names.get(key).cloned().ok_or_else(|| self.err(at, "unresolved component"))?;
+                let mut rules = Rules::default();
+                // Aliases of primitives carry their constraints to the place they are used.
+                if let Some(TypeKind::Alias { .. }) = self.types.get(&name).map(|t| &t.kind) {
+                    rules = rules_of(target);
+                }
+                let ty = Ty::Named(name);
+                Ok(Usage { ty, nullable: target.schema_data.nullable, rules, doc: None })
+            }
+            SchemaRef::Item(s) => {
+                let ty = self.inline_ty(s, hint, at, 0)?;
+                Ok(Usage { ty, nullable: s.schema_data.nullable, rules: rules_of(s), doc: s.schema_data.description.clone() })
+            }
+        }
+    }
+
+    fn inline_ty(&mut self, s: &'a Schema, hint: &str, at: &str, depth: usize) -> Result<Ty, Error> {
+        if depth > MAX_DEPTH {
+            return Err(self.err(at, "schema nests too deeply"));
+        }
+        Ok(match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) => {
+                let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
+                if !values.is_empty() {
+                    self.define_named(hint, s, at)?
+                } else {
+                    // Binary strings inside JSON have no byte form; whole binary bodies become bytes elsewhere.
+                    Ty::String
+                }
+            }
+            SchemaKind::Type(Type::Integer(it)) => int_ty(&it.format),
+            SchemaKind::Type(Type::Number(nt)) => match nt.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Ty::Float { bits: 32 },
+                _ => Ty::Float { bits: 64 },
+            },
+            SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
+            SchemaKind::Type(Type::Array(at_)) => {
+                let item = match &at_.items {
+                    Some(items) => {
+                        let u = self.usage(items.into(), &format!("{hint}Item"), &format!("{at}/items"))?;
+                        wrap_nullable(u.ty, u.nullable)
+                    }
+                    None => Ty::Json,
+                };
+                Ty::Vec(Box::new(item))
+            }
+            SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => match &o.additional_properties {
+                Some(AdditionalProperties::Schema(inner)) => {
+                    let u = self.usage(inner.as_ref().into(), &format!("{hint}Value"), &format!("{at}/additionalProperties"))?;
+                    Ty::Map(Box::new(wrap_nullable(u.ty, u.nullable)))
+                }
+                _ => Ty::Map(Box::new(Ty::Json)),
+            },
+            SchemaKind::Any(a) if a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() => {
+                // Untyped schemas: infer from the keywords present, else any JSON value.
+                match (a.typ.as_deref(), &a.items) {
+                    (_, Some(items)) => {
+                        let u = self.usage(items.into(), &format!("{hint}Item"), &format!("{at}/items"))?;
+                        Ty::Vec(Box::new(wrap_nullable(u.ty, u.nullable)))
+                    }
+                    (Some("string"), _) if a.enumeration.iter().all(|v| v.is_string()) && !a.enumeration.is_empty() => {
+                        self.define_named(hint, s, at)?
+                    }
+                    (Some("string"), _) => Ty::String,
+                    (Some("integer"), _) => Ty::Int { bits: 64, signed: true },
+                    (Some("number"), _) => Ty::Float { bits: 64 },
+                    (Some("boolean"), _) => Ty::Bool,
+                    _ if !a.enumeration.is_empty() && a.enumeration.iter().all(|v| v.is_string()) => self.define_named(hint, s, at)?,
+                    _ => Ty::Json,
+                }
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                // `allOf: [$ref]` is the usual way to attach a description to a reference.
+                let u = self.usage((&all_of[0]).into(), hint, &format!("{at}/allOf/0"))?;
+                u.ty
+            }
+            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if alts.len() == 1 => {
+                let key = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                self.usage((&alts[0]).into(), hint, &format!("{at}/{key}/0"))?.ty
+            }
+            SchemaKind::Not { .. } => {
+                self.warn(at, "a `not` schema has no Rust type: any JSON value is accepted there");
+                Ty::Json
+            }
+            _ => self.define_named(hint, s, at)?,
+        })
+    }
+
+    /// Defines a named type for `s` under a fresh name derived from `hint`.
+    fn define_named(&mut self, hint: &str, s: &'a Schema, at: &str) -> Result<Ty, Error> {
+        let name = self.type_names.claim(&type_name(hint));
+        self.define(&name, s, at)?;
+        Ok(Ty::Named(name))
+    }
+
+    /// Defines the type `name` (already claimed) from schema `s`.
+    pub(super) fn define(&mut self, name: &str, s: &'a Schema, at: &str) -> Result<(), Error> {
+        let doc = s.schema_data.description.clone().or_else(|| s.schema_data.title.clone());
+        let kind = match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
+                enum_kind(st.enumeration.iter().flatten().map(String::as_str))
+            }
+            SchemaKind::Any(a) if a.properties.is_empty() && !a.enumeration.is_empty() && a.enumeration.iter().all(|v| v.is_string()) => {
+                enum_kind(a.enumeration.iter().filter_map(|v| v.as_str()))
+            }
+            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if alts.len() > 1 || !self.is_object_like(s) => {
+                let key = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                self.union_kind(name, s, alts, &format!("{at}/{key}"))?
+            }
+            _ if self.is_object_like(s) => {
+                let mut g = Gathered::default();
+                self.gather(s, at, &mut g, 0)?;
+                self.struct_kind(name, g)?
+            }
+            _ => {
+                let u = self.usage(SchemaRef::Item(s), &format!("{name}Inner"), at)?;
+                // Guard against an alias of itself (`Ty::Named(name)`), which would not compile.
+                let ty = if u.ty == Ty::Named(name.to_string()) { Ty::Json } else { u.ty };
+                TypeKind::Alias { ty, nullable: false }
+            }
+        };
+        self.types.insert(name.to_string(), TypeDef { name: name.to_string(), doc, origin: at.to_string(), kind });
+        Ok(())
+    }
+
+    fn is_object_like(&self, s: &Schema) -> bool {
+        match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
+            SchemaKind::AllOf { all_of } => all_of.len() > 1,
+            SchemaKind::Any(a) => !a.properties.is_empty() || a.all_of.len() > 1,
+            _ => false,
+        }
+    }
+
+    /// Collects properties through allOf parts and refs (an allOf is a merge of its parts).
+    fn gather(&self, s: &'a Schema, at: &str, g: &mut Gathered<'a>, depth: usize) -> Result<(), Error> {
+        if depth > MAX_DEPTH {
+            return Err(self.err(at, "allOf nests too deeply (or is cyclic)"));
+        }
+        let mut add_object = |props: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+                              required: &[String],
+                              extra: &'a Option<AdditionalProperties>| {
+            for (k, v) in props {
+                let ptr = format!("{at}/properties/{}", pointer_token(k));
+                if let Some(slot) = g.props.iter_mut().find(|(n, _, _)| n == k) {
+                    // A later allOf part refines the property: the last definition wins.
+                    *slot = (k.clone(), v.into(), ptr);
+                } else {
+                    g.props.push((k.clone(), v.into(), ptr));
+                }
+            }
+            g.required.extend(required.iter().cloned());
+            match extra {
+                Some(AdditionalProperties::Schema(inner)) => g.extra = Some(Some(inner.as_ref().into())),
+                Some(AdditionalProperties::Any(false)) => g.closed = true,
+                _ => {}
+            }
+        };
+        match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => add_object(&o.properties, &o.required, &o.additional_properties),
+            SchemaKind::Any(a) => {
+                add_object(&a.properties, &a.required, &a.additional_properties);
+                for (i, part) in a.all_of.iter().enumerate() {
+                    self.gather_part(part.into(), &format!("{at}/allOf/{i}"), g, depth)?;
+                }
+            }
+            SchemaKind::AllOf { all_of } => {
+                for (i, part) in all_of.iter().enumerate() {
+                    self.gather_part(part.into(), &format!("{at}/allOf/{i}"), g, depth)?;
+                }
+            }
+            // Non-object parts of an allOf (a oneOf, a primitive) contribute no fields.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn gather_part(&self, part: SchemaRef<'a>, at: &str, g: &mut Gathered<'a>, depth: usize) -> Result<(), Error> {
+        match part {
+            SchemaRef::Ref(r) => {
+                let (_, target) = self.schema_target(r, at)?;
+                self.gather(target, at, g, depth + 1)
+            }
+            SchemaRef::Item(s) => self.gather(s, at, g, depth + 1),
+        }
+    }
+
+    fn struct_kind(&mut self, name: &str, g: Gathered<'a>) -> Result<TypeKind, Error> {
+        let mut names = Names::default();
+        let mut fields = Vec::new();
+        for (json_name, schema, ptr) in g.props {
+            let hint = format!("{name}{}", type_name(&json_name));
+            let u = self.usage(schema, &hint, &ptr)?;
+            let (deprecated, doc) = match schema {
+                SchemaRef::Item(s) => (s.schema_data.deprecated, u.doc.clone()),
+                SchemaRef::Ref(_) => (false, None),
+            };
+            fields.push(Field {
+                rust_name: names.claim(&value_name(&json_name)),
+                required: g.required.contains(&json_name),
+                json_name,
+                ty: u.ty,
+                nullable: u.nullable,
+                doc,
+                rules: u.rules,
+                deprecated,
+            });
+        }
+        let extra = match g.extra {
+            Some(Some(inner)) => {
+                let u = self.usage(inner, &format!("{name}Value"), "")?;
+                Some(wrap_nullable(u.ty, u.nullable))
+            }
+            // Unknown fields are kept so that a round-trip through the client loses nothing.
+            _ => Some(Ty::Json),
+        };
+        let extra = if g.closed { Some(Ty::Json) } else { extra };
+        Ok(TypeKind::Struct { fields, extra })
+    }
+
+    fn union_kind(&mut self, name: &str, s: &'a Schema, alts: &'a [ReferenceOr<Schema>], at: &str) -> Result<TypeKind, Error> {
+        let mut names = Names::with_reserved(&["Unknown"]);
+        let mut variants = Vec::new();
+        let disc = s.schema_data.discriminator.as_ref();
+        for (i, alt) in alts.iter().enumerate() {
+            let ptr = format!("{at}/{i}");
+            let (vname, tags) = match alt {
+                ReferenceOr::Reference { reference } => {
+                    let (key, _) = self.schema_target(reference, &ptr)?;
+                    let mut tags: Vec<String> = disc
+                        .map(|d| d.mapping.iter().filter(|(_, r)| r.as_str() == reference).map(|(t, _)| t.clone()).collect())
+                        .unwrap_or_default();
+                    if disc.is_some() && tags.is_empty() {
+                        tags.push(key.to_string());
+                    }
+                    (type_name(key), tags)
+                }
+                ReferenceOr::Item(item) => (variant_hint(item, i), Vec::new()),
+            };
+            let u = self.usage(alt.into(), &format!("{name}{vname}"), &ptr)?;
+            let variant = Variant { name: names.claim(&vname), doc: u.doc.clone() };
+            variants.push((variant, wrap_nullable(u.ty, u.nullable), tags));
+        }
+        // A tag is usable only if every variant has at least one tag value.
+        let tag = disc.filter(|_| variants.iter().all(|(_, _, t)| !t.is_empty())).map(|d| d.property_name.clone());
+        Ok(TypeKind::Union { variants, tag })
+    }
+}
+
+fn enum_kind<'s>(values: impl Iterator<Item = &'s str>) -> TypeKind {
+    let mut names = Names::with_reserved(&["Unknown"]);
+    let mut variants = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for v in values {
+        if seen.insert(v.to_string()) {
+            variants.push((Variant { name: names.claim(&type_name(v)), doc: None }, v.to_string()));
+        }
+    }
+    TypeKind::Enum { variants }
+}
+
+fn variant_hint(s: &Schema, i: usize) -> String {
+    if let Some(t) = &s.schema_data.title {
+        return type_name(t);
+    }
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String".into(),
+        SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
+        SchemaKind::Type(Type::Number(_)) => "Number".into(),
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean".into(),
+        SchemaKind::Type(Type::Array(_)) => "Array".into(),
+        SchemaKind::Type(Type::Object(o)) if o.properties.len() == 1 => {
+            // Externally tagged shapes (`{"variant": {...}}`) name themselves by their one key.
+            type_name(o.properties.keys().next().map(String::as_str).unwrap_or("Object"))
+        }
+        _ => format!("Variant{i}"),
+    }
+}
+
+fn int_ty(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> Ty {
+    match format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::Int { bits: 32, signed: true },
+        VariantOrUnknownOrEmpty::Unknown(f) => match f.as_str() {
+            "int8" => Ty::Int { bits: 8, signed: true },
+            "int16" => Ty::Int { bits: 16, signed: true },
+            "uint8" => Ty::Int { bits: 8, signed: false },
+            "uint16" => Ty::Int { bits: 16, signed: false },
+            "uint32" => Ty::Int { bits: 32, signed: false },
+            "uint64" | "uint" => Ty::Int { bits: 64, signed: false },
+            _ => Ty::Int { bits: 64, signed: true },
+        },
+        _ => Ty::Int { bits: 64, signed: true },
+    }
+}
+
+/// `T | null` where there is no field to make optional (array items, map values, union variants).
+pub fn wrap_nullable(ty: Ty, nullable: bool) -> Ty {
+    if nullable && ty != Ty::Json {
+        Ty::Nullable(Box::new(ty))
+    } else {
+        ty
+    }
+}
+
+/// Constraints a client can check, read from one schema.
+pub fn rules_of(s: &Schema) -> Rules {
+    let mut r = Rules::default();
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) => {
+            r.min_length = st.min_length;
+            r.max_length = st.max_length;
+            r.pattern = st.pattern.clone();
+            r.email = matches!(&st.format, VariantOrUnknownOrEmpty::Unknown(f) if f == "email");
+        }
+        SchemaKind::Type(Type::Integer(it)) => {
+            r.minimum = it.minimum.map(|v| v as f64);
+            r.maximum = it.maximum.map(|v| v as f64);
+            r.exclusive_minimum = it.exclusive_minimum;
+            r.exclusive_maximum = it.exclusive_maximum;
+        }
+        SchemaKind::Type(Type::Number(nt)) => {
+            r.minimum = nt.minimum;
+            r.maximum = nt.maximum;
+            r.exclusive_minimum = nt.exclusive_minimum;
+            r.exclusive_maximum = nt.exclusive_maximum;
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            r.min_items = a.min_items;
+            r.max_items = a.max_items;
+            if let Some(ReferenceOr::Item(item)) = &a.items {
+                let inner = rules_of(item);
+                if !inner.is_empty() {
+                    r.items = Some(Box::new(inner));
+                }
+            }
+        }
+        _ => {}
+    }
+    r
+}
