@@ -1,0 +1,23 @@
+//! Typed async clients for the contact APIs of three WhatsApp business platforms,
+//! generated from the curated OpenAPI documents in this repository's `spec/`.
+//!
+//! | module | provider | feature |
+//! |---|---|---|
+//! | [`whats91`] | Whats91 (`https://graph.whats91.com`) | `whats91` |
+//! | [`wacr`] | WA.cr (tenant-hosted) | `wacr` |
+//! | [`kirim`] | Kirim (`https://api.kirim.chat/v1`) | `kirim` |
+//!
+//! Every module has a `Client` with one async method per operation, and a `types` module.
+//! Shared machinery (configuration, retries, errors, validation) is in [`runtime`].
+//!
+//! This file is written by hand; the modules it declares (but `bulk`) are generated.
+#![doc = include_str!("../README.md")]
+
+pub mod runtime;
+
+#[cfg(feature = "kirim")]
+pub mod kirim;
+#[cfg(feature = "wacr")]
+pub mod wacr;
+#[cfg(feature = "whats91")]
+pub mod whats91;
