@@ -1053,3 +1053,18 @@ where
 {
     <Option<T> as ::serde::Deserialize>::deserialize(deserializer).map(Some)
 }
+
+/// What [`round_trip`] found: the value serialized back, and any rule it breaks.
+pub type RoundTrip = Result<(::serde_json::Value, Vec<Violation>), String>;
+
+/// Parses `value` as `T`, validates it and serializes it back (used by spec-example tests).
+pub fn round_trip<T>(value: ::serde_json::Value) -> RoundTrip
+where
+    T: ::serde::de::DeserializeOwned + ::serde::Serialize + Validate,
+{
+    let parsed: T = ::serde_json::from_value(value).map_err(|e| e.to_string())?;
+    let mut violations = Vec::new();
+    parsed.validate(&FieldPath::root("example"), &Rules::NONE, &mut violations);
+    let back = ::serde_json::to_value(&parsed).map_err(|e| e.to_string())?;
+    Ok((back, violations))
+}

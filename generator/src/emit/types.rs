@@ -12,11 +12,34 @@ pub fn types(api: &Api) -> TokenStream {
     let defs = api.types.values().map(type_def);
     let ops = api.operations.iter().map(operation_enums);
     let allows = lint_allows();
+    let dispatch = round_trip(api);
     quote! {
         #allows
         //! Types of the API: the schemas of the spec and each operation's outcomes.
         #(#defs)*
         #(#ops)*
+        #dispatch
+    }
+}
+
+/// A by-name parse/validate/serialize of every schema type, so tests driven by the spec's
+/// examples need no Rust per type: the example's schema names the type.
+fn round_trip(api: &Api) -> TokenStream {
+    let arms = api.types.values().filter(|t| !matches!(t.kind, TypeKind::Alias { .. })).map(|t| {
+        let name = &t.name;
+        let n = ident(name);
+        quote! { #name => ::std::option::Option::Some(crate::runtime::round_trip::<#n>(value)), }
+    });
+    quote! {
+        /// Parses `value` as the type named `type_name`, checks it against the spec's rules and
+        /// serializes it back; `None` for a name that is not a type of this module.
+        #[doc(hidden)]
+        pub fn round_trip(type_name: &str, value: ::serde_json::Value) -> ::std::option::Option<crate::runtime::RoundTrip> {
+            match type_name {
+                #(#arms)*
+                _ => { let _ = value; ::std::option::Option::None }
+            }
+        }
     }
 }
 
