@@ -21,3 +21,7 @@ pub mod kirim;
 pub mod wacr;
 #[cfg(feature = "whats91")]
 pub mod whats91;
+
+/// Hand-written: Whats91 bulk upload of any number of contacts.
+#[cfg(feature = "whats91")]
+pub mod bulk;
