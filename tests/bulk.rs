@@ -18,11 +18,7 @@ impl Respond for FakeBulk {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let body: Value = serde_json::from_slice(&request.body).expect("the client sends JSON");
         let contacts = body["contacts"].as_array().expect("contacts array");
-        assert!(
-            contacts.len() <= 1000,
-            "a request carried {} contacts",
-            contacts.len()
-        );
+        assert!(contacts.len() <= 1000, "a request carried {} contacts", contacts.len());
         if contacts[0]["phone"] == "fail" {
             return ResponseTemplate::new(400).set_body_json(json!({
                 "success": false,
@@ -48,23 +44,12 @@ impl Respond for FakeBulk {
 
 fn contacts(n: usize, fail_at: Option<usize>) -> Vec<BulkContactInput> {
     (0..n)
-        .map(|i| {
-            BulkContactInput::new(if Some(i) == fail_at {
-                "fail".to_string()
-            } else {
-                format!("91{i:08}")
-            })
-        })
+        .map(|i| BulkContactInput::new(if Some(i) == fail_at { "fail".to_string() } else { format!("91{i:08}") }))
         .collect()
 }
 
 async fn client(server: &MockServer) -> Client {
-    Client::from_config(
-        Config::new(server.uri())
-            .bearer_token("w91_test")
-            .retry(RetryPolicy::none()),
-    )
-    .unwrap()
+    Client::from_config(Config::new(server.uri()).bearer_token("w91_test").retry(RetryPolicy::none())).unwrap()
 }
 
 #[tokio::test]
@@ -75,26 +60,15 @@ async fn splits_into_batches_of_1000_and_renumbers_rows() {
         .respond_with(FakeBulk)
         .mount(&server)
         .await;
-    let report = upload_all(
-        &client(&server).await,
-        "grp_abc",
-        Some("91"),
-        contacts(2500, None),
-        BulkOptions::default(),
-    )
-    .await;
+    let report =
+        upload_all(&client(&server).await, "grp_abc", Some("91"), contacts(2500, None), BulkOptions::default()).await;
 
     let sizes: Vec<usize> = server
         .received_requests()
         .await
         .unwrap()
         .iter()
-        .map(|r| {
-            serde_json::from_slice::<Value>(&r.body).unwrap()["contacts"]
-                .as_array()
-                .unwrap()
-                .len()
-        })
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap()["contacts"].as_array().unwrap().len())
         .collect();
     let mut sorted = sizes.clone();
     sorted.sort();
@@ -107,13 +81,9 @@ async fn splits_into_batches_of_1000_and_renumbers_rows() {
     for (i, r) in report.results.iter().enumerate() {
         assert_eq!(r.row as usize, i + 1);
         assert_eq!(r.status, BulkUploadRowStatus::Created);
-        assert_eq!(
-            r.contact.as_ref().unwrap().contact_uid,
-            format!("ct_91{i:08}")
-        );
+        assert_eq!(r.contact.as_ref().unwrap().contact_uid, format!("ct_91{i:08}"));
     }
-    let sent: Value =
-        serde_json::from_slice(&server.received_requests().await.unwrap()[0].body).unwrap();
+    let sent: Value = serde_json::from_slice(&server.received_requests().await.unwrap()[0].body).unwrap();
     assert_eq!(sent["defaultCountryCode"], "91");
 }
 
@@ -126,28 +96,15 @@ async fn a_failed_batch_is_reported_by_its_rows_and_the_rest_is_kept() {
         .mount(&server)
         .await;
     // The second batch (caller rows 1001..=2000) starts with a contact the fake server rejects.
-    let options = BulkOptions {
-        batch_size: 1000,
-        concurrency: 2,
-    };
-    let report = upload_all(
-        &client(&server).await,
-        "grp_abc",
-        None,
-        contacts(2300, Some(1000)),
-        options,
-    )
-    .await;
+    let options = BulkOptions { batch_size: 1000, concurrency: 2 };
+    let report = upload_all(&client(&server).await, "grp_abc", None, contacts(2300, Some(1000)), options).await;
 
     assert_eq!(report.failed.len(), 1);
     let failed = &report.failed[0];
     assert_eq!(failed.rows, 1001..=2000);
     assert_eq!(failed.error.status(), Some(400));
     assert!(matches!(failed.error, Error::Api(_)));
-    assert_eq!(
-        failed.error.error_code().as_deref(),
-        Some("VALIDATION_FAILED")
-    );
+    assert_eq!(failed.error.error_code().as_deref(), Some("VALIDATION_FAILED"));
     assert_eq!(report.summary.total, 1300);
     let rows: Vec<usize> = report.results.iter().map(|r| r.row as usize).collect();
     let expected: Vec<usize> = (1..=1000).chain(2001..=2300).collect();
@@ -163,28 +120,12 @@ async fn small_batches_and_an_empty_input() {
         .mount(&server)
         .await;
     let c = client(&server).await;
-    let report = upload_all(
-        &c,
-        "grp_abc",
-        None,
-        contacts(7, None),
-        BulkOptions {
-            batch_size: 3,
-            concurrency: 1,
-        },
-    )
-    .await;
+    let report =
+        upload_all(&c, "grp_abc", None, contacts(7, None), BulkOptions { batch_size: 3, concurrency: 1 }).await;
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
-    assert_eq!(
-        report.results.iter().map(|r| r.row).collect::<Vec<_>>(),
-        (1..=7).collect::<Vec<i32>>()
-    );
+    assert_eq!(report.results.iter().map(|r| r.row).collect::<Vec<_>>(), (1..=7).collect::<Vec<i32>>());
 
     let empty = upload_all(&c, "grp_abc", None, Vec::new(), BulkOptions::default()).await;
-    assert_eq!(
-        server.received_requests().await.unwrap().len(),
-        3,
-        "nothing is sent for no contacts"
-    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 3, "nothing is sent for no contacts");
     assert!(empty.is_complete() && empty.results.is_empty() && empty.summary.total == 0);
 }

@@ -62,7 +62,14 @@ fn check(module: &str, api: &Api, raw: &Value, ex: Example) -> Result<(), Failed
 
 /// Checks `value` against the schema at `schema_at`: named types round-trip through Rust,
 /// arrays element by element, primitives by JSON kind.
-fn check_value(run: Dispatch, api: &Api, raw: &Value, schema_at: &str, value: Value, depth: usize) -> Result<(), Failed> {
+fn check_value(
+    run: Dispatch,
+    api: &Api,
+    raw: &Value,
+    schema_at: &str,
+    value: Value,
+    depth: usize,
+) -> Result<(), Failed> {
     if depth > 16 {
         return Err(format!("schema references nest too deeply at {schema_at}").into());
     }
@@ -90,7 +97,9 @@ fn check_value(run: Dispatch, api: &Api, raw: &Value, schema_at: &str, value: Va
         Some("boolean") => value.is_boolean(),
         Some("object") => value.is_object(),
         Some("array") => {
-            let Value::Array(items) = &value else { return Err(format!("expected an array for {schema_at}").into()) };
+            let Value::Array(items) = &value else {
+                return Err(format!("expected an array for {schema_at}").into());
+            };
             for item in items {
                 check_value(run, api, raw, &format!("{schema_at}/items"), item.clone(), depth + 1)?;
             }
@@ -179,5 +188,7 @@ fn walk(raw: &Value, node: &Value, at: &str, parent_key: Option<&str>, out: &mut
 }
 
 fn looks_like_schema(map: &serde_json::Map<String, Value>) -> bool {
-    ["type", "properties", "$ref", "allOf", "oneOf", "anyOf", "items", "enum", "format"].iter().any(|k| map.contains_key(*k))
+    ["type", "properties", "$ref", "allOf", "oneOf", "anyOf", "items", "enum", "format"]
+        .iter()
+        .any(|k| map.contains_key(*k))
 }

@@ -8,8 +8,7 @@
 
 use crate::runtime::Error;
 use crate::whats91::types::{
-    BulkContactInput, BulkUploadContactsError, BulkUploadContactsRequest, BulkUploadRowResult,
-    BulkUploadSummary,
+    BulkContactInput, BulkUploadContactsError, BulkUploadContactsRequest, BulkUploadRowResult, BulkUploadSummary,
 };
 use crate::whats91::Client;
 use std::ops::RangeInclusive;
@@ -28,10 +27,7 @@ pub struct BulkOptions {
 
 impl Default for BulkOptions {
     fn default() -> Self {
-        BulkOptions {
-            batch_size: MAX_BATCH,
-            concurrency: 4,
-        }
+        BulkOptions { batch_size: MAX_BATCH, concurrency: 4 }
     }
 }
 
@@ -110,20 +106,14 @@ pub async fn upload_all(
 
 type Outcome = (
     RangeInclusive<usize>,
-    Result<
-        crate::runtime::Response<crate::whats91::types::BulkUploadContactsResponse>,
-        Error<BulkUploadContactsError>,
-    >,
+    Result<crate::runtime::Response<crate::whats91::types::BulkUploadContactsResponse>, Error<BulkUploadContactsError>>,
 );
 
 /// Sums the summaries and renumbers each batch's rows by its offset in the caller's input.
 fn merge(mut outcomes: Vec<Outcome>) -> BulkReport {
     outcomes.sort_by_key(|(rows, _)| *rows.start());
-    let mut report = BulkReport {
-        summary: BulkUploadSummary::new(0, 0, 0, 0, 0),
-        results: Vec::new(),
-        failed: Vec::new(),
-    };
+    let mut report =
+        BulkReport { summary: BulkUploadSummary::new(0, 0, 0, 0, 0), results: Vec::new(), failed: Vec::new() };
     for (rows, result) in outcomes {
         match result {
             Ok(response) => {

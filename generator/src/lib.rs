@@ -47,7 +47,9 @@ pub fn module_from(spec: &Path, label: &str, loaded: &load::Loaded) -> Result<Mo
     let header = format::header(label);
     let dir = PathBuf::from(&name);
     let mut files = Files::new();
-    for (file, tokens) in [("mod.rs", emit::module(&api)), ("types.rs", emit::types(&api)), ("client.rs", emit::client(&api))] {
+    for (file, tokens) in
+        [("mod.rs", emit::module(&api)), ("types.rs", emit::types(&api)), ("client.rs", emit::client(&api))]
+    {
         let rel = dir.join(file);
         let text = format::format_file(tokens, &rel, &header)?;
         files.insert(rel, text);

@@ -3,8 +3,14 @@
 
 use crate::error::{pointer_token, Error};
 // TEMP
-#[derive(Debug, Clone)] pub struct Note { pub pointer: String, pub message: String }
-fn normalize(_: &mut serde_json::Value) -> Vec<Note> { Vec::new() }
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub pointer: String,
+    pub message: String,
+}
+fn normalize(_: &mut serde_json::Value) -> Vec<Note> {
+    Vec::new()
+}
 use std::path::Path;
 
 /// A parsed document plus what normalization had to change.
@@ -16,8 +22,8 @@ pub struct Loaded {
 }
 
 pub fn load_file(path: &Path) -> Result<Loaded, Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::new(path, "", format!("cannot read the document: {e}")))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Error::new(path, "", format!("cannot read the document: {e}")))?;
     load_str(path, &text)
 }
 
@@ -64,7 +70,10 @@ fn yaml_to_json(path: &Path, v: serde_yaml::Value, at: &str, depth: usize) -> Re
                 J::from(u)
             } else {
                 // NaN/inf have no JSON form; keep them visible as strings rather than dropping them.
-                n.as_f64().and_then(serde_json::Number::from_f64).map(J::Number).unwrap_or_else(|| J::String(n.to_string()))
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(J::Number)
+                    .unwrap_or_else(|| J::String(n.to_string()))
             }
         }
         Y::String(s) => J::String(s),
@@ -91,7 +100,11 @@ fn yaml_to_json(path: &Path, v: serde_yaml::Value, at: &str, depth: usize) -> Re
                     Y::Number(n) => n.to_string(),
                     Y::Bool(b) => b.to_string(),
                     other => {
-                        return Err(Error::new(path, at, format!("unsupported mapping key {other:?}: keys must be scalars")))
+                        return Err(Error::new(
+                            path,
+                            at,
+                            format!("unsupported mapping key {other:?}: keys must be scalars"),
+                        ))
                     }
                 };
                 let child = yaml_to_json(path, v, &format!("{at}/{}", pointer_token(&key)), depth + 1)?;

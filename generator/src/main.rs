@@ -74,7 +74,8 @@ fn generate(args: &[String]) -> Result<bool, Box<dyn std::error::Error>> {
         None => {
             let root = workspace_root()?;
             let specs = spec_files(&root.join("spec"))?;
-            let labels = specs.iter().map(|p| format!("spec/{}", p.file_name().unwrap_or_default().to_string_lossy())).collect();
+            let labels =
+                specs.iter().map(|p| format!("spec/{}", p.file_name().unwrap_or_default().to_string_lossy())).collect();
             (root.join("generated"), specs, labels, vec![PathBuf::from("src")], None)
         }
     };
@@ -101,7 +102,8 @@ fn generate(args: &[String]) -> Result<bool, Box<dyn std::error::Error>> {
             files
         }
     };
-    let summary: Vec<String> = modules.iter().map(|m| format!("{} ({} operations, {} types)", m.name, m.operations, m.types)).collect();
+    let summary: Vec<String> =
+        modules.iter().map(|m| format!("{} ({} operations, {} types)", m.name, m.operations, m.types)).collect();
     if opts.check {
         let stale = write::check(&out, &files, &owned);
         if stale.is_empty() {
@@ -129,7 +131,11 @@ fn generate(args: &[String]) -> Result<bool, Box<dyn std::error::Error>> {
 fn check_unique(modules: &[Module], specs: &[PathBuf]) -> Result<(), Error> {
     for (i, m) in modules.iter().enumerate() {
         if let Some(j) = modules[..i].iter().position(|n| n.name == m.name) {
-            return Err(Error::new(&specs[i], "", format!("module name `{}` is also used by {}", m.name, specs[j].display())));
+            return Err(Error::new(
+                &specs[i],
+                "",
+                format!("module name `{}` is also used by {}", m.name, specs[j].display()),
+            ));
         }
     }
     Ok(())
@@ -138,10 +144,9 @@ fn check_unique(modules: &[Module], specs: &[PathBuf]) -> Result<(), Error> {
 /// The nearest directory upwards holding both `spec/` and `generated/`.
 fn workspace_root() -> Result<PathBuf, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-    cwd.ancestors()
-        .find(|d| d.join("spec").is_dir() && d.join("generated").is_dir())
-        .map(Path::to_path_buf)
-        .ok_or_else(|| format!("no directory holding spec/ and generated/ above {}; use --spec and --out", cwd.display()))
+    cwd.ancestors().find(|d| d.join("spec").is_dir() && d.join("generated").is_dir()).map(Path::to_path_buf).ok_or_else(
+        || format!("no directory holding spec/ and generated/ above {}; use --spec and --out", cwd.display()),
+    )
 }
 
 /// Every OpenAPI document in `dir`, sorted so output order never depends on the file system.

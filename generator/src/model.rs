@@ -36,8 +36,13 @@ pub enum AuthScheme {
 pub enum Ty {
     String,
     Bool,
-    Int { bits: u8, signed: bool },
-    Float { bits: u8 },
+    Int {
+        bits: u8,
+        signed: bool,
+    },
+    Float {
+        bits: u8,
+    },
     /// Any JSON value.
     Json,
     /// Raw bytes (binary bodies).

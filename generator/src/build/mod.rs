@@ -90,7 +90,12 @@ impl<'a> Builder<'a> {
                 self.warn(&e.location, format!("{}; `{name}` is any JSON value instead", e.message));
                 self.types.insert(
                     name.clone(),
-                    crate::model::TypeDef { name, doc: None, origin: at, kind: TypeKind::Alias { ty: Ty::Json, nullable: false } },
+                    crate::model::TypeDef {
+                        name,
+                        doc: None,
+                        origin: at,
+                        kind: TypeKind::Alias { ty: Ty::Json, nullable: false },
+                    },
                 );
             }
         }

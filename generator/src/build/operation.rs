@@ -23,7 +23,10 @@ impl<'a> Builder<'a> {
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
-                    self.warn(&at_path, format!("path item $ref `{reference}` is not supported; its operations are skipped"));
+                    self.warn(
+                        &at_path,
+                        format!("path item $ref `{reference}` is not supported; its operations are skipped"),
+                    );
                     continue;
                 }
             };
@@ -31,9 +34,10 @@ impl<'a> Builder<'a> {
                 let at = format!("{at_path}/{method}");
                 match self.operation(path, method, item, op, &at, &mut method_names) {
                     Ok(o) => out.push(o),
-                    Err(e) if e.unsupported => {
-                        self.warn(&e.location, format!("{}; operation {} {path} is skipped", e.message, method.to_uppercase()))
-                    }
+                    Err(e) if e.unsupported => self.warn(
+                        &e.location,
+                        format!("{}; operation {} {path} is skipped", e.message, method.to_uppercase()),
+                    ),
                     Err(e) => return Err(e),
                 }
             }
@@ -72,7 +76,8 @@ impl<'a> Builder<'a> {
         let error_enum = self.type_names.claim(&format!("{type_stem}Error"));
         let security = op.security.as_ref().or(self.doc.security.as_ref());
         let authenticated = security.is_some_and(|reqs| !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty()));
-        let mut scopes: Vec<String> = security.into_iter().flatten().flat_map(|r| r.values().flatten().cloned()).collect();
+        let mut scopes: Vec<String> =
+            security.into_iter().flatten().flat_map(|r| r.values().flatten().cloned()).collect();
         scopes.sort();
         scopes.dedup();
         Ok(Operation {
@@ -97,22 +102,33 @@ impl<'a> Builder<'a> {
         match p {
             ReferenceOr::Item(p) => Ok(p),
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/parameters/").ok_or_else(|| {
-                    self.unsupported(at, format!("unsupported parameter $ref `{reference}`"))
-                })?;
+                let key = reference
+                    .strip_prefix("#/components/parameters/")
+                    .ok_or_else(|| self.unsupported(at, format!("unsupported parameter $ref `{reference}`")))?;
                 match self.doc.components.as_ref().and_then(|c| c.parameters.get(key)) {
                     Some(ReferenceOr::Item(p)) => Ok(p),
-                    Some(ReferenceOr::Reference { .. }) => Err(self.unsupported(at, format!("parameter `{reference}` is a $ref to a $ref"))),
+                    Some(ReferenceOr::Reference { .. }) => {
+                        Err(self.unsupported(at, format!("parameter `{reference}` is a $ref to a $ref")))
+                    }
                     None => Err(self.err(at, format!("dangling $ref `{reference}`: no such parameter in components"))),
                 }
             }
         }
     }
 
-    fn params(&mut self, item: &'a PathItem, op: &'a openapiv3::Operation, stem: &str, pieces: &[Piece], at: &str) -> Result<Vec<Param>, Error> {
+    fn params(
+        &mut self,
+        item: &'a PathItem,
+        op: &'a openapiv3::Operation,
+        stem: &str,
+        pieces: &[Piece],
+        at: &str,
+    ) -> Result<Vec<Param>, Error> {
         // Path-level parameters apply unless the operation redefines the same name and location.
         let mut merged: IndexMap<(String, u8), (&'a Parameter, String)> = IndexMap::new();
-        for (list, base) in [(&item.parameters, format!("{}/parameters", parent(at))), (&op.parameters, format!("{at}/parameters"))] {
+        for (list, base) in
+            [(&item.parameters, format!("{}/parameters", parent(at))), (&op.parameters, format!("{at}/parameters"))]
+        {
             for (i, p) in list.iter().enumerate() {
                 let ptr = format!("{base}/{i}");
                 let p = self.resolve_param(p, &ptr)?;
@@ -129,7 +145,9 @@ impl<'a> Builder<'a> {
                 Parameter::Header { .. } => (ParamLocation::Header, QueryStyle::FormExplode),
                 Parameter::Cookie { .. } => {
                     if d.required {
-                        return Err(self.unsupported(&ptr, format!("required cookie parameter `{}` is not supported", d.name)));
+                        return Err(
+                            self.unsupported(&ptr, format!("required cookie parameter `{}` is not supported", d.name))
+                        );
                     }
                     self.warn(&ptr, format!("cookie parameter `{}` is not supported and is left out", d.name));
                     continue;
@@ -144,12 +162,17 @@ impl<'a> Builder<'a> {
                 ),
             };
             if location == ParamLocation::Path && !pieces.contains(&Piece::Var(d.name.clone())) {
-                self.warn(&ptr, format!("path parameter `{}` does not appear in the path template and is left out", d.name));
+                self.warn(
+                    &ptr,
+                    format!("path parameter `{}` does not appear in the path template and is left out", d.name),
+                );
                 continue;
             }
             let schema: Option<SchemaRef<'a>> = match &d.format {
                 ParameterSchemaOrContent::Schema(s) => Some(s.into()),
-                ParameterSchemaOrContent::Content(c) => c.values().next().and_then(|m| m.schema.as_ref()).map(Into::into),
+                ParameterSchemaOrContent::Content(c) => {
+                    c.values().next().and_then(|m| m.schema.as_ref()).map(Into::into)
+                }
             };
             let hint = format!("{stem}{}", type_name(&d.name));
             let (ty, rules) = match schema {
@@ -189,21 +212,31 @@ impl<'a> Builder<'a> {
         Ok(out)
     }
 
-    fn request_body(&mut self, rb: &'a ReferenceOr<openapiv3::RequestBody>, stem: &str, at: &str) -> Result<Body, Error> {
+    fn request_body(
+        &mut self,
+        rb: &'a ReferenceOr<openapiv3::RequestBody>,
+        stem: &str,
+        at: &str,
+    ) -> Result<Body, Error> {
         let rb = match rb {
             ReferenceOr::Item(rb) => rb,
             ReferenceOr::Reference { reference } => {
                 let key = reference.strip_prefix("#/components/requestBodies/").unwrap_or("");
                 match self.doc.components.as_ref().and_then(|c| c.request_bodies.get(key)) {
                     Some(ReferenceOr::Item(rb)) => rb,
-                    _ => return Err(self.err(at, format!("dangling or unsupported $ref `{reference}` for a request body"))),
+                    _ => {
+                        return Err(
+                            self.err(at, format!("dangling or unsupported $ref `{reference}` for a request body"))
+                        )
+                    }
                 }
             }
         };
         let Some((ct, media, kind)) = pick_content(&rb.content) else {
             return Err(self.unsupported(at, "request body has no content type"));
         };
-        let ty = self.body_ty(media, kind, &format!("{stem}Body"), &format!("{at}/content/{}/schema", pointer_token(ct)))?;
+        let ty =
+            self.body_ty(media, kind, &format!("{stem}Body"), &format!("{at}/content/{}/schema", pointer_token(ct)))?;
         Ok(Body { ty, kind, content_type: ct.to_string(), required: rb.required, doc: rb.description.clone() })
     }
 
@@ -214,7 +247,11 @@ impl<'a> Builder<'a> {
             BodyKind::Json | BodyKind::Form | BodyKind::Multipart => match &media.schema {
                 Some(s) => {
                     let u = self.usage(s.into(), hint, at)?;
-                    if u.nullable { Ty::Nullable(Box::new(u.ty)) } else { u.ty }
+                    if u.nullable {
+                        Ty::Nullable(Box::new(u.ty))
+                    } else {
+                        u.ty
+                    }
                 }
                 None => Ty::Json,
             },
@@ -248,15 +285,23 @@ impl<'a> Builder<'a> {
                     let key = reference.strip_prefix("#/components/responses/").unwrap_or("");
                     match self.doc.components.as_ref().and_then(|c| c.responses.get(key)) {
                         Some(ReferenceOr::Item(r)) => r,
-                        _ => return Err(self.err(&ptr, format!("dangling or unsupported $ref `{reference}` for a response"))),
+                        _ => {
+                            return Err(
+                                self.err(&ptr, format!("dangling or unsupported $ref `{reference}` for a response"))
+                            )
+                        }
                     }
                 }
             };
             let variant = variants.claim(&status_variant(&status));
             let body = match pick_content(&r.content) {
                 Some((ct, media, kind)) => {
-                    let hint = if with_body == 1 { format!("{stem}Response") } else { format!("{stem}{variant}Response") };
-                    Some((self.body_ty(media, kind, &hint, &format!("{ptr}/content/{}/schema", pointer_token(ct)))?, kind))
+                    let hint =
+                        if with_body == 1 { format!("{stem}Response") } else { format!("{stem}{variant}Response") };
+                    Some((
+                        self.body_ty(media, kind, &hint, &format!("{ptr}/content/{}/schema", pointer_token(ct)))?,
+                        kind,
+                    ))
                 }
                 None => None,
             };
@@ -271,7 +316,9 @@ pub fn is_success(status: &StatusMatch, all: &[Response]) -> bool {
     match status {
         StatusMatch::Code(c) => *c < 400,
         StatusMatch::Range(r) => *r < 4,
-        StatusMatch::Default => !all.iter().any(|r| matches!(r.status, StatusMatch::Code(c) if c < 400) || matches!(r.status, StatusMatch::Range(x) if x < 4)),
+        StatusMatch::Default => !all.iter().any(|r| {
+            matches!(r.status, StatusMatch::Code(c) if c < 400) || matches!(r.status, StatusMatch::Range(x) if x < 4)
+        }),
     }
 }
 
@@ -318,7 +365,11 @@ fn pick_content(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaTy
             (4, BodyKind::Binary)
         }
     };
-    content.iter().map(|(ct, m)| (kind_of(ct, m), ct.as_str(), m)).min_by_key(|(k, _, _)| k.0).map(|((_, kind), ct, m)| (ct, m, kind))
+    content
+        .iter()
+        .map(|(ct, m)| (kind_of(ct, m), ct.as_str(), m))
+        .min_by_key(|(k, _, _)| k.0)
+        .map(|((_, kind), ct, m)| (ct, m, kind))
 }
 
 /// Variant name for a status: the HTTP reason phrase where there is one.
@@ -332,20 +383,54 @@ fn status_variant(s: &StatusMatch) -> String {
         StatusMatch::Range(5) => "ServerError".into(),
         StatusMatch::Range(r) => format!("Status{r}xx"),
         StatusMatch::Code(c) => match c {
-            200 => "Ok", 201 => "Created", 202 => "Accepted", 203 => "NonAuthoritative", 204 => "NoContent",
-            205 => "ResetContent", 206 => "PartialContent", 207 => "MultiStatus", 301 => "MovedPermanently",
-            302 => "Found", 303 => "SeeOther", 304 => "NotModified", 307 => "TemporaryRedirect",
-            308 => "PermanentRedirect", 400 => "BadRequest", 401 => "Unauthorized", 402 => "PaymentRequired",
-            403 => "Forbidden", 404 => "NotFound", 405 => "MethodNotAllowed", 406 => "NotAcceptable",
-            408 => "RequestTimeout", 409 => "Conflict", 410 => "Gone", 411 => "LengthRequired",
-            412 => "PreconditionFailed", 413 => "PayloadTooLarge", 414 => "UriTooLong",
-            415 => "UnsupportedMediaType", 416 => "RangeNotSatisfiable", 417 => "ExpectationFailed",
-            422 => "UnprocessableEntity", 423 => "Locked", 424 => "FailedDependency", 425 => "TooEarly",
-            426 => "UpgradeRequired", 428 => "PreconditionRequired", 429 => "TooManyRequests",
-            431 => "RequestHeaderFieldsTooLarge", 451 => "UnavailableForLegalReasons",
-            500 => "InternalServerError", 501 => "NotImplemented", 502 => "BadGateway",
-            503 => "ServiceUnavailable", 504 => "GatewayTimeout", 505 => "HttpVersionNotSupported",
-            507 => "InsufficientStorage", 511 => "NetworkAuthenticationRequired",
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            203 => "NonAuthoritative",
+            204 => "NoContent",
+            205 => "ResetContent",
+            206 => "PartialContent",
+            207 => "MultiStatus",
+            301 => "MovedPermanently",
+            302 => "Found",
+            303 => "SeeOther",
+            304 => "NotModified",
+            307 => "TemporaryRedirect",
+            308 => "PermanentRedirect",
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            406 => "NotAcceptable",
+            408 => "RequestTimeout",
+            409 => "Conflict",
+            410 => "Gone",
+            411 => "LengthRequired",
+            412 => "PreconditionFailed",
+            413 => "PayloadTooLarge",
+            414 => "UriTooLong",
+            415 => "UnsupportedMediaType",
+            416 => "RangeNotSatisfiable",
+            417 => "ExpectationFailed",
+            422 => "UnprocessableEntity",
+            423 => "Locked",
+            424 => "FailedDependency",
+            425 => "TooEarly",
+            426 => "UpgradeRequired",
+            428 => "PreconditionRequired",
+            429 => "TooManyRequests",
+            431 => "RequestHeaderFieldsTooLarge",
+            451 => "UnavailableForLegalReasons",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            505 => "HttpVersionNotSupported",
+            507 => "InsufficientStorage",
+            511 => "NetworkAuthenticationRequired",
             _ => return format!("Status{c}"),
         }
         .into(),

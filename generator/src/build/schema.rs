@@ -5,8 +5,7 @@ use crate::error::{pointer_token, Error};
 use crate::model::{Field, Rules, Ty, TypeDef, TypeKind, Variant};
 use crate::naming::{type_name, value_name, Names};
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
 };
 
 /// A schema position: either a `$ref` or an inline schema (openapiv3 boxes some and not others).
@@ -57,7 +56,10 @@ impl<'a> Builder<'a> {
     /// Finds the component a `#/components/schemas/X` reference names.
     pub(super) fn schema_target(&self, reference: &str, at: &str) -> Result<(&'a str, &'a Schema), Error> {
         let Some(key) = reference.strip_prefix("#/components/schemas/") else {
-            return Err(self.err(at, format!("unsupported $ref `{reference}`: only #/components/schemas/… is resolved for schemas")));
+            return Err(self.err(
+                at,
+                format!("unsupported $ref `{reference}`: only #/components/schemas/… is resolved for schemas"),
+            ));
         };
         let key = key.replace("~1", "/").replace("~0", "~");
         let comps = self.doc.components.as_ref();
@@ -85,7 +87,8 @@ impl<'a> Builder<'a> {
         match schema {
             SchemaRef::Ref(reference) => {
                 let (key, target) = self.schema_target(reference, at)?;
-                let name = self.component_names.get(key).cloned().ok_or_else(|| self.err(at, "unresolved component"))?;
+                let name =
+                    self.component_names.get(key).cloned().ok_or_else(|| self.err(at, "unresolved component"))?;
                 let mut rules = Rules::default();
                 // Aliases of primitives carry their constraints to the place they are used.
                 if let Some(TypeKind::Alias { .. }) = self.types.get(&name).map(|t| &t.kind) {
@@ -96,7 +99,12 @@ impl<'a> Builder<'a> {
             }
             SchemaRef::Item(s) => {
                 let ty = self.inline_ty(s, hint, at, 0)?;
-                Ok(Usage { ty, nullable: s.schema_data.nullable, rules: rules_of(s), doc: s.schema_data.description.clone() })
+                Ok(Usage {
+                    ty,
+                    nullable: s.schema_data.nullable,
+                    rules: rules_of(s),
+                    doc: s.schema_data.description.clone(),
+                })
             }
         }
     }
@@ -133,12 +141,18 @@ impl<'a> Builder<'a> {
             }
             SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => match &o.additional_properties {
                 Some(AdditionalProperties::Schema(inner)) => {
-                    let u = self.usage(inner.as_ref().into(), &format!("{hint}Value"), &format!("{at}/additionalProperties"))?;
+                    let u = self.usage(
+                        inner.as_ref().into(),
+                        &format!("{hint}Value"),
+                        &format!("{at}/additionalProperties"),
+                    )?;
                     Ty::Map(Box::new(wrap_nullable(u.ty, u.nullable)))
                 }
                 _ => Ty::Map(Box::new(Ty::Json)),
             },
-            SchemaKind::Any(a) if a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() => {
+            SchemaKind::Any(a)
+                if a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() =>
+            {
                 // Untyped schemas: infer from the keywords present, else any JSON value.
                 match (a.typ.as_deref(), &a.items) {
                     (_, Some(items)) => {
@@ -152,7 +166,9 @@ impl<'a> Builder<'a> {
                     (Some("integer"), _) => Ty::Int { bits: 64, signed: true },
                     (Some("number"), _) => Ty::Float { bits: 64 },
                     (Some("boolean"), _) => Ty::Bool,
-                    _ if !a.enumeration.is_empty() && a.enumeration.iter().all(|v| v.is_string()) => self.define_named(hint, s, at)?,
+                    _ if !a.enumeration.is_empty() && a.enumeration.iter().all(|v| v.is_string()) => {
+                        self.define_named(hint, s, at)?
+                    }
                     _ => Ty::Json,
                 }
             }
@@ -187,10 +203,16 @@ impl<'a> Builder<'a> {
             SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
                 enum_kind(st.enumeration.iter().flatten().map(String::as_str))
             }
-            SchemaKind::Any(a) if a.properties.is_empty() && !a.enumeration.is_empty() && a.enumeration.iter().all(|v| v.is_string()) => {
+            SchemaKind::Any(a)
+                if a.properties.is_empty()
+                    && !a.enumeration.is_empty()
+                    && a.enumeration.iter().all(|v| v.is_string()) =>
+            {
                 enum_kind(a.enumeration.iter().filter_map(|v| v.as_str()))
             }
-            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if alts.len() > 1 || !self.is_object_like(s) => {
+            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts }
+                if alts.len() > 1 || !self.is_object_like(s) =>
+            {
                 let key = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
                 self.union_kind(name, s, alts, &format!("{at}/{key}"))?
             }
@@ -305,7 +327,13 @@ impl<'a> Builder<'a> {
         Ok(TypeKind::Struct { fields, extra })
     }
 
-    fn union_kind(&mut self, name: &str, s: &'a Schema, alts: &'a [ReferenceOr<Schema>], at: &str) -> Result<TypeKind, Error> {
+    fn union_kind(
+        &mut self,
+        name: &str,
+        s: &'a Schema,
+        alts: &'a [ReferenceOr<Schema>],
+        at: &str,
+    ) -> Result<TypeKind, Error> {
         let mut names = Names::with_reserved(&["Unknown"]);
         let mut variants = Vec::new();
         let disc = s.schema_data.discriminator.as_ref();
@@ -315,7 +343,9 @@ impl<'a> Builder<'a> {
                 ReferenceOr::Reference { reference } => {
                     let (key, _) = self.schema_target(reference, &ptr)?;
                     let mut tags: Vec<String> = disc
-                        .map(|d| d.mapping.iter().filter(|(_, r)| r.as_str() == reference).map(|(t, _)| t.clone()).collect())
+                        .map(|d| {
+                            d.mapping.iter().filter(|(_, r)| r.as_str() == reference).map(|(t, _)| t.clone()).collect()
+                        })
                         .unwrap_or_default();
                     if disc.is_some() && tags.is_empty() {
                         tags.push(key.to_string());

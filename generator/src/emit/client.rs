@@ -86,7 +86,8 @@ fn constructors(api: &Api) -> TokenStream {
             Self::from_config(crate::runtime::Config::new(base_url) #setup)
         }
     };
-    let Some(server) = api.servers.first().filter(|s| s.url.starts_with("http://") || s.url.starts_with("https://")) else {
+    let Some(server) = api.servers.first().filter(|s| s.url.starts_with("http://") || s.url.starts_with("https://"))
+    else {
         return with_base;
     };
     let url = &server.url;
@@ -121,21 +122,46 @@ fn param_ty(p: &Param) -> TokenStream {
             quote!(&#t)
         }
     };
-    if p.required { base } else { quote!(::std::option::Option<#base>) }
+    if p.required {
+        base
+    } else {
+        quote!(::std::option::Option<#base>)
+    }
 }
 
 fn method(op: &Operation) -> TokenStream {
     let types = quote!(types::);
     let name = ident(&op.name);
     let location = format!("`{} {}`", op.method, op.path);
-    let scopes = (!op.scopes.is_empty()).then(|| format!("Required scopes: {}.", op.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")));
-    let param_docs: Vec<String> =
-        op.params.iter().map(|p| format!("- `{}` ({:?} `{}`): {}", p.rust_name.trim_start_matches("r#"), p.location, p.name, p.doc.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" "))).collect();
+    let scopes = (!op.scopes.is_empty()).then(|| {
+        format!("Required scopes: {}.", op.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+    });
+    let param_docs: Vec<String> = op
+        .params
+        .iter()
+        .map(|p| {
+            format!(
+                "- `{}` ({:?} `{}`): {}",
+                p.rust_name.trim_start_matches("r#"),
+                p.location,
+                p.name,
+                p.doc.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+            )
+        })
+        .collect();
     let param_docs = (!param_docs.is_empty()).then(|| format!("Parameters:\n{}", param_docs.join("\n")));
     let idem = op.params.iter().any(|p| p.idempotency_key).then_some(
         "An idempotency key is generated when none is given and is sent unchanged on every retry, so a retried request is applied once.",
     );
-    let docs = doc(paragraphs(&[op.summary.as_deref(), op.doc.as_deref(), Some(&location), scopes.as_deref(), param_docs.as_deref(), idem]).as_deref());
+    let docs = doc(paragraphs(&[
+        op.summary.as_deref(),
+        op.doc.as_deref(),
+        Some(&location),
+        scopes.as_deref(),
+        param_docs.as_deref(),
+        idem,
+    ])
+    .as_deref());
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
 
     let args = op.params.iter().map(|p| {
@@ -152,7 +178,11 @@ fn method(op: &Operation) -> TokenStream {
                 quote!(&#t)
             }
         };
-        if b.required { quote!(body: #t,) } else { quote!(body: ::std::option::Option<#t>,) }
+        if b.required {
+            quote!(body: #t,)
+        } else {
+            quote!(body: ::std::option::Option<#t>,)
+        }
     });
 
     // Path: literal pieces verbatim, each variable percent-encoded by the runtime.
@@ -208,7 +238,11 @@ fn method(op: &Operation) -> TokenStream {
             BodyKind::Text => quote!(request.bytes(#ct, body.as_bytes());),
             BodyKind::Binary => quote!(request.bytes(#ct, body);),
         };
-        if b.required { call } else { quote!(if let ::std::option::Option::Some(body) = body { #call }) }
+        if b.required {
+            call
+        } else {
+            quote!(if let ::std::option::Option::Some(body) = body { #call })
+        }
     });
     let auth = op.authenticated.then(|| quote!(request.authenticate();));
     let success_ty = success_type(op);
@@ -290,7 +324,11 @@ fn response_arms(op: &Operation) -> TokenStream {
         let vn = ident(&r.variant);
         let value = |enum_name: &str| {
             let en = ident(enum_name);
-            if r.body.is_some() { quote!(types::#en::#vn(#decode)) } else { quote!(types::#en::#vn) }
+            if r.body.is_some() {
+                quote!(types::#en::#vn(#decode))
+            } else {
+                quote!(types::#en::#vn)
+            }
         };
         let arm = if is_success(&r.status, &op.responses) {
             let body = match &op.success_enum {

@@ -12,7 +12,16 @@ pub fn module(api: &Api) -> TokenStream {
         .servers
         .iter()
         .map(|s| {
-            let vars: Vec<String> = s.variables.iter().map(|(n, d, desc)| format!("`{n}` (default `{d}`{})", desc.as_deref().map(|x| format!(": {}", one_line(x))).unwrap_or_default())).collect();
+            let vars: Vec<String> = s
+                .variables
+                .iter()
+                .map(|(n, d, desc)| {
+                    format!(
+                        "`{n}` (default `{d}`{})",
+                        desc.as_deref().map(|x| format!(": {}", one_line(x))).unwrap_or_default()
+                    )
+                })
+                .collect();
             let mut line = format!("- `{}`", s.url);
             if let Some(d) = &s.description {
                 line.push_str(&format!(": {}", one_line(d)));

@@ -152,11 +152,19 @@ fn struct_def(name: &proc_macro2::Ident, docs: &TokenStream, fields: &[Field], e
     let args = required.iter().map(|f| {
         let n = ident(&f.rust_name);
         let t = ty(&f.ty, &none);
-        if f.nullable { quote!(#n: ::std::option::Option<#t>) } else { quote!(#n: #t) }
+        if f.nullable {
+            quote!(#n: ::std::option::Option<#t>)
+        } else {
+            quote!(#n: #t)
+        }
     });
     let inits = fields.iter().map(|f| {
         let n = ident(&f.rust_name);
-        if f.required { quote!(#n) } else { quote!(#n: ::std::option::Option::None) }
+        if f.required {
+            quote!(#n)
+        } else {
+            quote!(#n: ::std::option::Option::None)
+        }
     });
     let extra_init = extra_name.as_ref().map(|n| quote!(#n: ::std::collections::BTreeMap::new(),));
     let checks = fields.iter().filter(|f| !f.rules.is_empty() || needs_walk(&f.ty)).map(|f| {
@@ -189,7 +197,12 @@ fn struct_def(name: &proc_macro2::Ident, docs: &TokenStream, fields: &[Field], e
     }
 }
 
-fn union_def(name: &proc_macro2::Ident, docs: &TokenStream, variants: &[(crate::model::Variant, Ty, Vec<String>)], tag: Option<&str>) -> TokenStream {
+fn union_def(
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    variants: &[(crate::model::Variant, Ty, Vec<String>)],
+    tag: Option<&str>,
+) -> TokenStream {
     let none = TokenStream::new();
     let decls = variants.iter().map(|(v, t, _)| {
         let vn = ident(&v.name);
@@ -256,11 +269,13 @@ fn operation_enums(op: &Operation) -> TokenStream {
                 let t = ty(t, &none);
                 quote! { #d #vn(#t), }
             }
-            None => quote! { #d #vn, }
+            None => quote! { #d #vn, },
         }
     };
-    let success: Vec<&crate::model::Response> = op.responses.iter().filter(|r| is_success(&r.status, &op.responses)).collect();
-    let failure: Vec<&crate::model::Response> = op.responses.iter().filter(|r| !is_success(&r.status, &op.responses)).collect();
+    let success: Vec<&crate::model::Response> =
+        op.responses.iter().filter(|r| is_success(&r.status, &op.responses)).collect();
+    let failure: Vec<&crate::model::Response> =
+        op.responses.iter().filter(|r| !is_success(&r.status, &op.responses)).collect();
     let success_enum = op.success_enum.as_ref().map(|n| {
         let n = ident(n);
         let vs = success.iter().map(|r| variant(r));
@@ -275,19 +290,18 @@ fn operation_enums(op: &Operation) -> TokenStream {
     let vs = failure.iter().map(|r| variant(r));
     let labels = failure.iter().map(|r| {
         let vn = ident(&r.variant);
-        let label = format!("{} ({})", status_label(&r.status), r.doc.as_deref().unwrap_or("documented error").lines().next().unwrap_or(""));
+        let label = format!(
+            "{} ({})",
+            status_label(&r.status),
+            r.doc.as_deref().unwrap_or("documented error").lines().next().unwrap_or("")
+        );
         let pat = if r.body.is_some() { quote!(Self::#vn(_)) } else { quote!(Self::#vn) };
         quote! { #pat => #label, }
     });
-    let d = format!(
-        " The documented error responses of `{}`, one variant per status, each with its parsed body.",
-        op.name
-    );
-    let fmt_body = if failure.is_empty() {
-        quote!(match *self {})
-    } else {
-        quote!(f.write_str(match self { #(#labels)* }))
-    };
+    let d =
+        format!(" The documented error responses of `{}`, one variant per status, each with its parsed body.", op.name);
+    let fmt_body =
+        if failure.is_empty() { quote!(match *self {}) } else { quote!(f.write_str(match self { #(#labels)* })) };
     quote! {
         #success_enum
         #[doc = #d]
@@ -310,14 +324,30 @@ pub fn status_label(s: &crate::model::StatusMatch) -> String {
 
 fn rules_doc(r: &Rules) -> Option<String> {
     let mut parts = Vec::new();
-    if let Some(v) = r.min_length { parts.push(format!("at least {v} characters")) }
-    if let Some(v) = r.max_length { parts.push(format!("at most {v} characters")) }
-    if let Some(v) = r.min_items { parts.push(format!("at least {v} items")) }
-    if let Some(v) = r.max_items { parts.push(format!("at most {v} items")) }
-    if let Some(p) = &r.pattern { parts.push(format!("matches `{p}`")) }
-    if r.email { parts.push("an email address".into()) }
-    if let Some(v) = r.minimum { parts.push(format!("{} {v}", if r.exclusive_minimum { ">" } else { "≥" })) }
-    if let Some(v) = r.maximum { parts.push(format!("{} {v}", if r.exclusive_maximum { "<" } else { "≤" })) }
+    if let Some(v) = r.min_length {
+        parts.push(format!("at least {v} characters"))
+    }
+    if let Some(v) = r.max_length {
+        parts.push(format!("at most {v} characters"))
+    }
+    if let Some(v) = r.min_items {
+        parts.push(format!("at least {v} items"))
+    }
+    if let Some(v) = r.max_items {
+        parts.push(format!("at most {v} items"))
+    }
+    if let Some(p) = &r.pattern {
+        parts.push(format!("matches `{p}`"))
+    }
+    if r.email {
+        parts.push("an email address".into())
+    }
+    if let Some(v) = r.minimum {
+        parts.push(format!("{} {v}", if r.exclusive_minimum { ">" } else { "≥" }))
+    }
+    if let Some(v) = r.maximum {
+        parts.push(format!("{} {v}", if r.exclusive_maximum { "<" } else { "≤" }))
+    }
     (!parts.is_empty()).then(|| format!("Checked before sending: {}.", parts.join(", ")))
 }
 
