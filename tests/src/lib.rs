@@ -19,3 +19,7 @@ pub fn spec_files() -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The top-level README's code blocks, compiled as doctests of this crate.
+#[doc = include_str!("../../README.md")]
+pub mod readme {}
