@@ -26,6 +26,7 @@ pub fn build(file: &Path, doc: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
         component_names: BTreeMap::new(),
         warnings: Vec::new(),
         ref_depth: Cell::new(0),
+        aliasing: BTreeSet::new(),
     };
     b.components()?;
     let operations = b.operations()?;
@@ -54,6 +55,8 @@ pub struct Builder<'a> {
     component_names: BTreeMap<String, String>,
     warnings: Vec<Warning>,
     ref_depth: Cell<usize>,
+    /// Schemas whose alias type is being worked out (breaks alias → inline → alias loops).
+    aliasing: BTreeSet<String>,
 }
 
 impl<'a> Builder<'a> {

@@ -216,15 +216,31 @@ impl<'a> Builder<'a> {
                 let key = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
                 self.union_kind(name, s, alts, &format!("{at}/{key}"))?
             }
+            // Untyped schemas with oneOf/anyOf (openapiv3 reads them as `Any`).
+            SchemaKind::Any(a) if a.properties.is_empty() && (!a.one_of.is_empty() || !a.any_of.is_empty()) => {
+                let (key, alts) = if a.one_of.is_empty() { ("anyOf", &a.any_of) } else { ("oneOf", &a.one_of) };
+                self.union_kind(name, s, alts, &format!("{at}/{key}"))?
+            }
             _ if self.is_object_like(s) => {
                 let mut g = Gathered::default();
                 self.gather(s, at, &mut g, 0)?;
                 self.struct_kind(name, g)?
             }
             _ => {
-                let u = self.usage(SchemaRef::Item(s), &format!("{name}Inner"), at)?;
+                // An alias: the schema's own type expression. Should that lead back here for the
+                // same schema (a shape neither a struct nor a union), fall back to any JSON value.
+                let ty = if self.aliasing.insert(at.to_string()) {
+                    let u = self.usage(SchemaRef::Item(s), &format!("{name}Inner"), at);
+                    self.aliasing.remove(at);
+                    u?.ty
+                } else {
+                    Ty::Json
+                };
+                if ty == Ty::Json && !matches!(s.schema_kind, SchemaKind::Any(_)) {
+                    self.warn(at, format!("no Rust shape for this schema; `{name}` is any JSON value"));
+                }
                 // Guard against an alias of itself (`Ty::Named(name)`), which would not compile.
-                let ty = if u.ty == Ty::Named(name.to_string()) { Ty::Json } else { u.ty };
+                let ty = if ty == Ty::Named(name.to_string()) { Ty::Json } else { ty };
                 TypeKind::Alias { ty, nullable: false }
             }
         };
