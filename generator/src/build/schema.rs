@@ -375,8 +375,61 @@ impl<'a> Builder<'a> {
             variants.push((variant, wrap_nullable(u.ty, u.nullable), tags));
         }
         // A tag is usable only if every variant has at least one tag value.
-        let tag = disc.filter(|_| variants.iter().all(|(_, _, t)| !t.is_empty())).map(|d| d.property_name.clone());
+        let mut tag = disc.filter(|_| variants.iter().all(|(_, _, t)| !t.is_empty())).map(|d| d.property_name.clone());
+        if disc.is_none() {
+            if let Some((prop, values)) = self.constant_tag(alts) {
+                for ((_, _, tags), value) in variants.iter_mut().zip(values) {
+                    tags.push(value);
+                }
+                tag = Some(prop);
+            }
+        }
         Ok(TypeKind::Union { variants, tag })
+    }
+
+    /// Without a discriminator, a property that every alternative requires and pins to one
+    /// distinct string (`enum: [x]` or 3.1 `const`) still tells the variants apart.
+    fn constant_tag(&self, alts: &'a [ReferenceOr<Schema>]) -> Option<(String, Vec<String>)> {
+        let mut per_alt: Vec<Vec<(String, String)>> = Vec::new();
+        for alt in alts {
+            let s = match alt {
+                ReferenceOr::Reference { reference } => self.schema_target(reference, "").ok()?.1,
+                ReferenceOr::Item(s) => s,
+            };
+            let (props, required) = match &s.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
+                SchemaKind::Any(a) => (&a.properties, &a.required),
+                _ => return None,
+            };
+            let pinned = props
+                .iter()
+                .filter(|(k, _)| required.contains(k))
+                .filter_map(|(k, v)| {
+                    let v = match v {
+                        ReferenceOr::Reference { reference } => self.schema_target(reference, "").ok()?.1,
+                        ReferenceOr::Item(b) => b.as_ref(),
+                    };
+                    match &v.schema_kind {
+                        SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => {
+                            st.enumeration[0].clone().map(|only| (k.clone(), only))
+                        }
+                        _ => None,
+                    }
+                })
+                .collect();
+            per_alt.push(pinned);
+        }
+        let first = per_alt.first()?;
+        first.iter().map(|(k, _)| k).find_map(|candidate| {
+            let values: Vec<String> = per_alt
+                .iter()
+                .map(|pins| pins.iter().find(|(k, _)| k == candidate).map(|(_, v)| v.clone()))
+                .collect::<Option<_>>()?;
+            let mut distinct = values.clone();
+            distinct.sort();
+            distinct.dedup();
+            (distinct.len() == values.len()).then(|| (candidate.clone(), values))
+        })
     }
 }
 

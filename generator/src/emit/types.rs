@@ -231,6 +231,7 @@ fn union_def(
         };
     };
     // With a discriminator the tag picks the variant; an unknown tag is kept, not rejected.
+    let unknown_doc = format!(" A variant this version of the spec does not list (an unknown `{tag}`), kept verbatim.");
     let arms = variants.iter().map(|(v, _, tags)| {
         let vn = ident(&v.name);
         quote! { #(::std::option::Option::Some(#tags))|* => ::serde_json::from_value(value).map(Self::#vn).map_err(::serde::de::Error::custom), }
@@ -241,7 +242,7 @@ fn union_def(
         #[serde(untagged)]
         pub enum #name {
             #(#decls)*
-            /// A variant this version of the spec does not list (unknown `#tag`), kept verbatim.
+            #[doc = #unknown_doc]
             Unknown(::serde_json::Value),
         }
         impl<'de> ::serde::Deserialize<'de> for #name {
