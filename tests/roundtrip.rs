@@ -108,7 +108,7 @@ fn check_value(
         _ => true,
     };
     let nullable = schema.get("nullable").and_then(Value::as_bool).unwrap_or(false);
-    if !kind_ok && !(nullable && value.is_null()) {
+    if !(kind_ok || nullable && value.is_null()) {
         return Err(format!("example {value} does not have the type the schema at {schema_at} gives").into());
     }
     Ok(())

@@ -237,6 +237,9 @@ impl Request {
     /// retry of this request, which is what makes retrying a POST safe.
     pub fn idempotency_key(&mut self, name: &str, given: Option<&str>) -> Result<(), RequestError> {
         let key = match given {
+            Some("") => {
+                return Err(RequestError::InvalidHeader { name: name.to_string(), reason: "an idempotency key cannot be empty".into() })
+            }
             Some(k) => k.to_string(),
             None => random_key(),
         };
@@ -291,7 +294,9 @@ impl Request {
 }
 
 /// Encodes one path parameter so that no value can change the request's path or query:
-/// everything but unreserved characters is percent-encoded, and `.`/`..` cannot act as dot-segments.
+/// everything but unreserved characters is percent-encoded, and `.`/`..` are refused, because
+/// URL parsers (the `url` crate under reqwest included) treat `.`, `..` and their encodings
+/// `%2E`, `%2E%2E` alike as dot-segments and would move the request to another path.
 pub fn path_param<T: ::serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<String, RequestError> {
     let text = match to_value(name, value)? {
         ::serde_json::Value::Null => {
@@ -305,6 +310,12 @@ pub fn path_param<T: ::serde::Serialize + ?Sized>(name: &str, value: &T) -> Resu
     };
     if text.is_empty() {
         return Err(RequestError::InvalidParameter { name: name.to_string(), reason: "a path parameter cannot be empty".into() });
+    }
+    if text == "." || text == ".." {
+        return Err(RequestError::InvalidParameter {
+            name: name.to_string(),
+            reason: format!("`{text}` would be read as a dot-segment and change the request's path"),
+        });
     }
     const UNRESERVED: &::percent_encoding::AsciiSet =
         &::percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -392,8 +403,9 @@ impl Client {
     pub fn new(config: Config) -> Result<Self, ConfigError> {
         let url = ::reqwest::Url::parse(&config.base_url)
             .map_err(|e| ConfigError(format!("base URL `{}` is not a URL: {e}", config.base_url)))?;
-        if !matches!(url.scheme(), "http" | "https") || url.query().is_some() {
-            return Err(ConfigError(format!("base URL `{}` must be http(s) without a query", config.base_url)));
+        // A query or fragment would swallow the operation paths appended to the base URL.
+        if !matches!(url.scheme(), "http" | "https") || url.query().is_some() || url.fragment().is_some() {
+            return Err(ConfigError(format!("base URL `{}` must be http(s) without a query or fragment", config.base_url)));
         }
         let http = match &config.http_client {
             Some(c) => c.clone(),
@@ -500,8 +512,8 @@ fn sensitive(text: &str) -> ::reqwest::header::HeaderValue {
 fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
     let full = policy.initial_backoff.saturating_mul(1u32 << attempt.min(16)).min(policy.max_backoff);
     let half = full / 2;
-    let jitter_ns = (random_u64() % (half.as_nanos().max(1) as u64)) as u32;
-    half + Duration::from_nanos(jitter_ns as u64)
+    let span = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX).max(1);
+    half + Duration::from_nanos(random_u64() % span)
 }
 
 /// `Retry-After` as seconds or an HTTP date.
@@ -1045,6 +1057,16 @@ fn is_email(s: &str) -> bool {
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
         && domain.split('.').count() >= 2
         && domain.split('.').all(|label| !label.is_empty())
+}
+
+/// For required nullable fields: `null` is `None`, and — because a `deserialize_with` field has
+/// no implicit default — a missing field is an error rather than a silent `None`.
+pub fn required_nullable<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: ::serde::Deserializer<'de>,
+    T: ::serde::Deserialize<'de>,
+{
+    <Option<T> as ::serde::Deserialize>::deserialize(deserializer)
 }
 
 /// For optional nullable fields: a present `null` becomes `Some(None)`, so it stays distinct

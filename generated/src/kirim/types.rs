@@ -32,14 +32,18 @@ pub struct Contact {
     /// Type of the returned object; `contact` for this resource.
     pub object: ::std::string::String,
     /// Phone number of the contact, or null.
+    #[serde(deserialize_with = "crate::runtime::required_nullable")]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Display name of the contact, or null.
+    #[serde(deserialize_with = "crate::runtime::required_nullable")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Email address of the contact, or null.
     ///
     /// Checked before sending: an email address.
+    #[serde(deserialize_with = "crate::runtime::required_nullable")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Caller-defined key/value data, or null when none is stored.
+    #[serde(deserialize_with = "crate::runtime::required_nullable")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
@@ -342,6 +346,7 @@ pub type Metadata = ::std::collections::BTreeMap<
 )]
 pub struct WhatsAppAccountRef {
     /// Phone number of the WhatsApp Business account, or null.
+    #[serde(deserialize_with = "crate::runtime::required_nullable")]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     #[serde(flatten)]
@@ -409,7 +414,7 @@ impl ::std::fmt::Display for CreateContactError {
                     "HTTP 404 (Resource not found, for example an unknown `phone_number_id`.)"
                 }
                 Self::UnprocessableEntity(_) => {
-                    "HTTP 422 (Semantic failure: the request is well formed but cannot be applied, for)"
+                    "HTTP 422 (Semantic failure: the request is well formed but cannot be applied, for example an `Idempotency-Key` reused with a different body.)"
                 }
                 Self::TooManyRequests(_) => {
                     "HTTP 429 (Rate limit exceeded; retry later.)"

@@ -1069,7 +1069,7 @@ impl ::std::fmt::Display for CreateContactError {
                     "HTTP 403 (`FEATURE_LIMIT_EXCEEDED`: the tenant has reached its contact limit.)"
                 }
                 Self::UnprocessableEntity(_) => {
-                    "HTTP 422 (`VALIDATION_ERROR`: a required field is missing, a value breaks its)"
+                    "HTTP 422 (`VALIDATION_ERROR`: a required field is missing, a value breaks its rule, the phone or email already exists in the tenant, or the source or status does not belong to the tenant.)"
                 }
                 Self::InternalServerError(_) => {
                     "HTTP 500 (`INTERNAL_ERROR`: the server failed to create the contact.)"

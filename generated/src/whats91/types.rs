@@ -1259,13 +1259,13 @@ impl ::std::fmt::Display for CreateContactBookError {
         f.write_str(
             match self {
                 Self::BadRequest(_) => {
-                    "HTTP 400 (`VALIDATION_FAILED`: the request was rejected as a whole, for example a)"
+                    "HTTP 400 (`VALIDATION_FAILED`: the request was rejected as a whole, for example a missing or over-long book name, a malformed `contacts` array, more than 1000 contacts, invalid custom fields or invalid pagination values.)"
                 }
                 Self::Unauthorized(_) => {
-                    "HTTP 401 (`MISSING_AUTH_TOKEN` when no public API token was supplied, or)"
+                    "HTTP 401 (`MISSING_AUTH_TOKEN` when no public API token was supplied, or `INVALID_AUTH_TOKEN` when the token is invalid, expired or revoked, or its user is inactive.)"
                 }
                 Self::Forbidden(_) => {
-                    "HTTP 403 (`TOKEN_SCOPE_NOT_ALLOWED` when the token is scoped to one phone number)"
+                    "HTTP 403 (`TOKEN_SCOPE_NOT_ALLOWED` when the token is scoped to one phone number (contact books need a global token), or `FEATURE_NOT_AVAILABLE` when the customer's subscription does not include contacts.)"
                 }
                 Self::UnsupportedMediaType(_) => {
                     "HTTP 415 (`UNSUPPORTED_CONTENT_TYPE`: the POST body was not sent as `application/json`.)"
@@ -1311,16 +1311,16 @@ impl ::std::fmt::Display for BulkUploadContactsError {
         f.write_str(
             match self {
                 Self::BadRequest(_) => {
-                    "HTTP 400 (`VALIDATION_FAILED`: the request was rejected as a whole, for example a)"
+                    "HTTP 400 (`VALIDATION_FAILED`: the request was rejected as a whole, for example a missing or over-long book name, a malformed `contacts` array, more than 1000 contacts, invalid custom fields or invalid pagination values.)"
                 }
                 Self::Unauthorized(_) => {
-                    "HTTP 401 (`MISSING_AUTH_TOKEN` when no public API token was supplied, or)"
+                    "HTTP 401 (`MISSING_AUTH_TOKEN` when no public API token was supplied, or `INVALID_AUTH_TOKEN` when the token is invalid, expired or revoked, or its user is inactive.)"
                 }
                 Self::Forbidden(_) => {
-                    "HTTP 403 (`TOKEN_SCOPE_NOT_ALLOWED` when the token is scoped to one phone number)"
+                    "HTTP 403 (`TOKEN_SCOPE_NOT_ALLOWED` when the token is scoped to one phone number (contact books need a global token), or `FEATURE_NOT_AVAILABLE` when the customer's subscription does not include contacts.)"
                 }
                 Self::NotFound(_) => {
-                    "HTTP 404 (`CONTACT_BOOK_NOT_FOUND`: no contact book with this UID belongs to the)"
+                    "HTTP 404 (`CONTACT_BOOK_NOT_FOUND`: no contact book with this UID belongs to the authenticated customer.)"
                 }
                 Self::UnsupportedMediaType(_) => {
                     "HTTP 415 (`UNSUPPORTED_CONTENT_TYPE`: the POST body was not sent as `application/json`.)"

@@ -123,8 +123,12 @@ fn struct_def(name: &proc_macro2::Ident, docs: &TokenStream, fields: &[Field], e
         let dep = if f.deprecated { quote!(#[deprecated]) } else { quote!() };
         let (fty, attrs) = match (f.required, f.nullable) {
             (true, false) => (inner, if rename.is_empty() { quote!() } else { quote!(#[serde(#rename)]) }),
-            // Required but nullable: always sent, `None` is `null`.
-            (true, true) => (quote!(::std::option::Option<#inner>), if rename.is_empty() { quote!() } else { quote!(#[serde(#rename)]) }),
+            // Required but nullable: always sent, `None` is `null`; a missing field is an error
+            // (serde would otherwise read a missing `Option` as `None`).
+            (true, true) => (
+                quote!(::std::option::Option<#inner>),
+                quote!(#[serde(#rename deserialize_with = "crate::runtime::required_nullable")]),
+            ),
             (false, false) => (
                 quote!(::std::option::Option<#inner>),
                 quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]),
@@ -291,11 +295,8 @@ fn operation_enums(op: &Operation) -> TokenStream {
     let vs = failure.iter().map(|r| variant(r));
     let labels = failure.iter().map(|r| {
         let vn = ident(&r.variant);
-        let label = format!(
-            "{} ({})",
-            status_label(&r.status),
-            r.doc.as_deref().unwrap_or("documented error").lines().next().unwrap_or("")
-        );
+        let label =
+            format!("{} ({})", status_label(&r.status), first_sentence(r.doc.as_deref().unwrap_or("documented error")));
         let pat = if r.body.is_some() { quote!(Self::#vn(_)) } else { quote!(Self::#vn) };
         quote! { #pat => #label, }
     });
@@ -312,6 +313,15 @@ fn operation_enums(op: &Operation) -> TokenStream {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { #fmt_body }
         }
         impl ::std::error::Error for #en {}
+    }
+}
+
+/// The first sentence of a description, on one line (for short `Display` texts).
+fn first_sentence(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.find(". ") {
+        Some(end) => line[..=end].to_string(),
+        None => line,
     }
 }
 
