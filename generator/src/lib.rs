@@ -42,7 +42,10 @@ pub fn generate_module(spec: &Path, label: &str) -> Result<Module, Error> {
 /// Like [`generate_module`] for an already-loaded document.
 pub fn module_from(spec: &Path, label: &str, loaded: &load::Loaded) -> Result<Module, Error> {
     let (api, mut warnings) = build::build(spec, &loaded.doc)?;
-    warnings.extend(loaded.notes.iter().map(|n| Warning { location: n.pointer.clone(), message: n.message.clone() }));
+    warnings.extend(loaded.notes.iter().map(|n| Warning {
+        location: if n.pointer.starts_with('#') { n.pointer.clone() } else { format!("#{}", n.pointer) },
+        message: n.message.clone(),
+    }));
     let name = module_name(spec);
     let header = format::header(label);
     let dir = PathBuf::from(&name);

@@ -2,15 +2,7 @@
 //! serde_yaml stays inside this module.
 
 use crate::error::{pointer_token, Error};
-// TEMP
-#[derive(Debug, Clone)]
-pub struct Note {
-    pub pointer: String,
-    pub message: String,
-}
-fn normalize(_: &mut serde_json::Value) -> Vec<Note> {
-    Vec::new()
-}
+use crate::normalize::{normalize, Note};
 use std::path::Path;
 
 /// A parsed document plus what normalization had to change.

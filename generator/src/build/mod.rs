@@ -84,6 +84,20 @@ impl<'a> Builder<'a> {
         for key in comps.schemas.keys() {
             let at = format!("#/components/schemas/{}", pointer_token(key));
             let name = self.component_names[key].clone();
+            // A component that is only a `$ref` is another name for its target: an alias.
+            if let ReferenceOr::Reference { reference } = &comps.schemas[key] {
+                let (target_key, _) = self.schema_target(reference, &at)?;
+                let target = self.component_names[target_key].clone();
+                let ty = if target == name { Ty::Json } else { Ty::Named(target) };
+                let def = crate::model::TypeDef {
+                    name: name.clone(),
+                    doc: None,
+                    origin: at,
+                    kind: TypeKind::Alias { ty, nullable: false },
+                };
+                self.types.insert(name, def);
+                continue;
+            }
             let (_, schema) = self.schema_target(&format!("#/components/schemas/{}", pointer_token(key)), &at)?;
             if let Err(e) = self.define(&name, schema, &at) {
                 if !e.unsupported {

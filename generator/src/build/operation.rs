@@ -12,7 +12,7 @@ use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, PathItem, Refere
 /// Method names the generated client defines itself.
 const CLIENT_METHODS: &[&str] = &["new", "with_base_url", "from_config", "base_url", "config"];
 /// Locals and arguments the generated method body uses besides the parameters.
-const METHOD_LOCALS: &[&str] = &["body", "self"];
+const METHOD_LOCALS: &[&str] = &["body", "self", "request", "response", "violations"];
 
 impl<'a> Builder<'a> {
     pub(super) fn operations(&mut self) -> Result<Vec<Operation>, crate::Error> {
@@ -54,14 +54,15 @@ impl<'a> Builder<'a> {
         at: &str,
         method_names: &mut Names,
     ) -> Result<Operation, Error> {
-        let pieces = template::parse(path).map_err(|m| self.unsupported(at, format!("bad path template: {m}")))?;
+        // A broken template is a malformed document, not an unsupported construct.
+        let pieces = template::parse(path).map_err(|m| self.err(at, format!("bad path template `{path}`: {m}")))?;
         let raw_name = match &op.operation_id {
             Some(id) => value_name(id),
             None => derived_name(method, &pieces),
         };
         // Claim against a scratch copy first so a skipped operation does not use up a name.
         let name = method_names.claim(&raw_name);
-        let type_stem = type_name(&name);
+        let type_stem = type_name(name.trim_start_matches("r#"));
         let params = self.params(item, op, &type_stem, &pieces, at)?;
         let body = match &op.request_body {
             Some(rb) => Some(self.request_body(rb, &type_stem, &format!("{at}/requestBody"))?),

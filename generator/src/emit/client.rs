@@ -245,6 +245,8 @@ fn method(op: &Operation) -> TokenStream {
         }
     });
     let auth = op.authenticated.then(|| quote!(request.authenticate();));
+    let setup: Vec<TokenStream> = setup.collect();
+    let mutable = if setup.is_empty() && body_set.is_none() && auth.is_none() { quote!() } else { quote!(mut) };
     let success_ty = success_type(op);
     let err_ty = ident(&op.error_enum);
     let arms = response_arms(op);
@@ -263,14 +265,12 @@ fn method(op: &Operation) -> TokenStream {
         #deprecated
         pub async fn #name(&self, #(#args,)* #body_arg) -> ::std::result::Result<crate::runtime::Response<#success_ty>, crate::runtime::Error<types::#err_ty>> {
             #validate
-            let mut request = crate::runtime::Request::new(::reqwest::Method::#method_ident, #path);
+            let #mutable request = crate::runtime::Request::new(::reqwest::Method::#method_ident, #path);
             #(#setup)*
             #body_set
             #auth
             let response = self.inner.execute(request).await?;
-            match response.status() {
-                #arms
-            }
+            #arms
         }
     }
 }
@@ -335,15 +335,19 @@ fn response_arms(op: &Operation) -> TokenStream {
                 Some(n) => value(n),
                 None => decode,
             };
-            quote! { #pat => { let body = #body; ::std::result::Result::Ok(response.finish(body)) } }
+            quote! { { let body = #body; ::std::result::Result::Ok(response.finish(body)) } }
         } else {
             let body = value(&op.error_enum);
-            quote! { #pat => { let body = #body; ::std::result::Result::Err(response.fail(body)) } }
+            quote! { { let body = #body; ::std::result::Result::Err(response.fail(body)) } }
         };
-        arms.push(arm);
+        // `default` alone needs no match on the status.
+        if op.responses.len() == 1 && has_default {
+            return arm;
+        }
+        arms.push(quote!(#pat => #arm));
     }
     if !has_default {
         arms.push(quote! { _ => ::std::result::Result::Err(response.unexpected()) });
     }
-    quote!(#(#arms)*)
+    quote!(match response.status() { #(#arms)* })
 }

@@ -302,15 +302,18 @@ fn operation_enums(op: &Operation) -> TokenStream {
     });
     let d =
         format!(" The documented error responses of `{}`, one variant per status, each with its parsed body.", op.name);
-    let fmt_body =
-        if failure.is_empty() { quote!(match *self {}) } else { quote!(f.write_str(match self { #(#labels)* })) };
+    let (formatter, fmt_body) = if failure.is_empty() {
+        (quote!(_), quote!(match *self {}))
+    } else {
+        (quote!(f), quote!(f.write_str(match self { #(#labels)* })))
+    };
     quote! {
         #success_enum
         #[doc = #d]
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
         pub enum #en { #(#vs)* }
         impl ::std::fmt::Display for #en {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { #fmt_body }
+            fn fmt(&self, #formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { #fmt_body }
         }
         impl ::std::error::Error for #en {}
     }
