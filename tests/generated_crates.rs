@@ -1,0 +1,306 @@
+//! Compile checks of generated output: every fixture in `tests/fixtures/` and every document in
+//! the shared corpus (`../shared/corpus` next to the workspace) is generated as a standalone crate
+//! under `target/generated-crates/<name>/` and checked with `cargo check`.
+//!
+//! The crates share one target directory (`target/generated-crates/target`) so that their
+//! dependencies compile once, and each gets a copy of the workspace's `Cargo.lock` so that nothing
+//! new is resolved: the checks run `--offline` first and only go to the registry if that fails.
+//! Checks run one at a time. Each test prints a table (run with `-- --nocapture` to see it when
+//! it passes; it is also written to `target/generated-crates/<test>.md`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// Serializes the cargo checks of both tests: the machine is small and they share a target dir.
+static CHECKS: Mutex<()> = Mutex::new(());
+
+fn root() -> PathBuf {
+    contract_tests::workspace().join("target/generated-crates")
+}
+
+/// One line of the table.
+struct Row {
+    doc: String,
+    operations: usize,
+    types: usize,
+    lines: usize,
+    warnings: usize,
+    generate_secs: f64,
+    check_secs: Option<f64>,
+    /// rustc warnings in the generated crate's own code.
+    rustc_warnings: usize,
+    /// None when everything worked; otherwise the stage and its first error.
+    failure: Option<String>,
+    /// The check needed the registry (the workspace lock did not cover the dependencies).
+    online: bool,
+}
+
+impl Row {
+    fn new(doc: &str) -> Self {
+        Row {
+            doc: doc.to_string(),
+            operations: 0,
+            types: 0,
+            lines: 0,
+            warnings: 0,
+            generate_secs: 0.0,
+            check_secs: None,
+            rustc_warnings: 0,
+            failure: None,
+            online: false,
+        }
+    }
+}
+
+/// `oai-petstore.yaml` → `gen_oai_petstore`.
+fn crate_name(prefix: &str, spec: &Path) -> String {
+    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("doc");
+    let clean: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    format!("{prefix}_{clean}")
+}
+
+/// Generates `spec` as the crate `name` and checks it.
+fn generate_and_check(spec: &Path, label: &str, name: &str) -> Row {
+    let mut row = Row::new(label);
+    let started = Instant::now();
+    let generated = std::panic::catch_unwind(|| openapi_gen::generate_module(spec, label));
+    row.generate_secs = started.elapsed().as_secs_f64();
+    let module = match generated {
+        Ok(Ok(m)) => m,
+        Ok(Err(e)) => {
+            row.failure = Some(format!("generation: {e}"));
+            return row;
+        }
+        Err(_) => {
+            row.failure = Some("generation: the generator panicked".into());
+            return row;
+        }
+    };
+    row.operations = module.operations;
+    row.types = module.types;
+    row.warnings = module.warnings.len();
+    row.lines = module.files.values().map(|t| t.lines().count()).sum();
+    let files = match openapi_gen::standalone_crate(name, std::slice::from_ref(&module)) {
+        Ok(f) => f,
+        Err(e) => {
+            row.failure = Some(format!("standalone_crate: {e}"));
+            return row;
+        }
+    };
+    let dir = root().join(name);
+    if let Err(e) = write_crate(&dir, files) {
+        row.failure = Some(format!("writing the crate: {e}"));
+        return row;
+    }
+    // Make cargo check the crate itself every time (its dependencies stay cached), so the check
+    // time measures the generated code and its warnings are reported, even when nothing changed.
+    let _ = std::fs::File::options()
+        .write(true)
+        .open(dir.join("src/lib.rs"))
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+    let _one_at_a_time = CHECKS.lock().unwrap_or_else(|p| p.into_inner());
+    let started = Instant::now();
+    let outcome = cargo_check(&dir);
+    row.check_secs = Some(started.elapsed().as_secs_f64());
+    row.rustc_warnings = outcome.warnings;
+    row.online = outcome.online;
+    row.failure = outcome.error.map(|e| format!("cargo check: {e}"));
+    row
+}
+
+/// Writes the crate (unchanged files are left alone so cargo does not rebuild them), makes it a
+/// workspace of its own and pins its dependencies with the workspace's lock file.
+fn write_crate(dir: &Path, mut files: openapi_gen::write::Files) -> Result<(), String> {
+    let manifest = files.get_mut(Path::new("Cargo.toml")).ok_or("standalone_crate made no Cargo.toml")?;
+    if !manifest.contains("[workspace]") {
+        manifest.push_str("\n[workspace]\n");
+    }
+    openapi_gen::write::write(dir, &files, &[PathBuf::from("src")]).map_err(|e| e.to_string())?;
+    let lock = std::fs::read(contract_tests::workspace().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    // Cargo rewrites the copy (it drops the workspace's own packages): compare with a pristine
+    // copy of what was last copied, so an unchanged lock is not touched.
+    let pristine = dir.join(".Cargo.lock.orig");
+    if std::fs::read(&pristine).ok().as_deref() != Some(lock.as_slice()) || !dir.join("Cargo.lock").exists() {
+        std::fs::write(dir.join("Cargo.lock"), &lock).map_err(|e| format!("Cargo.lock: {e}"))?;
+        std::fs::write(&pristine, &lock).map_err(|e| format!("Cargo.lock: {e}"))?;
+    }
+    Ok(())
+}
+
+struct Checked {
+    error: Option<String>,
+    warnings: usize,
+    /// The offline check could not resolve and the registry was used.
+    online: bool,
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    c.env("CARGO_TARGET_DIR", root().join("target"));
+    // What `cargo test` sets for this test must not leak into the generated crate's build: some
+    // build scripts (ring's) rerun when e.g. CARGO_MANIFEST_DIR changes, which would rebuild the
+    // dependencies whenever the check is run by hand in between.
+    for (var, _) in std::env::vars_os() {
+        let var = var.to_string_lossy();
+        let set_by_cargo_test = var.starts_with("CARGO_PKG_")
+            || [
+                "CARGO_MANIFEST_DIR",
+                "CARGO_MANIFEST_PATH",
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "CARGO_RUSTC_CURRENT_DIR",
+                "OUT_DIR",
+                "RUSTFLAGS",
+                "CARGO_ENCODED_RUSTFLAGS",
+                "CARGO_BUILD_TARGET_DIR",
+                "CARGO_MAKEFLAGS",
+                "MAKEFLAGS",
+                "MFLAGS",
+            ]
+            .contains(&var.as_ref());
+        if set_by_cargo_test {
+            c.env_remove(var.as_ref());
+        }
+    }
+    c
+}
+
+/// `cargo check` in `dir`: offline first (the copied lock names only downloaded crates), then
+/// online if cargo could not resolve offline.
+fn cargo_check(dir: &Path) -> Checked {
+    let run = |offline: bool| {
+        let mut c = cargo();
+        c.current_dir(dir).args(["check", "--quiet", "--message-format", "short"]);
+        if offline {
+            c.arg("--offline");
+        }
+        c.output()
+    };
+    let mut output = match run(true) {
+        Ok(o) => o,
+        Err(e) => return Checked { error: Some(format!("cannot run cargo: {e}")), warnings: 0, online: false },
+    };
+    let mut online = false;
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    let offline_trouble =
+        ["offline", "failed to download", "no matching package", "failed to select a version", "download of"]
+            .iter()
+            .any(|s| stderr.contains(s));
+    if !output.status.success() && offline_trouble {
+        online = true;
+        match run(false) {
+            Ok(o) => output = o,
+            Err(e) => return Checked { error: Some(format!("cannot run cargo: {e}")), warnings: 0, online },
+        }
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let warnings = stderr.lines().filter(|l| l.contains(": warning: ") || l.contains(": warning[")).count();
+    if output.status.success() {
+        return Checked { error: None, warnings, online };
+    }
+    let is_error = |l: &&str| {
+        (l.contains(": error") || l.starts_with("error[") || l.starts_with("error:"))
+            && !l.starts_with("error: could not compile")
+    };
+    let errors: Vec<&str> = stderr.lines().filter(is_error).collect();
+    let first = errors
+        .first()
+        .map(|l| l.to_string())
+        .or_else(|| stderr.lines().find(|l| !l.trim().is_empty()).map(str::to_string))
+        .unwrap_or_else(|| format!("cargo check failed ({}) with no output", output.status));
+    let count = errors.len();
+    let more = if count > 1 { format!(" (+{} more errors)", count - 1) } else { String::new() };
+    Checked { error: Some(format!("{first}{more}")), warnings, online }
+}
+
+/// The table, Markdown-style so it pastes anywhere.
+fn table(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| document | ops | types | lines | gen warnings | gen s | check s | rustc warnings | result |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
+    );
+    for r in rows {
+        let check = r.check_secs.map(|s| format!("{s:.1}")).unwrap_or_else(|| "-".into());
+        let result = match &r.failure {
+            None if r.online => "ok (the offline check failed: needed the registry)".to_string(),
+            None => "ok".to_string(),
+            Some(f) => format!("FAILED: {}", f.replace('|', "\\|")),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {:.2} | {} | {} | {} |\n",
+            r.doc, r.operations, r.types, r.lines, r.warnings, r.generate_secs, check, r.rustc_warnings, result
+        ));
+    }
+    let ok = rows.iter().filter(|r| r.failure.is_none()).count();
+    out.push_str(&format!("\n{ok} of {} documents generate and compile\n", rows.len()));
+    out
+}
+
+/// Generates and checks each document in turn, prints and saves the table, and fails listing every
+/// document that did not generate or compile.
+fn run(test: &str, docs: &[(PathBuf, String)], prefix: &str) {
+    std::fs::create_dir_all(root()).expect("create target/generated-crates");
+    let mut rows = Vec::new();
+    for (path, label) in docs {
+        let row = generate_and_check(path, label, &crate_name(prefix, path));
+        eprintln!("{test}: {} {}", row.doc, if row.failure.is_none() { "ok" } else { "FAILED" });
+        rows.push(row);
+    }
+    let table = table(&rows);
+    println!("\n{test}:\n{table}");
+    let _ = std::fs::write(root().join(format!("{test}.md")), &table);
+    let failed: Vec<String> =
+        rows.iter().filter_map(|r| r.failure.as_ref().map(|f| format!("  {}: {f}", r.doc))).collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} documents failed:\n{}\n\n{table}",
+        failed.len(),
+        rows.len(),
+        failed.join("\n")
+    );
+}
+
+#[test]
+fn fixtures_compile() {
+    let dir = contract_tests::workspace().join("tests/fixtures");
+    let mut docs: Vec<(PathBuf, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| {
+            let label = format!("tests/fixtures/{}", p.file_name().unwrap_or_default().to_string_lossy());
+            (p, label)
+        })
+        .collect();
+    docs.sort();
+    assert!(!docs.is_empty(), "no fixtures in {}", dir.display());
+    run("fixtures", &docs, "fixture");
+}
+
+#[test]
+fn corpus_compiles() {
+    let dir = contract_tests::workspace().join("../shared/corpus");
+    assert!(
+        dir.is_dir(),
+        "the corpus directory {} is missing: it holds the real-world OpenAPI documents this test generates and compiles",
+        dir.display()
+    );
+    let mut docs: Vec<(PathBuf, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
+        .map(|p| {
+            let label = format!("corpus/{}", p.file_name().unwrap_or_default().to_string_lossy());
+            (p, label)
+        })
+        .collect();
+    docs.sort();
+    assert!(!docs.is_empty(), "no .yaml, .yml or .json documents in {}", dir.display());
+    run("corpus", &docs, "gen");
+}
