@@ -865,6 +865,23 @@ fn prism_bin() -> PathBuf {
     {
         return on_path;
     }
+    // A fresh machine: install the pinned version once (npm registry), so that
+    // `cargo test --workspace` just works. Serialized: the three tests may get here together.
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
+    if !cached.is_file() {
+        let script = contract_tests::workspace().join(".ci/contract-tools.sh");
+        eprintln!("Prism not found: running `{INSTALL_HINT}` once");
+        let status =
+            std::process::Command::new("bash").arg(&script).arg("--install-only").env("TOOLS_DIR", &tools).status();
+        assert!(
+            matches!(status, Ok(s) if s.success()),
+            "installing Prism with `{INSTALL_HINT}` failed ({status:?}); is npm available?"
+        );
+    }
+    if cached.is_file() {
+        return cached;
+    }
     panic!(
         "Prism (@stoplight/prism-cli) not found: PRISM_BIN is unset, {} does not exist and there is no `prism` on PATH. \
          Install the pinned version with `{INSTALL_HINT}` (it prints the PRISM_BIN to use).",
