@@ -180,7 +180,8 @@ fn diff(args: &[String]) -> Result<bool, Box<dyn std::error::Error>> {
     };
     let old_doc = load::load_file(old)?.doc;
     let new_doc = load::load_file(new)?.doc;
-    // DIFF_PENDING: wired when the diff module lands.
-    let _ = (old_doc, new_doc, version);
+    let report = openapi_gen::diff::diff(&old_doc, &new_doc);
+    println!("{report}");
+    println!("Version {version} → bump: {}", report.bump(&version));
     Ok(true)
 }
