@@ -1,9 +1,9 @@
 //! Whats91 bulk upload of any number of contacts. Hand-written (regeneration never touches
 //! this file): it builds on the generated `whats91` client and types.
 //!
-//! The API takes at most 1000 contacts per request. [`upload_all`] splits any number into
+//! The API takes at most 1000 contacts per request. [`upload_all`](crate::bulk::upload_all) splits any number into
 //! batches, uploads them with bounded concurrency, and merges the answers into one
-//! [`BulkReport`] whose row numbers refer to the caller's input (1-based, like the API's).
+//! [`BulkReport`](crate::bulk::BulkReport) whose row numbers refer to the caller's input (1-based, like the API's).
 //! A failed batch is reported with its range of rows; the other batches' results are kept.
 
 use crate::runtime::Error;

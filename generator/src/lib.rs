@@ -1,7 +1,7 @@
 //! An OpenAPI 3.0/3.1 → Rust client generator.
 //!
 //! One pipeline: [`load`] (parse and normalize) → [`build`] (intermediate [`model`]) →
-//! [`emit`] (token streams) → [`format`] (syn + prettyplease) → [`write`] (files, freshness check).
+//! [`emit`] (token streams) → [`format`](mod@format) (syn + prettyplease) → [`write`](mod@write) (files, freshness check).
 
 pub mod build;
 pub mod diff;

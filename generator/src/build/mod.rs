@@ -1,4 +1,4 @@
-//! openapiv3 document → intermediate [`model::Api`]: every type and operation named and resolved.
+//! openapiv3 document → intermediate [`crate::model::Api`]: every type and operation named and resolved.
 //! Constructs that cannot be expressed are skipped one by one with a warning; a malformed
 //! document (dangling `$ref`, a path parameter missing from its template) is an error.
 
