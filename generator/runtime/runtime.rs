@@ -832,6 +832,87 @@ impl<E: fmt::Debug + fmt::Display> ::std::error::Error for Error<E> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// String enums
+
+/// What every generated string enum shares: its wire values, `Display`, `FromStr` (a value the
+/// spec does not list becomes `Unknown(..)`, so new server values never fail parsing), serde
+/// as a plain string, and validation (an `Unknown` value is refused before a request is sent).
+/// Generated code invokes it once per enum with the variant → wire value table.
+macro_rules! string_enum {
+    ($name:ident { $($variant:ident = $value:literal),* $(,)? }) => {
+        impl $name {
+            /// Every value the spec lists.
+            pub const VALUES: &'static [&'static str] = &[$($value),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::Unknown(other) => other.as_str(),
+                }
+            }
+
+            /// False for values the spec does not list.
+            pub fn is_known(&self) -> bool {
+                !::std::matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(match s {
+                    $($value => Self::$variant,)*
+                    other => Self::Unknown(other.to_owned()),
+                })
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s.parse() {
+                    ::std::result::Result::Ok(v) => v,
+                    ::std::result::Result::Err(never) => match never {},
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
+                ::std::result::Result::Ok(Self::from(&*s))
+            }
+        }
+
+        impl $crate::runtime::Validate for $name {
+            fn validate(
+                &self,
+                path: &$crate::runtime::FieldPath,
+                _rules: &$crate::runtime::Rules,
+                out: &mut ::std::vec::Vec<$crate::runtime::Violation>,
+            ) {
+                if let Self::Unknown(v) = self {
+                    out.push($crate::runtime::Violation::not_listed(path, v, Self::VALUES));
+                }
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+// ---------------------------------------------------------------------------------------------
 // Validation
 
 /// Where a value sits in a request: `body.contacts[3].email`.

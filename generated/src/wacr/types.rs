@@ -229,77 +229,9 @@ pub enum ContactType {
     /// A value this version of the spec does not list, kept verbatim so it round-trips.
     Unknown(::std::string::String),
 }
-impl ContactType {
-    /// Every value the spec lists.
-    pub const VALUES: &'static [&'static str] = &["lead", "customer", "guest"];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lead => "lead",
-            Self::Customer => "customer",
-            Self::Guest => "guest",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// False for values the spec does not list.
-    pub fn is_known(&self) -> bool {
-        !::std::matches!(self, Self::Unknown(_))
-    }
-}
-impl ::std::fmt::Display for ContactType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ContactType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(
-            match s {
-                "lead" => Self::Lead,
-                "customer" => Self::Customer,
-                "guest" => Self::Guest,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
-    }
-}
-impl ::std::convert::From<&str> for ContactType {
-    fn from(s: &str) -> Self {
-        match s.parse() {
-            ::std::result::Result::Ok(v) => v,
-            ::std::result::Result::Err(never) => match never {}
-        }
-    }
-}
-impl ::serde::Serialize for ContactType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ContactType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(&*s))
-    }
-}
-impl crate::runtime::Validate for ContactType {
-    fn validate(
-        &self,
-        path: &crate::runtime::FieldPath,
-        _rules: &crate::runtime::Rules,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if let Self::Unknown(v) = self {
-            out.push(crate::runtime::Violation::not_listed(path, v, Self::VALUES));
-        }
-    }
-}
+crate::runtime::string_enum!(
+    ContactType { Lead = "lead", Customer = "customer", Guest = "guest", }
+);
 /// Body of `createContact`.
 ///
 /// Generated from `#/components/schemas/CreateContactRequest`.
@@ -579,81 +511,10 @@ pub enum ErrorCode {
     /// A value this version of the spec does not list, kept verbatim so it round-trips.
     Unknown(::std::string::String),
 }
-impl ErrorCode {
-    /// Every value the spec lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "VALIDATION_ERROR",
-        "FEATURE_LIMIT_EXCEEDED",
-        "INTERNAL_ERROR",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ValidationError => "VALIDATION_ERROR",
-            Self::FeatureLimitExceeded => "FEATURE_LIMIT_EXCEEDED",
-            Self::InternalError => "INTERNAL_ERROR",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// False for values the spec does not list.
-    pub fn is_known(&self) -> bool {
-        !::std::matches!(self, Self::Unknown(_))
-    }
-}
-impl ::std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ErrorCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(
-            match s {
-                "VALIDATION_ERROR" => Self::ValidationError,
-                "FEATURE_LIMIT_EXCEEDED" => Self::FeatureLimitExceeded,
-                "INTERNAL_ERROR" => Self::InternalError,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
-    }
-}
-impl ::std::convert::From<&str> for ErrorCode {
-    fn from(s: &str) -> Self {
-        match s.parse() {
-            ::std::result::Result::Ok(v) => v,
-            ::std::result::Result::Err(never) => match never {}
-        }
-    }
-}
-impl ::serde::Serialize for ErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(&*s))
-    }
-}
-impl crate::runtime::Validate for ErrorCode {
-    fn validate(
-        &self,
-        path: &crate::runtime::FieldPath,
-        _rules: &crate::runtime::Rules,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if let Self::Unknown(v) = self {
-            out.push(crate::runtime::Violation::not_listed(path, v, Self::VALUES));
-        }
-    }
-}
+crate::runtime::string_enum!(
+    ErrorCode { ValidationError = "VALIDATION_ERROR", FeatureLimitExceeded =
+    "FEATURE_LIMIT_EXCEEDED", InternalError = "INTERNAL_ERROR", }
+);
 /// Machine-readable part of a generic error response.
 ///
 /// Generated from `#/components/schemas/ErrorDetail`.

@@ -393,84 +393,10 @@ pub enum BulkUploadRowStatus {
     /// A value this version of the spec does not list, kept verbatim so it round-trips.
     Unknown(::std::string::String),
 }
-impl BulkUploadRowStatus {
-    /// Every value the spec lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CREATED",
-        "UPDATED",
-        "SKIPPED",
-        "INVALID",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::Updated => "UPDATED",
-            Self::Skipped => "SKIPPED",
-            Self::Invalid => "INVALID",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// False for values the spec does not list.
-    pub fn is_known(&self) -> bool {
-        !::std::matches!(self, Self::Unknown(_))
-    }
-}
-impl ::std::fmt::Display for BulkUploadRowStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for BulkUploadRowStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(
-            match s {
-                "CREATED" => Self::Created,
-                "UPDATED" => Self::Updated,
-                "SKIPPED" => Self::Skipped,
-                "INVALID" => Self::Invalid,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
-    }
-}
-impl ::std::convert::From<&str> for BulkUploadRowStatus {
-    fn from(s: &str) -> Self {
-        match s.parse() {
-            ::std::result::Result::Ok(v) => v,
-            ::std::result::Result::Err(never) => match never {}
-        }
-    }
-}
-impl ::serde::Serialize for BulkUploadRowStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BulkUploadRowStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(&*s))
-    }
-}
-impl crate::runtime::Validate for BulkUploadRowStatus {
-    fn validate(
-        &self,
-        path: &crate::runtime::FieldPath,
-        _rules: &crate::runtime::Rules,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if let Self::Unknown(v) = self {
-            out.push(crate::runtime::Violation::not_listed(path, v, Self::VALUES));
-        }
-    }
-}
+crate::runtime::string_enum!(
+    BulkUploadRowStatus { Created = "CREATED", Updated = "UPDATED", Skipped = "SKIPPED",
+    Invalid = "INVALID", }
+);
 /// Per-outcome row counts for a bulk upload.
 ///
 /// Generated from `#/components/schemas/BulkUploadSummary`.
@@ -941,93 +867,13 @@ pub enum ErrorCode {
     /// A value this version of the spec does not list, kept verbatim so it round-trips.
     Unknown(::std::string::String),
 }
-impl ErrorCode {
-    /// Every value the spec lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MISSING_AUTH_TOKEN",
-        "INVALID_AUTH_TOKEN",
-        "TOKEN_SCOPE_NOT_ALLOWED",
-        "FEATURE_NOT_AVAILABLE",
-        "VALIDATION_FAILED",
-        "CONTACT_BOOK_NOT_FOUND",
-        "UNSUPPORTED_CONTENT_TYPE",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MissingAuthToken => "MISSING_AUTH_TOKEN",
-            Self::InvalidAuthToken => "INVALID_AUTH_TOKEN",
-            Self::TokenScopeNotAllowed => "TOKEN_SCOPE_NOT_ALLOWED",
-            Self::FeatureNotAvailable => "FEATURE_NOT_AVAILABLE",
-            Self::ValidationFailed => "VALIDATION_FAILED",
-            Self::ContactBookNotFound => "CONTACT_BOOK_NOT_FOUND",
-            Self::UnsupportedContentType => "UNSUPPORTED_CONTENT_TYPE",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-    /// False for values the spec does not list.
-    pub fn is_known(&self) -> bool {
-        !::std::matches!(self, Self::Unknown(_))
-    }
-}
-impl ::std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ErrorCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(
-            match s {
-                "MISSING_AUTH_TOKEN" => Self::MissingAuthToken,
-                "INVALID_AUTH_TOKEN" => Self::InvalidAuthToken,
-                "TOKEN_SCOPE_NOT_ALLOWED" => Self::TokenScopeNotAllowed,
-                "FEATURE_NOT_AVAILABLE" => Self::FeatureNotAvailable,
-                "VALIDATION_FAILED" => Self::ValidationFailed,
-                "CONTACT_BOOK_NOT_FOUND" => Self::ContactBookNotFound,
-                "UNSUPPORTED_CONTENT_TYPE" => Self::UnsupportedContentType,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
-    }
-}
-impl ::std::convert::From<&str> for ErrorCode {
-    fn from(s: &str) -> Self {
-        match s.parse() {
-            ::std::result::Result::Ok(v) => v,
-            ::std::result::Result::Err(never) => match never {}
-        }
-    }
-}
-impl ::serde::Serialize for ErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(&*s))
-    }
-}
-impl crate::runtime::Validate for ErrorCode {
-    fn validate(
-        &self,
-        path: &crate::runtime::FieldPath,
-        _rules: &crate::runtime::Rules,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if let Self::Unknown(v) = self {
-            out.push(crate::runtime::Violation::not_listed(path, v, Self::VALUES));
-        }
-    }
-}
+crate::runtime::string_enum!(
+    ErrorCode { MissingAuthToken = "MISSING_AUTH_TOKEN", InvalidAuthToken =
+    "INVALID_AUTH_TOKEN", TokenScopeNotAllowed = "TOKEN_SCOPE_NOT_ALLOWED",
+    FeatureNotAvailable = "FEATURE_NOT_AVAILABLE", ValidationFailed =
+    "VALIDATION_FAILED", ContactBookNotFound = "CONTACT_BOOK_NOT_FOUND",
+    UnsupportedContentType = "UNSUPPORTED_CONTENT_TYPE", }
+);
 /// Machine-readable part of an error response.
 ///
 /// Generated from `#/components/schemas/ErrorDetail`.

@@ -68,42 +68,7 @@ fn type_def(t: &TypeDef) -> TokenStream {
                     /// A value this version of the spec does not list, kept verbatim so it round-trips.
                     Unknown(::std::string::String),
                 }
-                impl #name {
-                    /// Every value the spec lists.
-                    pub const VALUES: &'static [&'static str] = &[#(#values),*];
-                    /// The value as sent on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self { #( Self::#idents => #values, )* Self::Unknown(other) => other.as_str() }
-                    }
-                    /// False for values the spec does not list.
-                    pub fn is_known(&self) -> bool { !::std::matches!(self, Self::Unknown(_)) }
-                }
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
-                }
-                impl ::std::str::FromStr for #name {
-                    type Err = ::std::convert::Infallible;
-                    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-                        ::std::result::Result::Ok(match s { #( #values => Self::#idents, )* other => Self::Unknown(other.to_owned()) })
-                    }
-                }
-                impl ::std::convert::From<&str> for #name {
-                    fn from(s: &str) -> Self { match s.parse() { ::std::result::Result::Ok(v) => v, ::std::result::Result::Err(never) => match never {} } }
-                }
-                impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> { s.serialize_str(self.as_str()) }
-                }
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-                        ::std::result::Result::Ok(Self::from(&*s))
-                    }
-                }
-                impl crate::runtime::Validate for #name {
-                    fn validate(&self, path: &crate::runtime::FieldPath, _rules: &crate::runtime::Rules, out: &mut ::std::vec::Vec<crate::runtime::Violation>) {
-                        if let Self::Unknown(v) = self { out.push(crate::runtime::Violation::not_listed(path, v, Self::VALUES)); }
-                    }
-                }
+                crate::runtime::string_enum!(#name { #( #idents = #values, )* });
             }
         }
         TypeKind::Union { variants, tag } => union_def(&name, &docs, variants, tag.as_deref()),
