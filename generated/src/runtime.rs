@@ -915,6 +915,22 @@ macro_rules! string_enum {
 }
 pub(crate) use string_enum;
 
+/// `Validate` for a generated type with no rules of its own and no field that has any.
+macro_rules! nothing_to_validate {
+    ($name:ident) => {
+        impl $crate::runtime::Validate for $name {
+            fn validate(
+                &self,
+                _: &$crate::runtime::FieldPath,
+                _: &$crate::runtime::Rules,
+                _: &mut ::std::vec::Vec<$crate::runtime::Violation>,
+            ) {
+            }
+        }
+    };
+}
+pub(crate) use nothing_to_validate;
+
 // ---------------------------------------------------------------------------------------------
 // Validation
 

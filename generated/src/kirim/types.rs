@@ -19,13 +19,7 @@
 /// A contact owned by a connected WhatsApp account.
 ///
 /// Generated from `#/components/schemas/Contact`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Contact {
     /// Unique identifier of the contact (prefixed `ctc_`).
     pub id: ::std::string::String,
@@ -87,7 +81,7 @@ impl Contact {
     }
 }
 impl crate::runtime::Validate for Contact {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -114,13 +108,7 @@ impl crate::runtime::Validate for Contact {
 /// Body of `createContact`.
 ///
 /// Generated from `#/components/schemas/CreateContactRequest`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateContactRequest {
     /// Phone number of the contact.
     pub phone_number: ::std::string::String,
@@ -156,7 +144,7 @@ impl CreateContactRequest {
     }
 }
 impl crate::runtime::Validate for CreateContactRequest {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -183,13 +171,7 @@ impl crate::runtime::Validate for CreateContactRequest {
 /// Success body of `createContact`.
 ///
 /// Generated from `#/components/schemas/CreateContactResponse`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateContactResponse {
     pub data: Contact,
     /// Identifier of the request, useful when contacting support.
@@ -210,7 +192,7 @@ impl CreateContactResponse {
     }
 }
 impl crate::runtime::Validate for CreateContactResponse {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -228,13 +210,7 @@ impl crate::runtime::Validate for CreateContactResponse {
 /// Details of a failed request.
 ///
 /// Generated from `#/components/schemas/Error`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Error {
     /// Broad category of the error. The only value shown by the provider is
     /// `invalid_request_error`.
@@ -273,25 +249,11 @@ impl Error {
         }
     }
 }
-impl crate::runtime::Validate for Error {
-    #[allow(deprecated, unused_variables)]
-    fn validate(
-        &self,
-        path: &crate::runtime::FieldPath,
-        _rules: &crate::runtime::Rules,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {}
-}
+crate::runtime::nothing_to_validate!(Error);
 /// Envelope shared by every Kirim failure response.
 ///
 /// Generated from `#/components/schemas/ErrorResponse`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorResponse {
     pub error: Error,
     /// Identifier of the request, useful when contacting support.
@@ -312,7 +274,7 @@ impl ErrorResponse {
     }
 }
 impl crate::runtime::Validate for ErrorResponse {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -337,13 +299,7 @@ pub type Metadata = ::std::collections::BTreeMap<
 /// The connected WhatsApp Business account that owns the contact.
 ///
 /// Generated from `#/components/schemas/WhatsAppAccountRef`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WhatsAppAccountRef {
     /// Phone number of the WhatsApp Business account, or null.
     #[serde(deserialize_with = "crate::runtime::required_nullable")]
@@ -362,17 +318,9 @@ impl WhatsAppAccountRef {
         }
     }
 }
-impl crate::runtime::Validate for WhatsAppAccountRef {
-    #[allow(deprecated, unused_variables)]
-    fn validate(
-        &self,
-        path: &crate::runtime::FieldPath,
-        _rules: &crate::runtime::Rules,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {}
-}
+crate::runtime::nothing_to_validate!(WhatsAppAccountRef);
 /// The documented error responses of `create_contact`, one variant per status, each with its parsed body.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CreateContactError {
     /// HTTP 400
     ///

@@ -19,13 +19,7 @@
 /// A group that a contact belongs to, as embedded in a contact resource.
 ///
 /// Generated from `#/components/schemas/ContactGroup`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ContactGroup {
     /// Identifier of the group.
     pub id: i64,
@@ -47,28 +41,14 @@ impl ContactGroup {
         }
     }
 }
-impl crate::runtime::Validate for ContactGroup {
-    #[allow(deprecated, unused_variables)]
-    fn validate(
-        &self,
-        path: &crate::runtime::FieldPath,
-        _rules: &crate::runtime::Rules,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {}
-}
+crate::runtime::nothing_to_validate!(ContactGroup);
 /// A contact as returned by the API, with its groups loaded. The provider
 /// does not list the resource's fields; they are modelled on the request
 /// fields plus `id` and `groups`. Only `id` is treated as always present,
 /// and fields that are optional on creation may be null.
 ///
 /// Generated from `#/components/schemas/ContactResource`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ContactResource {
     /// Identifier of the contact within the tenant.
     pub id: i64,
@@ -186,7 +166,7 @@ impl ContactResource {
     }
 }
 impl crate::runtime::Validate for ContactResource {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -210,15 +190,7 @@ impl crate::runtime::Validate for ContactResource {
 /// Kind of contact.
 ///
 /// Generated from `#/components/schemas/ContactType`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContactType {
     /// `lead`
     Lead,
@@ -235,13 +207,7 @@ crate::runtime::string_enum!(
 /// Body of `createContact`.
 ///
 /// Generated from `#/components/schemas/CreateContactRequest`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateContactRequest {
     /// Given name of the contact.
     ///
@@ -339,7 +305,7 @@ impl CreateContactRequest {
     }
 }
 impl crate::runtime::Validate for CreateContactRequest {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -440,13 +406,7 @@ impl crate::runtime::Validate for CreateContactRequest {
 /// message and the contact resource; the envelope shape is assumed.
 ///
 /// Generated from `#/components/schemas/CreateContactResponse`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateContactResponse {
     /// `true` on success, when the server includes the flag.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -471,7 +431,7 @@ impl CreateContactResponse {
     }
 }
 impl crate::runtime::Validate for CreateContactResponse {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -492,15 +452,7 @@ impl crate::runtime::Validate for CreateContactResponse {
 /// - `INTERNAL_ERROR` (500): the server could not create the contact.
 ///
 /// Generated from `#/components/schemas/ErrorCode`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ErrorCode {
     /// `VALIDATION_ERROR`
     ValidationError,
@@ -518,13 +470,7 @@ crate::runtime::string_enum!(
 /// Machine-readable part of a generic error response.
 ///
 /// Generated from `#/components/schemas/ErrorDetail`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorDetail {
     pub code: ErrorCode,
     /// Human-readable explanation of the error.
@@ -546,7 +492,7 @@ impl ErrorDetail {
     }
 }
 impl crate::runtime::Validate for ErrorDetail {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -566,13 +512,7 @@ impl crate::runtime::Validate for ErrorDetail {
 /// treated as always present.
 ///
 /// Generated from `#/components/schemas/ErrorResponse`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorResponse {
     /// `false` for an error, when the server includes the flag.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -598,7 +538,7 @@ impl ErrorResponse {
     }
 }
 impl crate::runtime::Validate for ErrorResponse {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -616,13 +556,7 @@ impl crate::runtime::Validate for ErrorResponse {
 /// Usage figures reported with `FEATURE_LIMIT_EXCEEDED`.
 ///
 /// Generated from `#/components/schemas/FeatureLimitDetails`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FeatureLimitDetails {
     /// Name of the limited feature (contacts for this operation).
     pub feature: ::std::string::String,
@@ -651,7 +585,7 @@ impl FeatureLimitDetails {
     }
 }
 impl crate::runtime::Validate for FeatureLimitDetails {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -681,13 +615,7 @@ impl crate::runtime::Validate for FeatureLimitDetails {
 /// Machine-readable part of a `FEATURE_LIMIT_EXCEEDED` response.
 ///
 /// Generated from `#/components/schemas/FeatureLimitErrorDetail`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FeatureLimitErrorDetail {
     pub code: ErrorCode,
     /// Human-readable explanation of the error.
@@ -711,7 +639,7 @@ impl FeatureLimitErrorDetail {
     }
 }
 impl crate::runtime::Validate for FeatureLimitErrorDetail {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -735,13 +663,7 @@ impl crate::runtime::Validate for FeatureLimitErrorDetail {
 /// Error envelope for `FEATURE_LIMIT_EXCEEDED` (same assumed shape as `ErrorResponse`).
 ///
 /// Generated from `#/components/schemas/FeatureLimitErrorResponse`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FeatureLimitErrorResponse {
     /// `false` for an error, when the server includes the flag.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -767,7 +689,7 @@ impl FeatureLimitErrorResponse {
     }
 }
 impl crate::runtime::Validate for FeatureLimitErrorResponse {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -785,13 +707,7 @@ impl crate::runtime::Validate for FeatureLimitErrorResponse {
 /// Machine-readable part of a `VALIDATION_ERROR` response.
 ///
 /// Generated from `#/components/schemas/ValidationErrorDetail`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidationErrorDetail {
     pub code: ErrorCode,
     /// Human-readable explanation of the error.
@@ -816,7 +732,7 @@ impl ValidationErrorDetail {
     }
 }
 impl crate::runtime::Validate for ValidationErrorDetail {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -849,13 +765,7 @@ pub type ValidationErrorFields = ::std::collections::BTreeMap<
 /// Error envelope for `VALIDATION_ERROR` (same assumed shape as `ErrorResponse`).
 ///
 /// Generated from `#/components/schemas/ValidationErrorResponse`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidationErrorResponse {
     /// `false` for an error, when the server includes the flag.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -881,7 +791,7 @@ impl ValidationErrorResponse {
     }
 }
 impl crate::runtime::Validate for ValidationErrorResponse {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -897,7 +807,7 @@ impl crate::runtime::Validate for ValidationErrorResponse {
     }
 }
 /// The documented error responses of `create_contact`, one variant per status, each with its parsed body.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CreateContactError {
     /// HTTP 403
     ///

@@ -19,13 +19,7 @@
 /// One contact row of a bulk upload.
 ///
 /// Generated from `#/components/schemas/BulkContactInput`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkContactInput {
     /// Phone number of the contact; local numbers are expanded with
     /// `defaultCountryCode`.
@@ -90,7 +84,7 @@ impl BulkContactInput {
     }
 }
 impl crate::runtime::Validate for BulkContactInput {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -117,13 +111,7 @@ impl crate::runtime::Validate for BulkContactInput {
 /// Payload of a processed bulk upload.
 ///
 /// Generated from `#/components/schemas/BulkUploadContactsData`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkUploadContactsData {
     #[serde(rename = "contactBook")]
     pub contact_book: ContactBookRef,
@@ -151,7 +139,7 @@ impl BulkUploadContactsData {
     }
 }
 impl crate::runtime::Validate for BulkUploadContactsData {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -181,13 +169,7 @@ impl crate::runtime::Validate for BulkUploadContactsData {
 /// Body of `bulkUploadContacts`.
 ///
 /// Generated from `#/components/schemas/BulkUploadContactsRequest`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkUploadContactsRequest {
     /// Country calling code, digits only, applied to phone numbers given in
     /// local format before they are stored (for example `91` for India).
@@ -217,7 +199,7 @@ impl BulkUploadContactsRequest {
     }
 }
 impl crate::runtime::Validate for BulkUploadContactsRequest {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -238,13 +220,7 @@ impl crate::runtime::Validate for BulkUploadContactsRequest {
 /// Success envelope returned by `bulkUploadContacts`.
 ///
 /// Generated from `#/components/schemas/BulkUploadContactsResponse`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkUploadContactsResponse {
     /// Always `true` when the upload was processed.
     pub success: bool,
@@ -272,7 +248,7 @@ impl BulkUploadContactsResponse {
     }
 }
 impl crate::runtime::Validate for BulkUploadContactsResponse {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -296,13 +272,7 @@ impl crate::runtime::Validate for BulkUploadContactsResponse {
 /// Outcome of a single submitted contact row.
 ///
 /// Generated from `#/components/schemas/BulkUploadRowResult`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkUploadRowResult {
     /// 1-based position of the row in the request's `contacts` array.
     ///
@@ -338,7 +308,7 @@ impl BulkUploadRowResult {
     }
 }
 impl crate::runtime::Validate for BulkUploadRowResult {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -372,15 +342,7 @@ impl crate::runtime::Validate for BulkUploadRowResult {
 /// examples but is implied by the `invalid` counter of the summary.
 ///
 /// Generated from `#/components/schemas/BulkUploadRowStatus`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BulkUploadRowStatus {
     /// `CREATED`
     Created,
@@ -400,13 +362,7 @@ crate::runtime::string_enum!(
 /// Per-outcome row counts for a bulk upload.
 ///
 /// Generated from `#/components/schemas/BulkUploadSummary`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkUploadSummary {
     /// Number of rows received.
     ///
@@ -453,7 +409,7 @@ impl BulkUploadSummary {
     }
 }
 impl crate::runtime::Validate for BulkUploadSummary {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -510,13 +466,7 @@ impl crate::runtime::Validate for BulkUploadSummary {
 /// A contact book as returned after creation.
 ///
 /// Generated from `#/components/schemas/ContactBook`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ContactBook {
     /// Unique identifier of the book; use it as `bookUid` in paths.
     #[serde(rename = "contactBookUid")]
@@ -577,7 +527,7 @@ impl ContactBook {
     }
 }
 impl crate::runtime::Validate for ContactBook {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -598,13 +548,7 @@ impl crate::runtime::Validate for ContactBook {
 /// Short reference to the contact book the contacts were uploaded into.
 ///
 /// Generated from `#/components/schemas/ContactBookRef`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ContactBookRef {
     /// Unique identifier of the book.
     #[serde(rename = "contactBookUid")]
@@ -629,25 +573,11 @@ impl ContactBookRef {
         }
     }
 }
-impl crate::runtime::Validate for ContactBookRef {
-    #[allow(deprecated, unused_variables)]
-    fn validate(
-        &self,
-        path: &crate::runtime::FieldPath,
-        _rules: &crate::runtime::Rules,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {}
-}
+crate::runtime::nothing_to_validate!(ContactBookRef);
 /// Payload of a successful `createContactBook` call.
 ///
 /// Generated from `#/components/schemas/CreateContactBookData`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateContactBookData {
     #[serde(rename = "contactBook")]
     pub contact_book: ContactBook,
@@ -666,7 +596,7 @@ impl CreateContactBookData {
     }
 }
 impl crate::runtime::Validate for CreateContactBookData {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -684,13 +614,7 @@ impl crate::runtime::Validate for CreateContactBookData {
 /// Body of `createContactBook`.
 ///
 /// Generated from `#/components/schemas/CreateContactBookRequest`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateContactBookRequest {
     /// Display name of the contact book. Mandatory; the provider rejects
     /// names that are too long but does not publish the limit.
@@ -745,7 +669,7 @@ impl CreateContactBookRequest {
     }
 }
 impl crate::runtime::Validate for CreateContactBookRequest {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -766,13 +690,7 @@ impl crate::runtime::Validate for CreateContactBookRequest {
 /// Success envelope returned by `createContactBook`.
 ///
 /// Generated from `#/components/schemas/CreateContactBookResponse`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateContactBookResponse {
     /// Always `true` for a successful call.
     pub success: bool,
@@ -800,7 +718,7 @@ impl CreateContactBookResponse {
     }
 }
 impl crate::runtime::Validate for CreateContactBookResponse {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -840,15 +758,7 @@ pub type CustomFields = ::std::collections::BTreeMap<
 /// - `UNSUPPORTED_CONTENT_TYPE` (415): the POST body is not JSON.
 ///
 /// Generated from `#/components/schemas/ErrorCode`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ErrorCode {
     /// `MISSING_AUTH_TOKEN`
     MissingAuthToken,
@@ -877,13 +787,7 @@ crate::runtime::string_enum!(
 /// Machine-readable part of an error response.
 ///
 /// Generated from `#/components/schemas/ErrorDetail`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorDetail {
     pub code: ErrorCode,
     /// Human-readable explanation of the error.
@@ -905,7 +809,7 @@ impl ErrorDetail {
     }
 }
 impl crate::runtime::Validate for ErrorDetail {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -925,13 +829,7 @@ impl crate::runtime::Validate for ErrorDetail {
 /// Only `error` and its `code` are treated as always present.
 ///
 /// Generated from `#/components/schemas/ErrorResponse`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorResponse {
     /// `false` for an error, when the server includes the flag.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -960,7 +858,7 @@ impl ErrorResponse {
     }
 }
 impl crate::runtime::Validate for ErrorResponse {
-    #[allow(deprecated, unused_variables)]
+    #[allow(deprecated)]
     fn validate(
         &self,
         path: &crate::runtime::FieldPath,
@@ -984,14 +882,7 @@ impl crate::runtime::Validate for ErrorResponse {
 /// Request bookkeeping attached to responses.
 ///
 /// Generated from `#/components/schemas/ResponseMetadata`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResponseMetadata {
     /// API version that served the request.
     #[serde(
@@ -1022,25 +913,11 @@ impl ResponseMetadata {
         }
     }
 }
-impl crate::runtime::Validate for ResponseMetadata {
-    #[allow(deprecated, unused_variables)]
-    fn validate(
-        &self,
-        path: &crate::runtime::FieldPath,
-        _rules: &crate::runtime::Rules,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {}
-}
+crate::runtime::nothing_to_validate!(ResponseMetadata);
 /// Contact that a row created or updated.
 ///
 /// Generated from `#/components/schemas/UploadedContact`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UploadedContact {
     /// Unique identifier of the contact.
     #[serde(rename = "contactUid")]
@@ -1065,17 +942,9 @@ impl UploadedContact {
         }
     }
 }
-impl crate::runtime::Validate for UploadedContact {
-    #[allow(deprecated, unused_variables)]
-    fn validate(
-        &self,
-        path: &crate::runtime::FieldPath,
-        _rules: &crate::runtime::Rules,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {}
-}
+crate::runtime::nothing_to_validate!(UploadedContact);
 /// The documented error responses of `create_contact_book`, one variant per status, each with its parsed body.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CreateContactBookError {
     /// HTTP 400
     ///
@@ -1122,7 +991,7 @@ impl ::std::fmt::Display for CreateContactBookError {
 }
 impl ::std::error::Error for CreateContactBookError {}
 /// The documented error responses of `bulk_upload_contacts`, one variant per status, each with its parsed body.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BulkUploadContactsError {
     /// HTTP 400
     ///

@@ -62,7 +62,7 @@ fn type_def(t: &TypeDef) -> TokenStream {
             });
             quote! {
                 #docs
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 pub enum #name {
                     #( #vdocs #idents, )*
                     /// A value this version of the spec does not list, kept verbatim so it round-trips.
@@ -142,10 +142,24 @@ fn struct_def(name: &proc_macro2::Ident, docs: &TokenStream, fields: &[Field], e
         let rules = rules_tokens(&f.rules);
         quote! { crate::runtime::Validate::validate(&self.#n, &path.field(#wire), &#rules, out); }
     });
-    let default = if required.is_empty() { quote!(::std::default::Default,) } else { quote!() };
+    let default = if required.is_empty() { quote!(Default,) } else { quote!() };
+    let checks: Vec<TokenStream> = checks.collect();
+    // Most structs have nothing of their own to check: one line instead of an empty impl.
+    let validate = if checks.is_empty() {
+        quote!(crate::runtime::nothing_to_validate!(#name);)
+    } else {
+        quote! {
+            impl crate::runtime::Validate for #name {
+                #[allow(deprecated)]
+                fn validate(&self, path: &crate::runtime::FieldPath, _rules: &crate::runtime::Rules, out: &mut ::std::vec::Vec<crate::runtime::Violation>) {
+                    #(#checks)*
+                }
+            }
+        }
+    };
     quote! {
         #docs
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#decls)*
             #extra_decl
@@ -157,12 +171,7 @@ fn struct_def(name: &proc_macro2::Ident, docs: &TokenStream, fields: &[Field], e
                 Self { #(#inits,)* #extra_init }
             }
         }
-        impl crate::runtime::Validate for #name {
-            #[allow(deprecated, unused_variables)]
-            fn validate(&self, path: &crate::runtime::FieldPath, _rules: &crate::runtime::Rules, out: &mut ::std::vec::Vec<crate::runtime::Violation>) {
-                #(#checks)*
-            }
-        }
+        #validate
     }
 }
 
@@ -193,7 +202,7 @@ fn union_def(
     let Some(tag) = tag else {
         return quote! {
             #docs
-            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
             pub enum #name { #(#decls)* }
             #common
@@ -207,7 +216,7 @@ fn union_def(
     });
     quote! {
         #docs
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#decls)*
@@ -252,7 +261,7 @@ fn operation_enums(op: &Operation) -> TokenStream {
         let d = format!(" The documented successful outcomes of `{}`.", op.name);
         quote! {
             #[doc = #d]
-            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+            #[derive(Debug, Clone, PartialEq)]
             pub enum #n { #(#vs)* }
         }
     });
@@ -275,7 +284,7 @@ fn operation_enums(op: &Operation) -> TokenStream {
     quote! {
         #success_enum
         #[doc = #d]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum #en { #(#vs)* }
         impl ::std::fmt::Display for #en {
             fn fmt(&self, #formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { #fmt_body }
