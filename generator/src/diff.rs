@@ -6,7 +6,7 @@
 //! optional+nullable fields are `Option<Option<T>>`, every parameter is a positional method argument, string
 //! enums carry an `Unknown(String)` fallback, and requests are validated client-side against the spec's rules.
 
-use std::borrow::Borrow;
+use crate::build::SchemaRef as SRef;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -135,22 +135,6 @@ const BUDGET: usize = 100_000;
 enum Dir {
     Request,
     Response,
-}
-
-/// A schema position, whether inline or a reference (properties box their schemas, `oneOf` members do not).
-#[derive(Clone, Copy)]
-enum SRef<'a> {
-    Ref(&'a str),
-    Item(&'a Schema),
-}
-
-impl<'a, S: Borrow<Schema>> From<&'a ReferenceOr<S>> for SRef<'a> {
-    fn from(r: &'a ReferenceOr<S>) -> Self {
-        match r {
-            ReferenceOr::Reference { reference } => SRef::Ref(reference),
-            ReferenceOr::Item(s) => SRef::Item(s.borrow()),
-        }
-    }
 }
 
 const SCHEMAS: &str = "#/components/schemas/";

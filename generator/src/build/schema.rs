@@ -15,20 +15,12 @@ pub enum SchemaRef<'a> {
     Item(&'a Schema),
 }
 
-impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
-    fn from(r: &'a ReferenceOr<Schema>) -> Self {
+// One impl for both `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.
+impl<'a, S: std::borrow::Borrow<Schema>> From<&'a ReferenceOr<S>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<S>) -> Self {
         match r {
             ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
-            ReferenceOr::Item(s) => SchemaRef::Item(s),
-        }
-    }
-}
-
-impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
-    fn from(r: &'a ReferenceOr<Box<Schema>>) -> Self {
-        match r {
-            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
-            ReferenceOr::Item(s) => SchemaRef::Item(s),
+            ReferenceOr::Item(s) => SchemaRef::Item(s.borrow()),
         }
     }
 }
