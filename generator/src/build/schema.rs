@@ -84,21 +84,35 @@ impl<'a> Builder<'a> {
                 let mut rules = Rules::default();
                 // Aliases of primitives carry their constraints to the place they are used.
                 if let Some(TypeKind::Alias { .. }) = self.types.get(&name).map(|t| &t.kind) {
-                    rules = rules_of(target);
+                    rules = self.checkable(rules_of(target), at);
                 }
                 let ty = Ty::Named(name);
                 Ok(Usage { ty, nullable: target.schema_data.nullable, rules, doc: None })
             }
             SchemaRef::Item(s) => {
                 let ty = self.inline_ty(s, hint, at, 0)?;
-                Ok(Usage {
-                    ty,
-                    nullable: s.schema_data.nullable,
-                    rules: rules_of(s),
-                    doc: s.schema_data.description.clone(),
-                })
+                let rules = self.checkable(rules_of(s), at);
+                Ok(Usage { ty, nullable: s.schema_data.nullable, rules, doc: s.schema_data.description.clone() })
             }
         }
+    }
+
+    /// Drops a `pattern` the runtime's regex engine cannot compile (look-around, back-references),
+    /// with a warning: the server still checks it, the client just cannot.
+    fn checkable(&mut self, mut rules: Rules, at: &str) -> Rules {
+        let mut current = Some(&mut rules);
+        while let Some(r) = current {
+            if let Some(p) = &r.pattern {
+                if let Err(e) = regex_lite::Regex::new(p) {
+                    let why = e.to_string();
+                    let why = why.lines().last().unwrap_or("").trim();
+                    self.warn(at, format!("pattern `{p}` is not checked client-side: {why}"));
+                    r.pattern = None;
+                }
+            }
+            current = r.items.as_deref_mut();
+        }
+        rules
     }
 
     fn inline_ty(&mut self, s: &'a Schema, hint: &str, at: &str, depth: usize) -> Result<Ty, Error> {
