@@ -88,10 +88,6 @@ impl Names {
         }
         unreachable!("an unbounded counter always finds a free name")
     }
-
-    pub fn contains(&self, name: &str) -> bool {
-        self.taken.contains(name)
-    }
 }
 
 #[cfg(test)]

@@ -134,3 +134,22 @@ fn patterns_the_runtime_cannot_compile_are_warned_about_and_not_emitted() {
     assert!(!types.contains("(?!x)"), "the uncompilable pattern must not reach the runtime");
     assert!(types.contains("^[a-z]+$"), "a compilable pattern is still checked");
 }
+
+#[test]
+fn the_hand_written_client_manifest_lists_every_runtime_dependency() {
+    // generated/Cargo.toml is hand-written (it carries publish metadata); the runtime it ships
+    // needs exactly what standalone crates get. Drift would only show when someone publishes.
+    let manifest = std::fs::read_to_string(root().join("generated/Cargo.toml")).unwrap();
+    for line in openapi_gen::emit::RUNTIME_DEPENDENCIES.lines().filter(|l| !l.trim().is_empty()) {
+        let name = line.split('=').next().unwrap().trim();
+        let found = manifest.lines().find(|l| l.split('=').next().map(str::trim) == Some(name));
+        let found = found.unwrap_or_else(|| panic!("generated/Cargo.toml lacks the runtime dependency `{name}`"));
+        let version = |l: &str| {
+            l.split("version = \"")
+                .nth(1)
+                .or_else(|| l.split("= \"").nth(1))
+                .map(|v| v.split('"').next().unwrap().to_string())
+        };
+        assert_eq!(version(found), version(line), "version of `{name}` differs from the runtime's");
+    }
+}

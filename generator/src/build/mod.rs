@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub use operation::is_success;
-pub use schema::{rules_of, SchemaRef};
+pub use schema::SchemaRef;
 
 /// Builds the model; `file` only names the document in errors.
 pub fn build(file: &Path, doc: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
