@@ -21,10 +21,6 @@ type JsonResponse<Op, Status extends number> = Op extends { responses: { [S in S
   ? R
   : never;
 
-function assertNever(value: never): never {
-  throw new Error(`unexpected value ${JSON.stringify(value)}`);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Whats91
 
@@ -55,8 +51,12 @@ export const w91BulkBody = {
   ],
 } satisfies JsonBody<W91Bulk>;
 
-// 200 and 201 are documented with the same body.
+// 200, 201 and any other 2xx are declared with the same body.
 export const w91SameSuccessBody: Equals<JsonResponse<W91CreateBook, 200>, JsonResponse<W91CreateBook, 201>> = true;
+export const w91OtherSuccessBody: Equals<
+  JsonResponse<W91Bulk, 200>,
+  W91Bulk["responses"]["2XX"]["content"]["application/json"]
+> = true;
 
 export function w91BookLabel(res: JsonResponse<W91CreateBook, 201>): string {
   const book: W91["schemas"]["ContactBook"] = res.data.contactBook;
@@ -64,28 +64,31 @@ export function w91BookLabel(res: JsonResponse<W91CreateBook, 201>): string {
   return `${book.contactBookUid} ${book.name} ${color ?? "no colour"} ${res.metadata?.requestId ?? ""}`;
 }
 
-export function w91CountRows(res: JsonResponse<W91Bulk, 200>): Record<W91["schemas"]["BulkUploadRowStatus"], number> {
-  const counts = { CREATED: 0, UPDATED: 0, SKIPPED: 0, INVALID: 0 };
+// Row status is an open enum: the documented values, and any other string the server sends.
+export function w91CountRows(res: JsonResponse<W91Bulk, 200>): Record<string, number> {
+  const counts: Record<string, number> = { CREATED: 0, UPDATED: 0, SKIPPED: 0, INVALID: 0 };
   for (const row of res.data.results) {
-    switch (row.status) {
-      case "CREATED":
-      case "UPDATED":
-        counts[row.status] += row.contact ? 1 : 0;
-        break;
-      case "SKIPPED":
-      case "INVALID":
-        counts[row.status] += 1;
-        break;
-      default:
-        assertNever(row.status);
-    }
+    const status: string = row.status;
+    counts[status] = (counts[status] ?? 0) + 1;
   }
   return counts;
 }
 
-export function w91ErrorCode(res: JsonResponse<W91Bulk, 404>): W91["schemas"]["ErrorCode"] {
-  return res.error.code;
+// The error envelope is undocumented: the code may be nested or flat, and may be missing.
+export function w91ErrorCode(res: JsonResponse<W91Bulk, 404>): W91["schemas"]["ErrorCode"] | undefined {
+  return res.error?.code ?? res.code;
 }
+export const w91FlatError: JsonResponse<W91Bulk, 404> = {
+  success: false,
+  message: "Contact book not found",
+  code: "CONTACT_BOOK_NOT_FOUND",
+};
+export const w91EmptyError: JsonResponse<W91CreateBook, 415> = {};
+export const w91UnknownCode: W91["schemas"]["ErrorCode"] = "SUBSCRIPTION_SUSPENDED";
+export const w91UnknownStatus: W91["schemas"]["BulkUploadRowStatus"] = "FAILED";
+// No client-side format on bulk-row emails or the book colour: the server judges them.
+export const w91LooseRow: JsonBody<W91Bulk>["contacts"][number] = { phone: "7999999999", email: "ravi at example dot com" };
+export const w91ShortColour: JsonBody<W91CreateBook> = { name: "Retail Leads", color: "#0F6" };
 
 // The provider's own response example, typed.
 export const w91Created: JsonResponse<W91CreateBook, 200> = {
@@ -107,8 +110,10 @@ export const w91Created: JsonResponse<W91CreateBook, 200> = {
 
 // @ts-expect-error TS2741: `name` is required in a create-contact-book body.
 export const w91NoName: JsonBody<W91CreateBook> = { color: "#0f62fe" };
-// @ts-expect-error TS2322: a bulk row status outside the enum.
-export const w91BadStatus: W91["schemas"]["BulkUploadRowStatus"] = "FAILED";
+// @ts-expect-error TS2322: an open enum is still a string, not a number.
+export const w91NumericStatus: W91["schemas"]["BulkUploadRowStatus"] = 3;
+// @ts-expect-error TS2741: every bulk row needs a phone.
+export const w91NoPhone: JsonBody<W91Bulk>["contacts"][number] = { email: "asha@example.com" };
 
 // ---------------------------------------------------------------------------------------------
 // WA.cr
@@ -132,22 +137,43 @@ export const wacrLead: JsonBody<WacrCreate> = {
 
 export const wacrSameSuccessBody: Equals<JsonResponse<WacrCreate, 200>, JsonResponse<WacrCreate, 201>> = true;
 
+// The widget's `{}` is a documented success body, so `data` and `message` are optional.
 export function wacrDescribe(res: JsonResponse<WacrCreate, 201>): string {
-  const contact: Wacr["schemas"]["ContactResource"] = res.data;
-  const type: Wacr["schemas"]["ContactType"] | undefined = contact.type;
+  const contact: Wacr["schemas"]["ContactResource"] | undefined = res.data;
+  if (contact === undefined) return res.message ?? "created";
+  const type: Wacr["schemas"]["ContactResourceType"] | undefined = contact.type;
   const email: string | null | undefined = contact.email;
   const groups = (contact.groups ?? []).map((g) => g.name ?? `#${g.id}`).join(", ");
-  return `${contact.id} ${type ?? "?"} ${email ?? "-"} [${groups}] ${res.message}`;
+  return `${contact.id} ${type ?? "?"} ${email ?? "-"} [${groups}] ${res.message ?? ""}`;
 }
+export const wacrWidget: JsonResponse<WacrCreate, 200> = {};
+export const wacrOtherSuccessBody: Equals<
+  JsonResponse<WacrCreate, 201>,
+  WacrCreate["responses"]["2XX"]["content"]["application/json"]
+> = true;
+// A returned contact's type is open; the request's stays closed (see wacrVip below).
+export const wacrVendor: Wacr["schemas"]["ContactResourceType"] = "vendor";
 
+// 403: feature limit (with usage details) or a scope failure (without); nested or flat envelope.
 export function wacrLimit(res: JsonResponse<WacrCreate, 403>): string {
-  const { feature, current, maximum } = res.error.details;
-  return `${feature}: ${current}/${maximum}`;
+  const details = res.error?.details ?? res.details;
+  if (details === undefined) return `${res.error?.code ?? res.code ?? "forbidden"}: ${res.error?.message ?? res.message ?? ""}`;
+  return `${details.feature ?? "?"}: ${details.current ?? "?"}/${details.maximum ?? "?"}`;
 }
+export const wacrScopeFailure: JsonResponse<WacrCreate, 403> = {
+  success: false,
+  message: "This token lacks the contacts:write scope",
+  error: { code: "INSUFFICIENT_SCOPE" },
+};
 
 export function wacrFieldErrors(res: JsonResponse<WacrCreate, 422>): string[] {
-  return Object.keys(res.error.details ?? {});
+  return Object.keys(res.error?.details ?? res.details ?? {});
 }
+export const wacrFlatValidation: JsonResponse<WacrCreate, 422> = {
+  success: false,
+  code: "VALIDATION_ERROR",
+  details: { phone: ["This phone number already exists"] },
+};
 
 // @ts-expect-error TS2322: "vip" is not a ContactType (lead, customer, guest).
 export const wacrVip: JsonBody<WacrCreate> = { ...wacrLead, type: "vip" };
@@ -171,15 +197,23 @@ export const kirimContact: JsonBody<KirimCreate> = {
   metadata: { segment: "vip" },
 };
 
+// Only `id` and `object` are certain (the provider's own example has nothing else).
 export function kirimEmail(res: JsonResponse<KirimCreate, 201>): string {
   const contact: Kirim["schemas"]["Contact"] = res.data;
-  const email: string | null = contact.email; // required but nullable
-  return `${contact.id} ${email ?? "(no email)"} ${contact.whatsapp_account.phone_number ?? "?"} ${res.request_id}`;
+  const email: string | null | undefined = contact.email; // optional and nullable
+  return `${contact.id} ${email ?? "(no email)"} ${contact.whatsapp_account?.phone_number ?? "?"} ${res.request_id ?? ""}`;
 }
+export const kirimProviderExample: JsonResponse<KirimCreate, 200> = {
+  data: { id: "ctc_01HXYZABCDEFGHJKMNPQRSTVWX", object: "contact" },
+};
 
+// The request id may sit inside `error` (the provider's example) or at the top level.
 export function kirimError(res: JsonResponse<KirimCreate, 422>): string {
-  return `${res.error.type}/${res.error.code}: ${res.error.message} (${res.request_id})`;
+  return `${res.error.type}/${res.error.code}: ${res.error.message ?? "-"} (${res.error.request_id ?? res.request_id ?? "?"})`;
 }
+export const kirimProviderError: JsonResponse<KirimCreate, 429> = {
+  error: { type: "invalid_request_error", code: "invalid_phone_number", request_id: "req_01HXYZABCDEFGHJKMNPQRSTVWX" },
+};
 
 export const kirimCreated: JsonResponse<KirimCreate, 201> = {
   data: {
@@ -198,5 +232,7 @@ export const kirimCreated: JsonResponse<KirimCreate, 201> = {
 
 // @ts-expect-error TS2741: `phone_number` is required in a create-contact body.
 export const kirimNoPhone: JsonBody<KirimCreate> = { name: "Budi Santoso" };
-// @ts-expect-error TS2322: `email` is required (though nullable) in a returned contact; undefined is not null.
-export const kirimUndefinedEmail: Kirim["schemas"]["Contact"] = { ...kirimCreated.data, email: undefined };
+// @ts-expect-error TS2741: a returned contact still needs its `id`.
+export const kirimNoId: Kirim["schemas"]["Contact"] = { object: "contact" };
+// @ts-expect-error TS2741: an error still needs its `code`.
+export const kirimNoCode: Kirim["schemas"]["Error"] = { type: "invalid_request_error" };
