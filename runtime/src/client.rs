@@ -1,0 +1,322 @@
+//! Sending: the HTTP client, retries with backoff, `Retry-After`, and bounded reading.
+
+use super::auth::{Credentials, KeyLocation};
+use super::call::Call;
+use super::config::{Config, ConfigError, RetryPolicy};
+use super::error::{RequestError, SendError, TransportError};
+use super::request::{random_u64, Body, Request};
+use super::response::RawResponse;
+use reqwest::header::HeaderMap;
+use std::time::Duration;
+
+/// The HTTP side of a generated client.
+#[derive(Clone, Debug)]
+pub struct Client {
+    config: Config,
+    http: reqwest::Client,
+}
+
+impl Client {
+    /// Checks the configuration and builds the HTTP client.
+    pub fn new(config: Config) -> Result<Self, ConfigError> {
+        let url = reqwest::Url::parse(&config.base_url)
+            .map_err(|e| ConfigError(format!("base URL `{}` is not a URL: {e}", config.base_url)))?;
+        // A query or fragment would swallow the operation paths appended to the base URL.
+        if !matches!(url.scheme(), "http" | "https") || url.query().is_some() || url.fragment().is_some() {
+            return Err(ConfigError(format!(
+                "base URL `{}` must be http(s) without a query or fragment",
+                config.base_url
+            )));
+        }
+        let http = match &config.http_client {
+            Some(c) => c.clone(),
+            None => reqwest::Client::builder()
+                .connect_timeout(config.connect_timeout)
+                .user_agent(config.user_agent.clone())
+                .build()
+                .map_err(|e| ConfigError(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(Client { config, http })
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.config.base_url
+    }
+
+    /// The configuration this client was built with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// A call through this client with its own settings.
+    pub fn call(&self) -> Call<'_> {
+        Call::new(self)
+    }
+
+    fn url(&self, request: &Request<'_>) -> Result<reqwest::Url, RequestError> {
+        let joined = format!("{}{}", self.config.base_url.trim_end_matches('/'), request.path);
+        let mut url = reqwest::Url::parse(&joined)
+            .map_err(|e| RequestError::InvalidParameter { name: "path".into(), reason: e.to_string() })?;
+        let mut pairs = request.query.clone();
+        if let (true, Some(Credentials::ApiKey { location: KeyLocation::Query, name, key })) =
+            (request.authenticated, &self.config.credentials)
+        {
+            pairs.push((name.clone(), key.expose().to_string()));
+        }
+        if !pairs.is_empty() {
+            url.query_pairs_mut().extend_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        Ok(url)
+    }
+
+    fn attempt(&self, request: &Request<'_>, url: reqwest::Url, timeout: Duration) -> reqwest::RequestBuilder {
+        let mut headers = request.headers.clone();
+        for (name, value) in &request.call.headers {
+            headers.append(name, value.clone());
+        }
+        let mut builder = self.http.request(request.method.to_reqwest(), url).timeout(timeout).headers(headers);
+        if request.authenticated {
+            builder = match &self.config.credentials {
+                Some(Credentials::Bearer(token)) => {
+                    builder.header(reqwest::header::AUTHORIZATION, sensitive(&format!("Bearer {}", token.expose())))
+                }
+                Some(Credentials::Basic { username, password }) => {
+                    builder.basic_auth(username, Some(password.expose()))
+                }
+                Some(Credentials::ApiKey { location: KeyLocation::Header, name, key }) => {
+                    builder.header(name.as_str(), sensitive(key.expose()))
+                }
+                Some(Credentials::ApiKey { location: KeyLocation::Cookie, name, key }) => {
+                    builder.header(reqwest::header::COOKIE, sensitive(&format!("{name}={}", key.expose())))
+                }
+                _ => builder,
+            };
+        }
+        match &request.body {
+            Some((content_type, Body::Bytes(bytes))) => {
+                builder.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone())
+            }
+            Some((_, Body::Multipart(fields))) => {
+                let form =
+                    fields.iter().fold(reqwest::multipart::Form::new(), |f, (k, v)| f.text(k.clone(), v.clone()));
+                builder.multipart(form)
+            }
+            None => builder,
+        }
+    }
+}
+
+impl Request<'_> {
+    /// Sends the request, retrying where safe, and reads the whole (bounded) response.
+    pub async fn send(self) -> Result<RawResponse, SendError> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            let span = tracing::info_span!(
+                "http_call",
+                operation = self.operation,
+                method = self.method.as_str(),
+                path = self.template,
+                attempt = tracing::field::Empty,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+            );
+            self.send_traced().instrument(span).await
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.send_traced().await
+    }
+
+    async fn send_traced(mut self) -> Result<RawResponse, SendError> {
+        if let Some(e) = self.call.invalid.take() {
+            return Err(SendError::Invalid(e));
+        }
+        let client = self.call.client;
+        let url = client.url(&self).map_err(SendError::Invalid)?;
+        let policy: &RetryPolicy = self.call.retry.as_ref().unwrap_or(&client.config.retry);
+        let timeout = self.call.timeout.unwrap_or(client.config.timeout);
+        let started = std::time::Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            trace::attempt(attempt);
+            let result = client.attempt(&self, url.clone(), timeout).send().await;
+            let can_retry = attempt < policy.max_retries;
+            match result {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    if can_retry && self.retry_safe && (status == 429 || status == 503) {
+                        let wait = match retry_after(response.headers()) {
+                            Some(wait) if wait > policy.max_retry_after => None,
+                            Some(wait) => Some(wait),
+                            None => Some(backoff(policy, attempt)),
+                        };
+                        if let Some(wait) = wait {
+                            trace::retry(attempt, wait, status_reason(status));
+                            drop(response);
+                            tokio::time::sleep(wait).await;
+                            attempt += 1;
+                            continue;
+                        }
+                    }
+                    let read = read(response, client.config.max_response_bytes).await;
+                    if let Ok(r) = &read {
+                        trace::done(r, started.elapsed());
+                    }
+                    return read;
+                }
+                // A failed connect sent nothing, so even an unsafe request may go again.
+                Err(e) if can_retry && (e.is_connect() || (self.retry_safe && e.is_timeout())) => {
+                    let wait = backoff(policy, attempt);
+                    trace::retry(attempt, wait, if e.is_connect() { "connection failed" } else { "timed out" });
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(SendError::Transport(TransportError::new(e, None))),
+            }
+        }
+    }
+}
+
+fn status_reason(status: u16) -> &'static str {
+    if status == 429 {
+        "429 Too Many Requests"
+    } else {
+        "503 Service Unavailable"
+    }
+}
+
+/// What the `tracing` feature records; no-ops without it. Never a credential, never a body.
+mod trace {
+    use super::RawResponse;
+    use std::time::Duration;
+
+    #[cfg(feature = "tracing")]
+    pub fn attempt(attempt: u32) {
+        tracing::Span::current().record("attempt", attempt);
+    }
+
+    #[cfg(feature = "tracing")]
+    pub fn retry(attempt: u32, wait: Duration, reason: &str) {
+        tracing::warn!(attempt, wait_ms = wait.as_millis() as u64, reason, "retrying");
+    }
+
+    #[cfg(feature = "tracing")]
+    pub fn done(response: &RawResponse, elapsed: Duration) {
+        let span = tracing::Span::current();
+        span.record("status", response.status());
+        if let Some(id) = response.header_request_id() {
+            span.record("request_id", id);
+        }
+        span.record("duration_ms", elapsed.as_millis() as u64);
+    }
+
+    #[cfg(not(feature = "tracing"))]
+    pub fn attempt(_: u32) {}
+
+    #[cfg(not(feature = "tracing"))]
+    pub fn retry(_: u32, _: Duration, _: &str) {}
+
+    #[cfg(not(feature = "tracing"))]
+    pub fn done(_: &RawResponse, _: Duration) {}
+}
+
+/// A header value marked sensitive (kept out of reqwest's debug output); values that cannot be a
+/// header become empty rather than panicking — the server then answers 401.
+fn sensitive(text: &str) -> reqwest::header::HeaderValue {
+    let mut value =
+        reqwest::header::HeaderValue::from_str(text).unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
+    value.set_sensitive(true);
+    value
+}
+
+/// Exponential backoff with jitter: a random wait between half and all of `initial · 2^attempt`,
+/// never more than `max_backoff`.
+fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+    let full = policy.initial_backoff.saturating_mul(1u32 << attempt.min(16)).min(policy.max_backoff);
+    let half = full / 2;
+    let span = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX).max(1);
+    half + Duration::from_nanos(random_u64() % span)
+}
+
+/// `Retry-After` as seconds or an HTTP date (a date in the past means now).
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = text.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(text).ok()?;
+    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+/// Reads the body chunk by chunk, never holding more than `limit` bytes.
+async fn read(mut response: reqwest::Response, limit: usize) -> Result<RawResponse, SendError> {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    if response.content_length().is_some_and(|len| len > limit as u64) {
+        return Err(SendError::TooLarge { status, limit });
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    return Err(SendError::TooLarge { status, limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => return Err(SendError::Transport(TransportError::new(e, Some(status)))),
+        }
+    }
+    Ok(RawResponse::new(status, headers, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderValue, RETRY_AFTER};
+
+    fn headers(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+        h
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        assert_eq!(retry_after(&headers("7")), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after(&headers(" 0 ")), Some(Duration::ZERO));
+        assert_eq!(retry_after(&headers("Wed, 21 Oct 2015 07:28:00 GMT")), Some(Duration::ZERO), "a past date is now");
+        let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(120));
+        let wait = retry_after(&headers(&soon)).unwrap();
+        assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120), "{wait:?}");
+        assert_eq!(retry_after(&headers("soon")), None);
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        let p =
+            RetryPolicy::default().initial_backoff(Duration::from_millis(100)).max_backoff(Duration::from_millis(350));
+        for _ in 0..50 {
+            let b0 = backoff(&p, 0);
+            assert!(b0 >= Duration::from_millis(50) && b0 <= Duration::from_millis(100), "{b0:?}");
+            let b1 = backoff(&p, 1);
+            assert!(b1 >= Duration::from_millis(100) && b1 <= Duration::from_millis(200), "{b1:?}");
+            let b9 = backoff(&p, 9);
+            assert!(b9 >= Duration::from_millis(175) && b9 <= Duration::from_millis(350), "{b9:?}");
+        }
+        // A huge attempt count neither overflows nor exceeds the cap.
+        assert!(backoff(&p, u32::MAX) <= Duration::from_millis(350));
+    }
+
+    #[test]
+    fn base_urls_are_checked() {
+        assert!(Client::new(Config::new("https://api.example.test/v1")).is_ok());
+        for bad in ["not a url", "ftp://x.test", "https://x.test/?q=1", "https://x.test/#f"] {
+            assert!(Client::new(Config::new(bad)).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! Everything a call can fail with. Every error that follows a response keeps its status,
+//! headers and raw body, so that the provider's error code and request id can always be read.
+
+use super::validate::Violation;
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+use std::fmt;
+
+/// Why a request was not sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RequestError {
+    /// Values break the spec's constraints.
+    Invalid(Vec<Violation>),
+    /// A parameter cannot be encoded where it goes.
+    InvalidParameter {
+        /// The parameter's name in the spec.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A header name or value cannot be sent.
+    InvalidHeader {
+        /// The header's name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A value cannot be serialized.
+    Encode {
+        /// What was being encoded.
+        what: String,
+        /// The serializer's message.
+        reason: String,
+    },
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RequestError::Invalid(v) => {
+                write!(f, "the request breaks the API's rules: ")?;
+                for (i, v) in v.iter().enumerate() {
+                    write!(f, "{}{v}", if i > 0 { "; " } else { "" })?;
+                }
+                Ok(())
+            }
+            RequestError::InvalidParameter { name, reason } => write!(f, "parameter `{name}`: {reason}"),
+            RequestError::InvalidHeader { name, reason } => write!(f, "header `{name}`: {reason}"),
+            RequestError::Encode { what, reason } => write!(f, "cannot encode {what}: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for RequestError {}
+
+/// A documented failure, its body parsed as the operation's error type.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError<E> {
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body parsed as the operation's error type (one variant per documented status).
+    pub body: E,
+    /// The body as received.
+    pub raw: Vec<u8>,
+}
+
+/// A failure status without a typed body: a status the operation does not document, or a
+/// documented one whose body does not match its schema (another envelope, HTML, nothing).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct StatusError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body as received.
+    pub body: Vec<u8>,
+    /// The spec documents this status for the operation.
+    pub documented: bool,
+    /// Why the body could not be read as the documented type, when it is documented.
+    pub reason: Option<String>,
+}
+
+/// A success status whose body does not decode as documented.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body as received.
+    pub body: Vec<u8>,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// What did not decode.
+    pub message: String,
+}
+
+/// No usable response: connecting, sending, a timeout, or the body breaking off.
+#[derive(Debug)]
+pub struct TransportError {
+    /// Set when the status line arrived before the failure.
+    pub status: Option<u16>,
+    source: reqwest::Error,
+}
+
+impl TransportError {
+    pub(super) fn new(e: reqwest::Error, status: Option<u16>) -> Self {
+        // The URL can carry an API key in its query: keep it out of every message.
+        TransportError { status, source: e.without_url() }
+    }
+
+    /// The attempt ran out of time.
+    pub fn is_timeout(&self) -> bool {
+        self.source.is_timeout()
+    }
+
+    /// No connection could be established.
+    pub fn is_connect(&self) -> bool {
+        self.source.is_connect()
+    }
+}
+
+/// Why sending failed before any status could be interpreted; becomes an [`Error`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SendError {
+    /// Nothing was sent.
+    Invalid(RequestError),
+    /// The body is larger than the configured limit.
+    TooLarge {
+        /// The HTTP status.
+        status: u16,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// No usable response.
+    Transport(TransportError),
+}
+
+/// Everything an operation can fail with; `E` is the operation's documented error enum.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// Nothing was sent: a value breaks the spec's rules or cannot be encoded.
+    InvalidRequest(RequestError),
+    /// A failure status the spec documents, with its body parsed as documented.
+    Api(ApiError<E>),
+    /// A failure status without a typed body (undocumented, or a body that does not match).
+    Status(StatusError),
+    /// A success status whose body does not decode as documented.
+    Decode(Box<DecodeError>),
+    /// The body is larger than the configured limit; reading stopped there.
+    ResponseTooLarge {
+        /// The HTTP status.
+        status: u16,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// No usable response.
+    Transport(TransportError),
+}
+
+impl<E> From<RequestError> for Error<E> {
+    fn from(e: RequestError) -> Self {
+        Error::InvalidRequest(e)
+    }
+}
+
+impl<E> From<SendError> for Error<E> {
+    fn from(e: SendError) -> Self {
+        match e {
+            SendError::Invalid(e) => Error::InvalidRequest(e),
+            SendError::TooLarge { status, limit } => Error::ResponseTooLarge { status, limit },
+            SendError::Transport(e) => Error::Transport(e),
+        }
+    }
+}
+
+/// Where providers put the machine-readable error code, most specific first.
+const CODE_AT: &[&str] = &["/error/code", "/code", "/error_code", "/errorCode", "/error/type", "/error"];
+/// Where providers put a request id in a body.
+const REQUEST_ID_AT: &[&str] = &[
+    "/request_id",
+    "/requestId",
+    "/error/request_id",
+    "/error/requestId",
+    "/metadata/requestId",
+    "/metadata/request_id",
+    "/meta/requestId",
+];
+/// Where providers put a human-readable message.
+const MESSAGE_AT: &[&str] = &["/error/message", "/message", "/detail", "/error_description", "/title"];
+
+impl<E> Error<E> {
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Status(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::Transport(e) => e.status,
+            Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The response headers, when a whole response arrived.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api(e) => Some(&e.headers),
+            Error::Status(e) => Some(&e.headers),
+            Error::Decode(e) => Some(&e.headers),
+            _ => None,
+        }
+    }
+
+    /// The response body as received.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Api(e) => Some(&e.raw),
+            Error::Status(e) => Some(&e.body),
+            Error::Decode(e) => Some(&e.body),
+            _ => None,
+        }
+    }
+
+    /// The parsed documented error, if this is one.
+    pub fn api(&self) -> Option<&E> {
+        match self {
+            Error::Api(e) => Some(&e.body),
+            _ => None,
+        }
+    }
+
+    fn body_str(&self, pointers: &[&str]) -> Option<String> {
+        let body: Value = serde_json::from_slice(self.raw_body()?).ok()?;
+        pointers.iter().find_map(|p| body.pointer(p).and_then(Value::as_str).map(str::to_string))
+    }
+
+    /// The provider's machine-readable error code, from the usual places in a JSON error body
+    /// (`error.code`, `code`, `error_code`, `errorCode`, `error.type`, or `error` when it is a string).
+    pub fn error_code(&self) -> Option<String> {
+        self.body_str(CODE_AT)
+    }
+
+    /// The provider's human-readable message (`error.message`, `message`, `detail`, …).
+    pub fn message(&self) -> Option<String> {
+        self.body_str(MESSAGE_AT)
+    }
+
+    /// The request id: the `x-request-id` header, else the usual body fields
+    /// (`request_id`, `requestId`, `error.request_id`, `metadata.requestId`, …).
+    pub fn request_id(&self) -> Option<String> {
+        if let Some(id) = self.headers().and_then(|h| h.get("x-request-id")).and_then(|v| v.to_str().ok()) {
+            return Some(id.to_string());
+        }
+        self.body_str(REQUEST_ID_AT)
+    }
+
+    /// The attempt ran out of time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(e) if e.is_timeout())
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(e) => write!(f, "request not sent: {e}")?,
+            Error::Api(e) => write!(f, "HTTP {}: documented error response", e.status)?,
+            Error::Status(e) if e.documented => write!(
+                f,
+                "HTTP {}: documented error status, but {}",
+                e.status,
+                e.reason.as_deref().unwrap_or("its body is not the documented one")
+            )?,
+            Error::Status(e) => write!(f, "HTTP {}: a status this operation does not document", e.status)?,
+            Error::Decode(e) => write!(
+                f,
+                "HTTP {}: {} (content type {})",
+                e.status,
+                e.message,
+                e.content_type.as_deref().unwrap_or("none")
+            )?,
+            Error::ResponseTooLarge { status, limit } => {
+                write!(f, "HTTP {status}: the response body exceeds {limit} bytes")?
+            }
+            Error::Transport(e) => match e.status {
+                Some(s) => write!(f, "HTTP {s}: the response broke off: {}", e.source)?,
+                None if e.is_timeout() => write!(f, "the request timed out: {}", e.source)?,
+                None => write!(f, "no response: {}", e.source)?,
+            },
+        }
+        if let Some(message) = self.message().filter(|_| matches!(self, Error::Api(_) | Error::Status(_))) {
+            write!(f, ": {message}")?;
+        }
+        if let Some(code) = self.error_code() {
+            write!(f, " [code {code}]")?;
+        }
+        if let Some(id) = self.request_id() {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(&e.source),
+            Error::InvalidRequest(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status_error(body: &str) -> Error<()> {
+        Error::Status(StatusError {
+            status: 422,
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+            documented: true,
+            reason: Some("it is another envelope".into()),
+        })
+    }
+
+    #[test]
+    fn codes_ids_and_messages_come_from_common_envelopes() {
+        type Row<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+        let table: &[Row] = &[
+            (r#"{"error":{"code":"E1","message":"m","request_id":"r1"}}"#, Some("E1"), Some("m"), Some("r1")),
+            (r#"{"success":false,"code":"E2","message":"flat"}"#, Some("E2"), Some("flat"), None),
+            (
+                r#"{"error":{"type":"invalid_request_error","request_id":"r3"}}"#,
+                Some("invalid_request_error"),
+                None,
+                Some("r3"),
+            ),
+            (r#"{"error":"E4","metadata":{"requestId":"r4"}}"#, Some("E4"), None, Some("r4")),
+            ("<html>bad gateway</html>", None, None, None),
+            ("", None, None, None),
+        ];
+        for (body, code, message, id) in table {
+            let e = status_error(body);
+            assert_eq!(e.error_code().as_deref(), *code, "{body}");
+            assert_eq!(e.message().as_deref(), *message, "{body}");
+            assert_eq!(e.request_id().as_deref(), *id, "{body}");
+            assert_eq!(e.status(), Some(422));
+        }
+    }
+
+    #[test]
+    fn display_names_status_code_and_request_id() {
+        let text = status_error(r#"{"error":{"code":"E1","message":"too long","request_id":"r1"}}"#).to_string();
+        assert_eq!(
+            text,
+            "HTTP 422: documented error status, but it is another envelope: too long [code E1] [request id r1]"
+        );
+    }
+}

@@ -1,0 +1,71 @@
+//! Serde helpers for generated fields, and the example round-trip used by tests and `verify`.
+
+use super::validate::{FieldPath, Rules, Validate, Violation, Violations};
+
+/// For required nullable fields: `null` is `None`, and (a `deserialize_with` field has no implicit
+/// default) a missing field is an error rather than a silent `None`.
+pub fn required_nullable<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer)
+}
+
+/// For optional nullable fields: a present `null` becomes `Some(None)`, so it stays distinct from
+/// an absent field (`None`, via `#[serde(default)]`).
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
+/// What [`round_trip`] found: the value serialized back, and any rule it breaks.
+pub type RoundTrip = Result<(serde_json::Value, Vec<Violation>), String>;
+
+/// Parses `value` as `T` and serializes it back, reporting the rules it breaks when `check` is
+/// given (for types a request can carry). Used by example-driven tests and `oas-client-gen verify`.
+pub fn round_trip<T>(value: serde_json::Value, check: Option<fn(&T, &mut Violations)>) -> RoundTrip
+where
+    T: serde::de::DeserializeOwned + serde::Serialize,
+{
+    let parsed: T = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    let mut violations = Violations::new();
+    if let Some(check) = check {
+        check(&parsed, &mut violations);
+    }
+    let back = serde_json::to_value(&parsed).map_err(|e| e.to_string())?;
+    Ok((back, violations.into_vec()))
+}
+
+/// The `check` argument of [`round_trip`] for a type with rules.
+pub fn validate_example<T: Validate>(value: &T, out: &mut Violations) {
+    value.validate(&FieldPath::root("example"), &Rules::NONE, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Serialize, serde::Deserialize, PartialEq)]
+    struct T {
+        #[serde(deserialize_with = "required_nullable")]
+        req: Option<u8>,
+        #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "nullable")]
+        opt: Option<Option<u8>>,
+    }
+
+    #[test]
+    fn absent_and_null_stay_distinct() {
+        let t: T = serde_json::from_str(r#"{"req":null,"opt":null}"#).unwrap();
+        assert_eq!(t, T { req: None, opt: Some(None) });
+        let t: T = serde_json::from_str(r#"{"req":1}"#).unwrap();
+        assert_eq!(t, T { req: Some(1), opt: None });
+        assert!(serde_json::from_str::<T>(r#"{"opt":1}"#).is_err(), "a missing required nullable field is an error");
+        let (back, v) = round_trip::<T>(serde_json::json!({"req": null, "opt": null}), None).unwrap();
+        assert_eq!(back, serde_json::json!({"req": null, "opt": null}));
+        assert!(v.is_empty());
+    }
+}

@@ -1,0 +1,19 @@
+//! The runtime's own source, so that a generator can inline it (this file is left out then).
+
+/// This runtime's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// `(file name, contents)` of every module of the runtime but this one.
+pub const FILES: &[(&str, &str)] = &[
+    ("lib.rs", include_str!("lib.rs")),
+    ("auth.rs", include_str!("auth.rs")),
+    ("call.rs", include_str!("call.rs")),
+    ("client.rs", include_str!("client.rs")),
+    ("config.rs", include_str!("config.rs")),
+    ("enums.rs", include_str!("enums.rs")),
+    ("error.rs", include_str!("error.rs")),
+    ("nullable.rs", include_str!("nullable.rs")),
+    ("request.rs", include_str!("request.rs")),
+    ("response.rs", include_str!("response.rs")),
+    ("validate.rs", include_str!("validate.rs")),
+];
