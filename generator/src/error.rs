@@ -46,8 +46,3 @@ impl fmt::Display for Warning {
         write!(f, "at {}: {}", self.location, self.message)
     }
 }
-
-/// Escapes one JSON-pointer token (RFC 6901).
-pub fn pointer_token(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
-}

@@ -1,8 +1,9 @@
 //! Loading: bytes → JSON tree (YAML or JSON) → 3.1 normalization → `openapiv3::OpenAPI`.
 //! serde_yaml stays inside this module.
 
-use crate::error::{pointer_token, Error};
+use crate::error::Error;
 use crate::normalize::{normalize, Note};
+use crate::pointer;
 use std::path::Path;
 
 /// A parsed document plus what normalization had to change.
@@ -99,7 +100,7 @@ fn yaml_to_json(path: &Path, v: serde_yaml::Value, at: &str, depth: usize) -> Re
                         ))
                     }
                 };
-                let child = yaml_to_json(path, v, &format!("{at}/{}", pointer_token(&key)), depth + 1)?;
+                let child = yaml_to_json(path, v, &pointer::child(at, &key), depth + 1)?;
                 out.insert(key, child);
             }
             J::Object(out)
@@ -130,7 +131,7 @@ fn serde_path_to_pointer(p: &str) -> String {
     for seg in p.split('.') {
         let seg = seg.trim_start_matches('[').trim_end_matches(']');
         out.push('/');
-        out.push_str(&pointer_token(seg));
+        out.push_str(&pointer::escape(seg));
     }
     out
 }

@@ -1,31 +1,90 @@
-//! `openapi-gen`: regenerate the workspace's client crate, check it is fresh, generate any
+//! `oas-client-gen`: regenerate the workspace's client crate, check it is fresh, generate any
 //! spec into any directory, or report what changed between two versions of a spec.
 
-use openapi_gen::{load, runtime_file, standalone_crate, write, Error, Module};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use oas_client_gen::{load, standalone_crate, write, Error, Module, RuntimeSource};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage:
-  openapi-gen [--check]
-      regenerate generated/src/ from every document in spec/ (found from the current directory
-      upwards); with --check, change nothing and exit 1 naming every stale file
-  openapi-gen --spec FILE [--spec FILE ...] --out DIR [--crate NAME] [--check]
-      generate the given documents as modules under DIR/src/ (with --crate: a whole crate
-      with Cargo.toml and src/lib.rs)
-  openapi-gen diff OLD NEW [--version X.Y.Z]
-      what changed for users of the generated client, each change breaking or not, and the
-      semver bump it implies for a crate now at --version (default 0.1.0)";
+/// Typed async Rust clients from OpenAPI 3.0/3.1 documents.
+///
+/// Without a command: regenerate `generated/src/` from every document in `spec/` (found from the
+/// current directory upwards).
+#[derive(Parser)]
+#[command(name = "oas-client-gen", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    /// Change nothing; exit 1 naming every stale file.
+    #[arg(long)]
+    check: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate clients for the given documents into a directory.
+    Generate(GenerateArgs),
+    /// What changed between two versions of a document, for users of the generated client.
+    Diff(DiffArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(clap::Args)]
+struct GenerateArgs {
+    /// OpenAPI documents (YAML or JSON); each becomes one module named after its file.
+    #[arg(required = true)]
+    specs: Vec<PathBuf>,
+    /// Output directory: the modules go to `<out>/src/`.
+    #[arg(long, short)]
+    out: PathBuf,
+    /// Write a whole crate with this name (Cargo.toml, src/lib.rs), not only the modules.
+    #[arg(long = "crate", value_name = "NAME")]
+    crate_name: Option<String>,
+    /// Where generated code finds its runtime.
+    #[arg(long, value_enum, default_value_t = Runtime::Crate)]
+    runtime: Runtime,
+    /// With `--crate` and `--runtime crate`: depend on the runtime at this path (a checkout)
+    /// instead of crates.io.
+    #[arg(long, value_name = "PATH")]
+    runtime_path: Option<String>,
+    /// Change nothing; exit 1 naming every stale file.
+    #[arg(long)]
+    check: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Runtime {
+    /// Depend on the `oas-client-runtime` crate.
+    Crate,
+    /// Copy the runtime into the crate (`src/runtime/`), for a crate with no such dependency.
+    Inline,
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// The document as it was.
+    old: PathBuf,
+    /// The document as it is now.
+    new: PathBuf,
+    /// The generated crate's current version, for the semver bump.
+    #[arg(long, default_value = "0.1.0")]
+    version: String,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("diff") => diff(&args[1..]),
-        Some("-h" | "--help") => {
-            println!("{USAGE}");
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => workspace(cli.check),
+        Some(Command::Generate(args)) => generate(args),
+        Some(Command::Diff(args)) => diff(args),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "oas-client-gen", &mut std::io::stdout());
             Ok(true)
         }
-        _ => generate(&args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -37,75 +96,77 @@ fn main() -> ExitCode {
     }
 }
 
-struct Options {
-    specs: Vec<PathBuf>,
-    out: Option<PathBuf>,
-    crate_name: Option<String>,
-    check: bool,
-}
-
-fn parse(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { specs: Vec::new(), out: None, crate_name: None, check: false };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
-        match a.as_str() {
-            "--check" => o.check = true,
-            "--spec" => o.specs.push(PathBuf::from(value("--spec")?)),
-            "--out" => o.out = Some(PathBuf::from(value("--out")?)),
-            "--crate" => o.crate_name = Some(value("--crate")?),
-            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+/// `spec/*` → `generated/src/` of the workspace around the current directory.
+fn workspace(check: bool) -> Result<bool, Box<dyn std::error::Error>> {
+    let root = workspace_root()?;
+    let specs = spec_files(&root.join("spec"))?;
+    let labels: Vec<String> =
+        specs.iter().map(|p| format!("spec/{}", p.file_name().unwrap_or_default().to_string_lossy())).collect();
+    let modules = modules(&specs, &labels, RuntimeSource::Crate)?;
+    let mut files = write::Files::new();
+    for m in &modules {
+        for (rel, text) in &m.files {
+            files.insert(Path::new("src").join(rel), text.clone());
         }
     }
-    if o.specs.is_empty() != o.out.is_none() {
-        return Err(format!("--spec and --out go together\n{USAGE}"));
-    }
-    Ok(o)
+    finish(&root.join("generated"), &files, &[PathBuf::from("src")], &modules, check)
 }
 
-fn generate(args: &[String]) -> Result<bool, Box<dyn std::error::Error>> {
-    let opts = parse(args)?;
-    let started = std::time::Instant::now();
-    let (out, specs, labels, owned, crate_name) = match opts.out {
-        Some(out) => {
-            let labels = opts.specs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>();
-            (out, opts.specs, labels, Vec::new(), opts.crate_name)
-        }
+fn generate(args: GenerateArgs) -> Result<bool, Box<dyn std::error::Error>> {
+    let labels: Vec<String> = args.specs.iter().map(|p| p.display().to_string()).collect();
+    let source = match args.runtime {
+        Runtime::Crate => RuntimeSource::Crate,
+        Runtime::Inline => RuntimeSource::Inline,
+    };
+    let modules = modules(&args.specs, &labels, source)?;
+    let files = match &args.crate_name {
+        Some(name) => standalone_crate(name, &modules, source, args.runtime_path.as_deref())?,
         None => {
-            let root = workspace_root()?;
-            let specs = spec_files(&root.join("spec"))?;
-            let labels =
-                specs.iter().map(|p| format!("spec/{}", p.file_name().unwrap_or_default().to_string_lossy())).collect();
-            (root.join("generated"), specs, labels, vec![PathBuf::from("src")], None)
+            let mut files = write::Files::new();
+            if source == RuntimeSource::Inline {
+                files.extend(oas_client_gen::inline_runtime_files());
+            }
+            for m in &modules {
+                files.extend(m.files.iter().map(|(rel, text)| (rel.clone(), text.clone())));
+            }
+            files.into_iter().map(|(rel, text)| (Path::new("src").join(rel), text)).collect()
         }
     };
-    let mut modules = Vec::new();
-    for (spec, label) in specs.iter().zip(&labels) {
-        let m = openapi_gen::generate_module(spec, label)?;
+    finish(&args.out, &files, &[], &modules, args.check)
+}
+
+/// Generates each document, printing its warnings; two documents may not share a module name.
+fn modules(specs: &[PathBuf], labels: &[String], source: RuntimeSource) -> Result<Vec<Module>, Error> {
+    let mut modules: Vec<Module> = Vec::new();
+    for (spec, label) in specs.iter().zip(labels) {
+        let m = oas_client_gen::generate_module(spec, label, source)?;
         for w in &m.warnings {
             eprintln!("warning: {}: {w}", spec.display());
         }
+        if let Some(j) = modules.iter().position(|n| n.name == m.name) {
+            return Err(Error::new(
+                spec,
+                "",
+                format!("module name `{}` is also used by {}", m.name, specs[j].display()),
+            ));
+        }
         modules.push(m);
     }
-    check_unique(&modules, &specs)?;
-    let files = match &crate_name {
-        Some(name) => standalone_crate(name, &modules)?,
-        None => {
-            let mut files = write::Files::new();
-            let (rt, text) = runtime_file();
-            files.insert(Path::new("src").join(rt), text);
-            for m in &modules {
-                for (rel, text) in &m.files {
-                    files.insert(Path::new("src").join(rel), text.clone());
-                }
-            }
-            files
-        }
-    };
+    Ok(modules)
+}
+
+/// Writes `files` under `out` (or, with `check`, reports what differs).
+fn finish(
+    out: &Path,
+    files: &write::Files,
+    owned: &[PathBuf],
+    modules: &[Module],
+    check: bool,
+) -> Result<bool, Box<dyn std::error::Error>> {
     let summary: Vec<String> =
         modules.iter().map(|m| format!("{} ({} operations, {} types)", m.name, m.operations, m.types)).collect();
-    if opts.check {
-        let stale = write::check(&out, &files, &owned);
+    if check {
+        let stale = write::check(out, files, owned);
         if stale.is_empty() {
             println!("{} is up to date with {}", out.display(), summary.join(", "));
             return Ok(true);
@@ -113,10 +174,11 @@ fn generate(args: &[String]) -> Result<bool, Box<dyn std::error::Error>> {
         for f in &stale {
             eprintln!("stale: {}", out.join(f).display());
         }
-        eprintln!("{} file(s) are out of date: run `cargo run -p openapi-gen` and commit the result", stale.len());
+        eprintln!("{} file(s) are out of date: run `cargo run -p oas-client-gen` and commit the result", stale.len());
         return Ok(false);
     }
-    let changed = write::write(&out, &files, &owned)?;
+    let started = std::time::Instant::now();
+    let changed = write::write(out, files, owned)?;
     println!(
         "generated {} in {} ({} file(s) changed, {:.2}s)",
         summary.join(", "),
@@ -127,25 +189,11 @@ fn generate(args: &[String]) -> Result<bool, Box<dyn std::error::Error>> {
     Ok(true)
 }
 
-/// Two specs with the same module name would overwrite each other.
-fn check_unique(modules: &[Module], specs: &[PathBuf]) -> Result<(), Error> {
-    for (i, m) in modules.iter().enumerate() {
-        if let Some(j) = modules[..i].iter().position(|n| n.name == m.name) {
-            return Err(Error::new(
-                &specs[i],
-                "",
-                format!("module name `{}` is also used by {}", m.name, specs[j].display()),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// The nearest directory upwards holding both `spec/` and `generated/`.
 fn workspace_root() -> Result<PathBuf, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     cwd.ancestors().find(|d| d.join("spec").is_dir() && d.join("generated").is_dir()).map(Path::to_path_buf).ok_or_else(
-        || format!("no directory holding spec/ and generated/ above {}; use --spec and --out", cwd.display()),
+        || format!("no directory holding spec/ and generated/ above {}; use `oas-client-gen generate`", cwd.display()),
     )
 }
 
@@ -165,23 +213,11 @@ fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(specs)
 }
 
-fn diff(args: &[String]) -> Result<bool, Box<dyn std::error::Error>> {
-    let mut paths = Vec::new();
-    let mut version = "0.1.0".to_string();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--version" => version = it.next().cloned().ok_or("--version needs a value")?,
-            other => paths.push(PathBuf::from(other)),
-        }
-    }
-    let [old, new] = paths.as_slice() else {
-        return Err(format!("diff takes two documents\n{USAGE}").into());
-    };
-    let old_doc = load::load_file(old)?.doc;
-    let new_doc = load::load_file(new)?.doc;
-    let report = openapi_gen::diff::diff(&old_doc, &new_doc);
+fn diff(args: DiffArgs) -> Result<bool, Box<dyn std::error::Error>> {
+    let old_doc = load::load_file(&args.old)?.doc;
+    let new_doc = load::load_file(&args.new)?.doc;
+    let report = oas_client_gen::diff::diff(&old_doc, &new_doc);
     println!("{report}");
-    println!("Version {version} → bump: {}", report.bump(&version));
+    println!("Version {} → bump: {}", args.version, report.bump(&args.version));
     Ok(true)
 }

@@ -1,5 +1,6 @@
 //! The generator's own intermediate model: what to emit, with every name already decided.
-//! Built from openapiv3 by `build`, consumed by `emit`; nothing here knows about tokens.
+//! Built from openapiv3 by `build`, consumed by `emit` and compared by `diff`; nothing here knows
+//! about tokens or about openapiv3.
 
 use std::collections::BTreeMap;
 
@@ -13,22 +14,63 @@ pub struct Api {
     pub auth: Vec<AuthScheme>,
     pub types: BTreeMap<String, TypeDef>,
     pub operations: Vec<Operation>,
+    /// Every place that fell back to an untyped JSON value, and why.
+    pub untyped: Vec<Untyped>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Server {
     /// URL with server variables substituted by their defaults.
     pub url: String,
     pub description: Option<String>,
-    /// (name, default, description) of each `{variable}` in the URL.
-    pub variables: Vec<(String, String, Option<String>)>,
+    pub variables: Vec<ServerVariable>,
 }
 
+/// A `{variable}` of a server URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerVariable {
+    pub name: String,
+    pub default: String,
+    pub description: Option<String>,
+}
+
+/// How the client authenticates (the spec's security schemes the client can speak).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthScheme {
-    Bearer { scheme_name: String },
-    Basic { scheme_name: String },
-    ApiKey { scheme_name: String, location: ParamLocation, param: String },
+    Bearer,
+    Basic,
+    ApiKey { location: ParamLocation, param: String },
+}
+
+/// A place that has no Rust type but any JSON value, and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Untyped {
+    /// JSON pointer of the schema position.
+    pub location: String,
+    pub reason: UntypedReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum UntypedReason {
+    /// No schema, or a schema without any type keyword: any value is allowed.
+    NoSchema,
+    /// A construct the generator cannot express (`not`, a shape that is neither object nor union…).
+    Unsupported,
+    /// A union whose alternatives cannot be told apart or typed.
+    Union,
+    /// A schema that leads back to itself without any type of its own.
+    Cycle,
+}
+
+impl UntypedReason {
+    pub fn label(self) -> &'static str {
+        match self {
+            UntypedReason::NoSchema => "no schema",
+            UntypedReason::Unsupported => "unsupported construct",
+            UntypedReason::Union => "untypable union",
+            UntypedReason::Cycle => "self-referencing alias",
+        }
+    }
 }
 
 /// A type expression: where a type is used.
@@ -56,6 +98,17 @@ pub enum Ty {
     Nullable(Box<Ty>),
 }
 
+impl Ty {
+    /// The named type inside this expression (directly or through containers), if any.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            Ty::Named(n) => Some(n),
+            Ty::Vec(i) | Ty::Map(i) | Ty::Boxed(i) | Ty::Nullable(i) => i.named(),
+            _ => None,
+        }
+    }
+}
+
 /// Constraints the client checks before sending.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rules {
@@ -79,7 +132,7 @@ impl Rules {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     /// Name on the wire.
     pub json_name: String,
@@ -93,32 +146,51 @@ pub struct Field {
     pub deprecated: bool,
 }
 
-#[derive(Debug, Clone)]
-pub struct Variant {
+/// One value of a string enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumValue {
+    /// Rust variant name.
+    pub name: String,
+    /// The value on the wire.
+    pub wire: String,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
     /// Rust variant name.
     pub name: String,
     pub doc: Option<String>,
+    pub ty: Ty,
+    /// The discriminator values that select this variant (empty for untagged unions).
+    pub tags: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TypeKind {
-    /// An object. `extra` is the type of additional properties: `Ty::Json` keeps unknown fields.
+    /// An object. `extra` is the type of additional properties (`Ty::Json` keeps unknown
+    /// fields); `None` when the schema closes the object (`additionalProperties: false`).
     Struct { fields: Vec<Field>, extra: Option<Ty> },
-    /// A string enum; each variant keeps its wire value. Unknown values parse into `Unknown`.
-    Enum { variants: Vec<(Variant, String)> },
-    /// oneOf/anyOf. With a discriminator, `tag` names the property and each variant its tag values.
-    Union { variants: Vec<(Variant, Ty, Vec<String>)>, tag: Option<String> },
+    /// A string enum; unknown values parse into `Unknown`. An `open` enum (the spec allows any
+    /// string besides the listed ones) may also be sent with an unknown value.
+    Enum { values: Vec<EnumValue>, open: bool },
+    /// oneOf/anyOf. With a discriminator, `tag` names the property the variants' tags are read from.
+    Union { variants: Vec<UnionVariant>, tag: Option<String> },
     /// A named alias of another type expression.
-    Alias { ty: Ty, nullable: bool },
+    Alias { ty: Ty },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
     pub name: String,
     pub doc: Option<String>,
     /// JSON pointer of the schema it comes from (for docs and diagnostics).
     pub origin: String,
     pub kind: TypeKind,
+    /// A request can carry it (it is reachable from a parameter or a request body).
+    pub sent: bool,
+    /// It has constraints to check before sending, itself or in what it contains.
+    pub checked: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -139,7 +211,7 @@ pub enum QueryStyle {
     DeepObject,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     pub name: String,
     pub rust_name: String,
@@ -162,13 +234,12 @@ pub enum BodyKind {
     Binary,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     pub ty: Ty,
     pub kind: BodyKind,
     pub content_type: String,
     pub required: bool,
-    pub doc: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -179,25 +250,87 @@ pub enum StatusMatch {
     Default,
 }
 
-#[derive(Debug, Clone)]
+/// The body of a response, as the client decodes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseBody {
+    pub ty: Ty,
+    pub kind: BodyKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub status: StatusMatch,
     /// Variant name in the operation's success or error enum.
     pub variant: String,
     /// None when the response has no body (or one the client does not decode).
-    pub body: Option<(Ty, BodyKind)>,
+    pub body: Option<ResponseBody>,
     pub doc: Option<String>,
+    /// 1xx–3xx, `2XX`-style ranges below 4, or `default` when nothing else is a success.
+    pub success: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "get" => HttpMethod::Get,
+            "put" => HttpMethod::Put,
+            "post" => HttpMethod::Post,
+            "delete" => HttpMethod::Delete,
+            "options" => HttpMethod::Options,
+            "head" => HttpMethod::Head,
+            "patch" => HttpMethod::Patch,
+            "trace" => HttpMethod::Trace,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+/// One piece of a parsed path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Lit(String),
+    /// The path parameter at this index of [`Operation::params`].
+    Param(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
+    /// The spec's operationId, or the name derived from method and path.
+    pub id: String,
     /// snake_case method name.
     pub name: String,
-    /// PascalCase stem for the operation's own types.
+    /// PascalCase name of the operation's request builder, and stem of its own types.
     pub type_stem: String,
-    pub method: String,
-    /// The path template as written, e.g. `/a/{id}`.
+    pub method: HttpMethod,
+    /// The path template as the spec writes it, e.g. `/a/{id}`.
     pub path: String,
+    /// The template parsed, each variable resolved to its parameter.
+    pub segments: Vec<Segment>,
     pub summary: Option<String>,
     pub doc: Option<String>,
     pub deprecated: bool,
@@ -212,4 +345,22 @@ pub struct Operation {
     pub error_enum: String,
     /// Extensions worth surfacing in docs, e.g. required scopes.
     pub scopes: Vec<String>,
+}
+
+impl Operation {
+    pub fn successes(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| r.success)
+    }
+
+    pub fn failures(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| !r.success)
+    }
+
+    /// The one body type every documented success shares (`None` for no body, or no documented
+    /// success at all), if there is one: then any 2xx, documented or not, decodes as it.
+    pub fn single_success(&self) -> Option<Option<&ResponseBody>> {
+        let mut bodies = self.successes().map(|r| r.body.as_ref());
+        let Some(first) = bodies.next() else { return Some(None) };
+        bodies.all(|b| b == first).then_some(first)
+    }
 }

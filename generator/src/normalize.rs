@@ -10,6 +10,7 @@
 //! The walk follows the OpenAPI object structure to every schema position; example values
 //! and `x-` extensions are data and are never touched.
 
+use crate::pointer;
 use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
@@ -59,7 +60,9 @@ pub fn normalize(doc: &mut Value) -> Vec<Note> {
     // The `type` of each named schema, to spot a `$ref` sibling that merely repeats it.
     if let Some(Value::Object(schemas)) = root.get("components").and_then(|c| c.get("schemas")) {
         n.schema_types = (schemas.iter())
-            .filter_map(|(k, s)| Some((join("#/components/schemas", k), s.get("type")?.as_str()?.to_string())))
+            .filter_map(|(k, s)| {
+                Some((pointer::child("#/components/schemas", k), s.get("type")?.as_str()?.to_string()))
+            })
             .collect();
     }
     n.walk(Kind::Doc, doc, "", 0);
@@ -138,12 +141,14 @@ impl Normalizer {
             // 3.1 path items may `$ref` components.pathItems, which openapiv3 does not model.
             Kind::Doc => self.inline_refs(map.get_mut("paths"), "/paths", "pathItems", false),
             // openapiv3's Operation.callbacks has no ReferenceOr: a `$ref` fails to parse.
-            Kind::Operation => self.inline_refs(map.get_mut("callbacks"), &join(ptr, "callbacks"), "callbacks", true),
+            Kind::Operation => {
+                self.inline_refs(map.get_mut("callbacks"), &pointer::child(ptr, "callbacks"), "callbacks", true)
+            }
             Kind::Components => self.drop_mutual_tls(map, ptr),
             _ => {}
         }
         for (key, value) in map.iter_mut() {
-            let p = join(ptr, key);
+            let p = pointer::child(ptr, key);
             match child(kind, key) {
                 // `additionalProperties: true/false` is valid 3.0 and must stay a bool.
                 Some(Child::One(_)) if key == "additionalProperties" && value.is_boolean() => {}
@@ -151,13 +156,13 @@ impl Normalizer {
                 Some(Child::Map(k)) => {
                     for (name, item) in value.as_object_mut().into_iter().flatten() {
                         if k == Kind::Schema || !name.starts_with("x-") {
-                            self.walk(k, item, &join(&p, name), depth + 1);
+                            self.walk(k, item, &pointer::child(&p, name), depth + 1);
                         }
                     }
                 }
                 Some(Child::List(k)) => {
                     for (i, item) in value.as_array_mut().into_iter().flatten().enumerate() {
-                        self.walk(k, item, &join(&p, &i.to_string()), depth + 1);
+                        self.walk(k, item, &pointer::child(&p, &i.to_string()), depth + 1);
                     }
                 }
                 None => {}
@@ -179,7 +184,7 @@ impl Normalizer {
         }
         for name in unresolved {
             remove(map, &name);
-            self.note(join(ptr, &name), format!("unresolvable {section} $ref dropped"));
+            self.note(pointer::child(ptr, &name), format!("unresolvable {section} $ref dropped"));
         }
     }
 
@@ -188,7 +193,7 @@ impl Normalizer {
         let mut reference = item.get("$ref")?;
         for _ in 0..8 {
             let name = reference.as_str()?.strip_prefix(&prefix)?;
-            let target = self.components.get(section)?.get(unescape(name))?;
+            let target = self.components.get(section)?.get(pointer::unescape(name))?;
             match target.get("$ref") {
                 Some(r) => reference = r,
                 None => return Some(target.clone()),
@@ -204,7 +209,7 @@ impl Normalizer {
         let tls: Vec<String> = schemes.iter().filter(|(_, s)| is_tls(s)).map(|(k, _)| k.clone()).collect();
         for name in tls {
             remove(schemes, &name);
-            let p = join(&join(ptr, "securitySchemes"), &name);
+            let p = pointer::child(&pointer::child(ptr, "securitySchemes"), &name);
             self.note(p, "mutualTLS security scheme dropped (not in OpenAPI 3.0)");
         }
     }
@@ -231,7 +236,7 @@ impl Normalizer {
         discard(Value::Array(nulls));
         map.insert("nullable".into(), Value::Bool(true));
         match alts.len() {
-            0 => self.note(join(ptr, key), "only `null` alternatives: became an untyped nullable schema"),
+            0 => self.note(pointer::child(ptr, key), "only `null` alternatives: became an untyped nullable schema"),
             // The one remaining alternative replaces the wrapper, whose own keys
             // (description, default, nullable, ...) win over the alternative's.
             1 if alts[0].is_object() || alts[0].is_boolean() => {
@@ -286,14 +291,14 @@ impl Normalizer {
             }
             Some(v) if !v.is_boolean() => {
                 remove(map, "nullable");
-                self.note(join(ptr, "nullable"), "non-boolean `nullable` dropped");
+                self.note(pointer::child(ptr, "nullable"), "non-boolean `nullable` dropped");
             }
             _ => {}
         }
         // Swagger 2 marks a required property on itself; 3.0 lists it in the parent.
         if map.get("required").is_some_and(Value::is_boolean) {
             remove(map, "required");
-            self.note(join(ptr, "required"), "boolean `required` on a schema dropped");
+            self.note(pointer::child(ptr, "required"), "boolean `required` on a schema dropped");
         }
         if let Some(c) = map.shift_remove("const") {
             put(map, "enum", Value::Array(vec![c]));
@@ -319,13 +324,13 @@ impl Normalizer {
         // Tuples have no 3.0 form: keep the array, lose the item types.
         if map.get("items").is_some_and(Value::is_array) {
             put(map, "items", json!({}));
-            self.note(join(ptr, "items"), "tuple `items` became `items: {}`");
+            self.note(pointer::child(ptr, "items"), "tuple `items` became `items: {}`");
         }
         if remove(map, "prefixItems") {
             if map.get("items") == Some(&Value::Bool(false)) {
                 map.insert("items".into(), json!({}));
             }
-            self.note(join(ptr, "prefixItems"), "`prefixItems` dropped: tuple items are untyped");
+            self.note(pointer::child(ptr, "prefixItems"), "`prefixItems` dropped: tuple items are untyped");
         }
         // 3.1 marks binary strings with contentEncoding/contentMediaType (annotations only);
         // 3.0 says `format: byte|binary`.
@@ -342,7 +347,7 @@ impl Normalizer {
         remove(map, "contentMediaType");
         // One key pattern is a map with constrained keys: keep it as a map.
         if let Some(pp) = map.shift_remove("patternProperties") {
-            let p = join(ptr, "patternProperties");
+            let p = pointer::child(ptr, "patternProperties");
             match pp {
                 Value::Object(pats) if pats.len() == 1 && !map.contains_key("additionalProperties") => {
                     let (pattern, s) = pats.into_iter().next().unwrap_or_default();
@@ -357,14 +362,14 @@ impl Normalizer {
         }
         for key in UNSUPPORTED.split_whitespace() {
             if remove(map, key) {
-                self.note(join(ptr, key), format!("unsupported keyword `{key}` dropped"));
+                self.note(pointer::child(ptr, key), format!("unsupported keyword `{key}` dropped"));
             }
         }
     }
 
     /// 3.1 writes nullability and unions as `type` arrays; openapiv3 wants one string.
     fn split_type(&mut self, map: &mut Map<String, Value>, ptr: &str) {
-        let p = join(ptr, "type");
+        let p = pointer::child(ptr, "type");
         let types: Vec<String> = match map.get("type") {
             None => return,
             Some(Value::String(t)) if t != "null" => return,
@@ -479,13 +484,4 @@ fn deeper_than(v: &Value, limit: usize) -> bool {
         }
     }
     false
-}
-
-/// Appends `key` to a JSON pointer (RFC 6901 escaping).
-fn join(ptr: &str, key: &str) -> String {
-    format!("{ptr}/{}", key.replace('~', "~0").replace('/', "~1"))
-}
-
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }

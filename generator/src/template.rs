@@ -35,9 +35,67 @@ pub fn parse(path: &str) -> Result<Vec<Piece>, String> {
     Ok(pieces)
 }
 
+/// Express-style segments (`/bots/:botId`): where `:name` is a whole segment and `name` a declared
+/// path parameter that the template does not already write as `{name}`, the segment becomes that
+/// variable. Returns the new pieces and the names adopted this way.
+pub fn adopt_colon_segments(pieces: Vec<Piece>, declared: &[&str]) -> (Vec<Piece>, Vec<String>) {
+    let written: Vec<&str> =
+        pieces.iter().filter_map(|p| if let Piece::Var(v) = p { Some(v.as_str()) } else { None }).collect();
+    let wanted = |name: &str| declared.contains(&name) && !written.contains(&name);
+    let mut out: Vec<Piece> = Vec::new();
+    let mut adopted = Vec::new();
+    let push_lit = |out: &mut Vec<Piece>, text: &str| match out.last_mut() {
+        Some(Piece::Lit(l)) => l.push_str(text),
+        _ if text.is_empty() => {}
+        _ => out.push(Piece::Lit(text.to_string())),
+    };
+    for piece in &pieces {
+        let Piece::Lit(lit) = piece else {
+            out.push(piece.clone());
+            continue;
+        };
+        for (i, segment) in lit.split('/').enumerate() {
+            if i > 0 {
+                push_lit(&mut out, "/");
+            }
+            match segment.strip_prefix(':') {
+                Some(name) if wanted(name) && !adopted.iter().any(|a| a == name) => {
+                    out.push(Piece::Var(name.to_string()));
+                    adopted.push(name.to_string());
+                }
+                _ => push_lit(&mut out, segment),
+            }
+        }
+    }
+    (out, adopted)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{parse, Piece::*};
+    use super::{adopt_colon_segments, parse, Piece::*};
+
+    #[test]
+    fn colon_segments() {
+        /// Path, declared path parameters, the pieces, the names adopted.
+        type Case<'a> = (&'a str, &'a [&'a str], Vec<super::Piece>, &'a [&'a str]);
+        let cases: Vec<Case> = vec![
+            (
+                "/bots/find/:botId/{instance}",
+                &["botId", "instance"],
+                vec![lit("/bots/find/"), var("botId"), lit("/"), var("instance")],
+                &["botId"],
+            ),
+            ("/a/:x", &["y"], vec![lit("/a/:x")], &[]),
+            ("/a/:x:y/b", &["x"], vec![lit("/a/:x:y/b")], &[]),
+            ("/a/{x}/:x", &["x"], vec![lit("/a/"), var("x"), lit("/:x")], &[]),
+            ("/:id", &["id"], vec![lit("/"), var("id")], &["id"]),
+        ];
+        for (path, declared, want, adopted) in cases {
+            let (pieces, got) = adopt_colon_segments(parse(path).unwrap(), declared);
+            assert_eq!(pieces, want, "{path}");
+            assert_eq!(got, adopted, "{path}");
+        }
+    }
 
     fn lit(s: &str) -> super::Piece {
         Lit(s.into())

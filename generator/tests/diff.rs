@@ -1,7 +1,7 @@
 //! Spec diffs: one fixture pair per case under `tests/fixtures/diff/<case>/{old,new}.yaml`, each a small edit
 //! of the same contacts API.
 
-use openapi_gen::diff::{diff, Bump, Change, Report, Severity};
+use oas_client_gen::diff::{diff, Bump, Change, Report, Severity};
 use openapiv3::OpenAPI;
 use std::path::PathBuf;
 

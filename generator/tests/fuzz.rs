@@ -42,7 +42,7 @@ fn seeds() -> Vec<(PathBuf, Value)> {
         .into_iter()
         .filter_map(|p| {
             let text = std::fs::read_to_string(&p).ok()?;
-            let tree = openapi_gen::load::parse_tree(&p, &text).ok()?;
+            let tree = oas_client_gen::load::parse_tree(&p, &text).ok()?;
             Some((p, tree))
         })
         .collect()
@@ -124,11 +124,12 @@ fn run_case(path: PathBuf, text: String) -> Result<bool, String> {
         .stack_size(8 << 20)
         .spawn(move || {
             let outcome = std::panic::catch_unwind(|| {
-                let loaded = match openapi_gen::load::load_str(&path, &text) {
+                let loaded = match oas_client_gen::load::load_str(&path, &text) {
                     Ok(l) => l,
                     Err(e) => return Err(e),
                 };
-                openapi_gen::module_from(&path, "fuzz.yaml", &loaded).map(|_| ())
+                oas_client_gen::module_from(&path, "fuzz.yaml", &loaded, oas_client_gen::RuntimeSource::Crate)
+                    .map(|_| ())
             });
             let _ = tx.send(outcome.map(|r| match r {
                 Ok(()) => true,

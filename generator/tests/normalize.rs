@@ -1,9 +1,9 @@
-//! `openapi_gen::normalize`: each rewrite in isolation, what openapiv3 2.2 actually rejects,
+//! `oas_client_gen::normalize`: each rewrite in isolation, what openapiv3 2.2 actually rejects,
 //! the public corpus, and garbage input (wrong types, 10 000-level nesting).
 
 use std::path::Path;
 
-use openapi_gen::normalize::{normalize, Note};
+use oas_client_gen::normalize::{normalize, Note};
 use serde_json::{json, Value};
 
 /// `serde_json::from_value::<openapiv3::OpenAPI>` plus the path of the failing field.

@@ -3,18 +3,24 @@
 //! document (dangling `$ref`, a path parameter missing from its template) is an error.
 
 mod operation;
+pub mod resolve;
 mod schema;
 
-use crate::error::{pointer_token, Error, Warning};
-use crate::model::{Api, AuthScheme, ParamLocation, Server, Ty, TypeKind};
+use crate::error::{Error, Warning};
+use crate::model::{
+    Api, AuthScheme, ParamLocation, Server, ServerVariable, Ty, TypeDef, TypeKind, Untyped, UntypedReason,
+};
 use crate::naming::{type_name, Names};
+use crate::pointer;
 use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
-use std::cell::Cell;
+use resolve::RefError;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-pub use operation::is_success;
 pub use schema::SchemaRef;
+
+/// Type names generated code uses unqualified (std prelude items), kept free for it.
+const PRELUDE_TYPES: &[&str] = &["Option", "Result", "String", "Vec", "Box"];
 
 /// Builds the model; `file` only names the document in errors.
 pub fn build(file: &Path, doc: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
@@ -22,23 +28,29 @@ pub fn build(file: &Path, doc: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
         file,
         doc,
         types: BTreeMap::new(),
-        type_names: Names::default(),
+        type_names: Names::with_reserved(PRELUDE_TYPES),
         component_names: BTreeMap::new(),
         warnings: Vec::new(),
-        ref_depth: Cell::new(0),
+        untyped: Vec::new(),
         aliasing: BTreeSet::new(),
     };
     b.components()?;
     let operations = b.operations()?;
     b.box_recursion();
+    let mut types = std::mem::take(&mut b.types);
+    mark_sent_and_checked(&mut types, &operations);
+    let mut untyped = std::mem::take(&mut b.untyped);
+    untyped.sort();
+    untyped.dedup();
     let api = Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
         servers: servers(doc),
-        auth: b.auth(),
-        types: std::mem::take(&mut b.types),
+        auth: auth(doc),
+        types,
         operations,
+        untyped,
     };
     let mut warnings = b.warnings;
     warnings.sort();
@@ -49,14 +61,22 @@ pub fn build(file: &Path, doc: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
 pub struct Builder<'a> {
     file: &'a Path,
     doc: &'a OpenAPI,
-    types: BTreeMap<String, crate::model::TypeDef>,
+    types: BTreeMap<String, TypeDef>,
     type_names: Names,
     /// Component key → Rust type name.
     component_names: BTreeMap<String, String>,
     warnings: Vec<Warning>,
-    ref_depth: Cell<usize>,
+    untyped: Vec<Untyped>,
     /// Schemas whose alias type is being worked out (breaks alias → inline → alias loops).
     aliasing: BTreeSet<String>,
+}
+
+/// What an operation may add to the builder, restored when the operation is skipped so that a
+/// skipped operation leaves no names and no types behind.
+struct Checkpoint {
+    type_names: Names,
+    types: BTreeSet<String>,
+    untyped: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -70,8 +90,36 @@ impl<'a> Builder<'a> {
         e
     }
 
+    /// A reference that does not resolve: unsupported (skip the piece) or malformed (stop).
+    fn ref_error(&self, at: &str, e: RefError) -> Error {
+        match e {
+            RefError::Unsupported(m) => self.unsupported(at, m),
+            RefError::Dangling(m) | RefError::Cycle(m) => self.err(at, m),
+        }
+    }
+
     fn warn(&mut self, at: &str, msg: impl Into<String>) {
         self.warnings.push(Warning { location: at.to_string(), message: msg.into() });
+    }
+
+    /// Records a place that has no type but any JSON value.
+    fn untyped(&mut self, at: &str, reason: UntypedReason) -> Ty {
+        self.untyped.push(Untyped { location: at.to_string(), reason });
+        Ty::Json
+    }
+
+    fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            type_names: self.type_names.clone(),
+            types: self.types.keys().cloned().collect(),
+            untyped: self.untyped.len(),
+        }
+    }
+
+    fn restore(&mut self, c: Checkpoint) {
+        self.type_names = c.type_names;
+        self.types.retain(|name, _| c.types.contains(name));
+        self.untyped.truncate(c.untyped);
     }
 
     /// Names every component schema first (so references resolve in any order), then defines each.
@@ -81,74 +129,35 @@ impl<'a> Builder<'a> {
             let name = self.type_names.claim(&type_name(key));
             self.component_names.insert(key.clone(), name);
         }
-        for key in comps.schemas.keys() {
-            let at = format!("#/components/schemas/{}", pointer_token(key));
+        for (key, schema) in &comps.schemas {
+            let at = pointer::child("#/components/schemas", key);
             let name = self.component_names[key].clone();
             // A component that is only a `$ref` is another name for its target: an alias.
-            if let ReferenceOr::Reference { reference } = &comps.schemas[key] {
+            if let ReferenceOr::Reference { reference } = schema {
                 let (target_key, _) = self.schema_target(reference, &at)?;
                 let target = self.component_names[target_key].clone();
-                let ty = if target == name { Ty::Json } else { Ty::Named(target) };
-                let def = crate::model::TypeDef {
-                    name: name.clone(),
-                    doc: None,
-                    origin: at,
-                    kind: TypeKind::Alias { ty, nullable: false },
-                };
-                self.types.insert(name, def);
+                let ty = if target == name { self.untyped(&at, UntypedReason::Cycle) } else { Ty::Named(target) };
+                self.insert(&name, None, &at, TypeKind::Alias { ty });
                 continue;
             }
-            let (_, schema) = self.schema_target(&format!("#/components/schemas/{}", pointer_token(key)), &at)?;
+            let (_, schema) = self.schema_target(&at, &at)?;
             if let Err(e) = self.define(&name, schema, &at) {
                 if !e.unsupported {
                     return Err(e);
                 }
                 // Keep the name usable by everything that refers to it.
                 self.warn(&e.location, format!("{}; `{name}` is any JSON value instead", e.message));
-                self.types.insert(
-                    name.clone(),
-                    crate::model::TypeDef {
-                        name,
-                        doc: None,
-                        origin: at,
-                        kind: TypeKind::Alias { ty: Ty::Json, nullable: false },
-                    },
-                );
+                let ty = self.untyped(&at, UntypedReason::Unsupported);
+                self.insert(&name, None, &at, TypeKind::Alias { ty });
             }
         }
         Ok(())
     }
 
-    fn auth(&self) -> Vec<AuthScheme> {
-        let Some(comps) = self.doc.components.as_ref() else { return Vec::new() };
-        let mut out = Vec::new();
-        for (name, scheme) in &comps.security_schemes {
-            let ReferenceOr::Item(scheme) = scheme else { continue };
-            let scheme_name = name.clone();
-            match scheme {
-                SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
-                    out.push(AuthScheme::Bearer { scheme_name })
-                }
-                SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
-                    out.push(AuthScheme::Basic { scheme_name })
-                }
-                SecurityScheme::APIKey { location, name, .. } => out.push(AuthScheme::ApiKey {
-                    scheme_name,
-                    location: match location {
-                        openapiv3::APIKeyLocation::Query => ParamLocation::Query,
-                        openapiv3::APIKeyLocation::Header => ParamLocation::Header,
-                        openapiv3::APIKeyLocation::Cookie => ParamLocation::Cookie,
-                    },
-                    param: name.clone(),
-                }),
-                // OAuth2 and OpenID Connect hand out bearer tokens.
-                SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => {
-                    out.push(AuthScheme::Bearer { scheme_name })
-                }
-                SecurityScheme::HTTP { .. } => {}
-            }
-        }
-        out
+    fn insert(&mut self, name: &str, doc: Option<String>, origin: &str, kind: TypeKind) {
+        let def =
+            TypeDef { name: name.to_string(), doc, origin: origin.to_string(), kind, sent: false, checked: false };
+        self.types.insert(name.to_string(), def);
     }
 
     /// A struct that contains itself without indirection (Vec/Map) would have infinite size:
@@ -169,29 +178,17 @@ impl<'a> Builder<'a> {
             }
             false
         };
-        let mut to_box: Vec<(String, usize)> = Vec::new();
-        for (name, t) in &self.types {
-            let tys: Vec<&Ty> = match &t.kind {
-                TypeKind::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
-                TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.1).collect(),
+        for (name, t) in self.types.iter_mut() {
+            let tys: Vec<&mut Ty> = match &mut t.kind {
+                TypeKind::Struct { fields, .. } => fields.iter_mut().map(|f| &mut f.ty).collect(),
+                TypeKind::Union { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
                 _ => continue,
             };
-            for (i, ty) in tys.into_iter().enumerate() {
-                if let Some(child) = direct_named(ty) {
-                    if reaches(child, name) {
-                        to_box.push((name.clone(), i));
-                    }
+            for ty in tys {
+                if direct_named(ty).is_some_and(|child| reaches(child, name)) {
+                    *ty = Ty::Boxed(Box::new(std::mem::replace(ty, Ty::Json)));
                 }
             }
-        }
-        for (name, i) in to_box {
-            let Some(t) = self.types.get_mut(&name) else { continue };
-            let ty = match &mut t.kind {
-                TypeKind::Struct { fields, .. } => &mut fields[i].ty,
-                TypeKind::Union { variants, .. } => &mut variants[i].1,
-                _ => continue,
-            };
-            *ty = Ty::Boxed(Box::new(std::mem::replace(ty, Ty::Json)));
         }
     }
 }
@@ -208,11 +205,91 @@ fn direct_named(ty: &Ty) -> Option<&str> {
 fn direct_children(kind: &TypeKind) -> BTreeSet<String> {
     let tys: Vec<&Ty> = match kind {
         TypeKind::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
-        TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.1).collect(),
-        TypeKind::Alias { ty, .. } => vec![ty],
+        TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias { ty } => vec![ty],
         TypeKind::Enum { .. } => vec![],
     };
     tys.into_iter().filter_map(direct_named).map(str::to_string).collect()
+}
+
+/// Every type expression a type holds, with the rules that apply to it there.
+fn contents(kind: &TypeKind) -> Vec<(&Ty, bool)> {
+    match kind {
+        TypeKind::Struct { fields, .. } => fields.iter().map(|f| (&f.ty, !f.rules.is_empty())).collect(),
+        TypeKind::Union { variants, .. } => variants.iter().map(|v| (&v.ty, false)).collect(),
+        TypeKind::Alias { ty } => vec![(ty, false)],
+        TypeKind::Enum { .. } => vec![],
+    }
+}
+
+/// `sent`: reachable from a parameter or request body. `checked`: sent, and holding something to
+/// check before sending (a rule, a closed enum), itself or in what it contains.
+fn mark_sent_and_checked(types: &mut BTreeMap<String, TypeDef>, operations: &[crate::model::Operation]) {
+    let mut stack: Vec<String> = operations
+        .iter()
+        .flat_map(|op| op.params.iter().map(|p| &p.ty).chain(op.body.iter().map(|b| &b.ty)))
+        .filter_map(|t| t.named().map(str::to_string))
+        .collect();
+    let mut sent = BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if !sent.insert(name.clone()) {
+            continue;
+        }
+        if let Some(t) = types.get(&name) {
+            stack.extend(contents(&t.kind).into_iter().filter_map(|(ty, _)| ty.named().map(str::to_string)));
+        }
+    }
+    // Checked types grow to a fixpoint: a type is checked when it has rules of its own or holds a
+    // checked type.
+    let mut checked: BTreeSet<String> = BTreeSet::new();
+    loop {
+        let before = checked.len();
+        for name in &sent {
+            let Some(t) = types.get(name) else { continue };
+            let own = match &t.kind {
+                TypeKind::Enum { open, .. } => !open,
+                kind => {
+                    contents(kind).iter().any(|(ty, rules)| *rules || ty.named().is_some_and(|n| checked.contains(n)))
+                }
+            };
+            if own {
+                checked.insert(name.clone());
+            }
+        }
+        if checked.len() == before {
+            break;
+        }
+    }
+    for (name, t) in types.iter_mut() {
+        t.sent = sent.contains(name);
+        t.checked = checked.contains(name);
+    }
+}
+
+fn auth(doc: &OpenAPI) -> Vec<AuthScheme> {
+    let Some(comps) = doc.components.as_ref() else { return Vec::new() };
+    let mut out = Vec::new();
+    for scheme in comps.security_schemes.values() {
+        let ReferenceOr::Item(scheme) = scheme else { continue };
+        match scheme {
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                out.push(AuthScheme::Bearer)
+            }
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => out.push(AuthScheme::Basic),
+            SecurityScheme::APIKey { location, name, .. } => out.push(AuthScheme::ApiKey {
+                location: match location {
+                    openapiv3::APIKeyLocation::Query => ParamLocation::Query,
+                    openapiv3::APIKeyLocation::Header => ParamLocation::Header,
+                    openapiv3::APIKeyLocation::Cookie => ParamLocation::Cookie,
+                },
+                param: name.clone(),
+            }),
+            // OAuth2 and OpenID Connect hand out bearer tokens.
+            SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => out.push(AuthScheme::Bearer),
+            SecurityScheme::HTTP { .. } => {}
+        }
+    }
+    out
 }
 
 fn servers(doc: &OpenAPI) -> Vec<Server> {
@@ -223,7 +300,11 @@ fn servers(doc: &OpenAPI) -> Vec<Server> {
             let mut variables = Vec::new();
             for (name, v) in s.variables.iter().flatten() {
                 url = url.replace(&format!("{{{name}}}"), &v.default);
-                variables.push((name.clone(), v.default.clone(), v.description.clone()));
+                variables.push(ServerVariable {
+                    name: name.clone(),
+                    default: v.default.clone(),
+                    description: v.description.clone(),
+                });
             }
             Server { url, description: s.description.clone(), variables }
         })

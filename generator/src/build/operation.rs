@@ -1,25 +1,32 @@
 //! Operations: parameters, request bodies and responses.
 
 use super::schema::{wrap_nullable, SchemaRef};
-use super::Builder;
-use crate::error::{pointer_token, Error};
-use crate::model::{Body, BodyKind, Operation, Param, ParamLocation, QueryStyle, Response, StatusMatch, Ty};
+use super::{resolve, Builder};
+use crate::error::Error;
+use crate::model::{
+    Body, BodyKind, HttpMethod, Operation, Param, ParamLocation, QueryStyle, Response, ResponseBody, Segment,
+    StatusMatch, Ty, UntypedReason,
+};
 use crate::naming::{type_name, value_name, Names};
+use crate::pointer;
 use crate::template::{self, Piece};
 use indexmap::IndexMap;
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
 
 /// Method names the generated client defines itself.
 const CLIENT_METHODS: &[&str] = &["new", "with_base_url", "from_config", "base_url", "config"];
-/// Locals and arguments the generated method body uses besides the parameters.
-const METHOD_LOCALS: &[&str] = &["body", "self", "request", "response", "violations"];
+/// Names a request builder uses itself: its fields (`call`, `body`) and methods.
+const BUILDER_NAMES: &[&str] = &["call", "body", "send", "with_timeout", "with_retry", "with_header", "into_future"];
+/// Type names the client module uses itself.
+const CLIENT_TYPES: &[&str] = &["Client"];
 
 impl<'a> Builder<'a> {
     pub(super) fn operations(&mut self) -> Result<Vec<Operation>, crate::Error> {
         let mut method_names = Names::with_reserved(CLIENT_METHODS);
+        let mut builder_names = Names::with_reserved(CLIENT_TYPES);
         let mut out = Vec::new();
         for (path, item) in &self.doc.paths.paths {
-            let at_path = format!("#/paths/{}", pointer_token(path));
+            let at_path = pointer::child("#/paths", path);
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
@@ -32,12 +39,21 @@ impl<'a> Builder<'a> {
             };
             for (method, op) in item.iter() {
                 let at = format!("{at_path}/{method}");
-                match self.operation(path, method, item, op, &at, &mut method_names) {
-                    Ok(o) => out.push(o),
-                    Err(e) if e.unsupported => self.warn(
-                        &e.location,
-                        format!("{}; operation {} {path} is skipped", e.message, method.to_uppercase()),
-                    ),
+                // Names and types are claimed in scratch state and kept only if the operation is.
+                let checkpoint = self.checkpoint();
+                let (mut methods, mut builders) = (method_names.clone(), builder_names.clone());
+                match self.operation(path, method, item, op, &at, &mut methods, &mut builders) {
+                    Ok(o) => {
+                        out.push(o);
+                        (method_names, builder_names) = (methods, builders);
+                    }
+                    Err(e) if e.unsupported => {
+                        self.restore(checkpoint);
+                        self.warn(
+                            &e.location,
+                            format!("{}; operation {} {path} is skipped", e.message, method.to_uppercase()),
+                        )
+                    }
                     Err(e) => return Err(e),
                 }
             }
@@ -45,6 +61,7 @@ impl<'a> Builder<'a> {
         Ok(out)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn operation(
         &mut self,
         path: &str,
@@ -53,27 +70,38 @@ impl<'a> Builder<'a> {
         op: &'a openapiv3::Operation,
         at: &str,
         method_names: &mut Names,
+        builder_names: &mut Names,
     ) -> Result<Operation, Error> {
+        let http = HttpMethod::parse(method).ok_or_else(|| self.unsupported(at, format!("method `{method}`")))?;
         // A broken template is a malformed document, not an unsupported construct.
         let pieces = template::parse(path).map_err(|m| self.err(at, format!("bad path template `{path}`: {m}")))?;
-        let raw_name = match &op.operation_id {
-            Some(id) => value_name(id),
+        let declared = self.declared_params(item, op, at)?;
+        let pieces = self.adopt_colon_segments(pieces, &declared, at);
+        let id = match &op.operation_id {
+            Some(id) => id.clone(),
             None => derived_name(method, &pieces),
         };
-        // Claim against a scratch copy first so a skipped operation does not use up a name.
-        let name = method_names.claim(&raw_name);
-        let type_stem = type_name(name.trim_start_matches("r#"));
-        let params = self.params(item, op, &type_stem, &pieces, at)?;
+        let name = method_names.claim(&value_name(&id));
+        let type_stem = builder_names.claim(&type_name(name.trim_start_matches("r#")));
+        let params = self.params(declared, &type_stem, &pieces, at)?;
+        let segments = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lit(l) => Segment::Lit(l.clone()),
+                Piece::Var(v) => Segment::Param(
+                    params.iter().position(|x| x.location == ParamLocation::Path && &x.name == v).unwrap_or_default(),
+                ),
+            })
+            .collect();
         let body = match &op.request_body {
             Some(rb) => Some(self.request_body(rb, &type_stem, &format!("{at}/requestBody"))?),
             None => None,
         };
         let responses = self.responses(op, &type_stem, &format!("{at}/responses"))?;
-        let success_types: Vec<&Option<(Ty, BodyKind)>> =
-            responses.iter().filter(|r| is_success(&r.status, &responses)).map(|r| &r.body).collect();
-        let mut distinct = success_types.clone();
-        distinct.dedup();
-        let success_enum = (distinct.len() > 1).then(|| self.type_names.claim(&format!("{type_stem}Success")));
+        let mut success_bodies: Vec<&Option<ResponseBody>> =
+            responses.iter().filter(|r| r.success).map(|r| &r.body).collect();
+        success_bodies.dedup();
+        let success_enum = (success_bodies.len() > 1).then(|| self.type_names.claim(&format!("{type_stem}Success")));
         let error_enum = self.type_names.claim(&format!("{type_stem}Error"));
         let security = op.security.as_ref().or(self.doc.security.as_ref());
         let authenticated = security.is_some_and(|reqs| !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty()));
@@ -82,10 +110,12 @@ impl<'a> Builder<'a> {
         scopes.sort();
         scopes.dedup();
         Ok(Operation {
+            id,
             name,
             type_stem,
-            method: method.to_uppercase(),
+            method: http,
             path: path.to_string(),
+            segments,
             summary: op.summary.clone(),
             doc: op.description.clone(),
             deprecated: op.deprecated,
@@ -99,47 +129,51 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn resolve_param(&self, p: &'a ReferenceOr<Parameter>, at: &str) -> Result<&'a Parameter, Error> {
-        match p {
-            ReferenceOr::Item(p) => Ok(p),
-            ReferenceOr::Reference { reference } => {
-                let key = reference
-                    .strip_prefix("#/components/parameters/")
-                    .ok_or_else(|| self.unsupported(at, format!("unsupported parameter $ref `{reference}`")))?;
-                match self.doc.components.as_ref().and_then(|c| c.parameters.get(key)) {
-                    Some(ReferenceOr::Item(p)) => Ok(p),
-                    Some(ReferenceOr::Reference { .. }) => {
-                        Err(self.unsupported(at, format!("parameter `{reference}` is a $ref to a $ref")))
-                    }
-                    None => Err(self.err(at, format!("dangling $ref `{reference}`: no such parameter in components"))),
-                }
-            }
-        }
-    }
-
-    fn params(
-        &mut self,
+    /// Path-level parameters merged with the operation's: the operation's win for the same name
+    /// and location. Each with its JSON pointer.
+    fn declared_params(
+        &self,
         item: &'a PathItem,
         op: &'a openapiv3::Operation,
-        stem: &str,
-        pieces: &[Piece],
         at: &str,
-    ) -> Result<Vec<Param>, Error> {
-        // Path-level parameters apply unless the operation redefines the same name and location.
+    ) -> Result<Vec<(&'a Parameter, String)>, Error> {
         let mut merged: IndexMap<(String, u8), (&'a Parameter, String)> = IndexMap::new();
         for (list, base) in
             [(&item.parameters, format!("{}/parameters", parent(at))), (&op.parameters, format!("{at}/parameters"))]
         {
             for (i, p) in list.iter().enumerate() {
                 let ptr = format!("{base}/{i}");
-                let p = self.resolve_param(p, &ptr)?;
-                let d = p.parameter_data_ref();
-                merged.insert((d.name.clone(), loc_rank(p)), (p, ptr));
+                let p = resolve::item(self.doc, p).map_err(|e| self.ref_error(&ptr, e))?;
+                merged.insert((p.parameter_data_ref().name.clone(), loc_rank(p)), (p, ptr));
             }
         }
-        let mut names = Names::with_reserved(METHOD_LOCALS);
+        Ok(merged.into_values().collect())
+    }
+
+    /// Express-style `:name` segments of declared path parameters become template variables.
+    fn adopt_colon_segments(&mut self, pieces: Vec<Piece>, declared: &[(&Parameter, String)], at: &str) -> Vec<Piece> {
+        let path_params: Vec<&str> = declared
+            .iter()
+            .filter(|(p, _)| matches!(p, Parameter::Path { .. }))
+            .map(|(p, _)| p.parameter_data_ref().name.as_str())
+            .collect();
+        let (pieces, adopted) = template::adopt_colon_segments(pieces, &path_params);
+        for name in adopted {
+            self.warn(at, format!("path segment `:{name}` is read as the path parameter `{name}` (Express style)"));
+        }
+        pieces
+    }
+
+    fn params(
+        &mut self,
+        declared: Vec<(&'a Parameter, String)>,
+        stem: &str,
+        pieces: &[Piece],
+        at: &str,
+    ) -> Result<Vec<Param>, Error> {
+        let mut names = Names::with_reserved(BUILDER_NAMES);
         let mut out = Vec::new();
-        for (_, (p, ptr)) in merged {
+        for (p, ptr) in declared {
             let d = p.parameter_data_ref();
             let (location, style) = match p {
                 Parameter::Path { .. } => (ParamLocation::Path, QueryStyle::FormExplode),
@@ -183,7 +217,8 @@ impl<'a> Builder<'a> {
                 }
                 None => (Ty::String, Default::default()),
             };
-            let idempotency_key = location == ParamLocation::Header && d.name.eq_ignore_ascii_case("idempotency-key");
+            let idempotency_key =
+                location == ParamLocation::Header && d.name.eq_ignore_ascii_case("idempotency-key") && ty == Ty::String;
             out.push(Param {
                 rust_name: names.claim(&value_name(&d.name)),
                 name: d.name.clone(),
@@ -219,26 +254,13 @@ impl<'a> Builder<'a> {
         stem: &str,
         at: &str,
     ) -> Result<Body, Error> {
-        let rb = match rb {
-            ReferenceOr::Item(rb) => rb,
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/requestBodies/").unwrap_or("");
-                match self.doc.components.as_ref().and_then(|c| c.request_bodies.get(key)) {
-                    Some(ReferenceOr::Item(rb)) => rb,
-                    _ => {
-                        return Err(
-                            self.err(at, format!("dangling or unsupported $ref `{reference}` for a request body"))
-                        )
-                    }
-                }
-            }
-        };
+        let rb = resolve::item(self.doc, rb).map_err(|e| self.ref_error(at, e))?;
         let Some((ct, media, kind)) = pick_content(&rb.content) else {
             return Err(self.unsupported(at, "request body has no content type"));
         };
-        let ty =
-            self.body_ty(media, kind, &format!("{stem}Body"), &format!("{at}/content/{}/schema", pointer_token(ct)))?;
-        Ok(Body { ty, kind, content_type: ct.to_string(), required: rb.required, doc: rb.description.clone() })
+        let at = format!("{}/schema", pointer::child(&format!("{at}/content"), ct));
+        let ty = self.body_ty(media, kind, &format!("{stem}Body"), &at)?;
+        Ok(Body { ty, kind, content_type: ct.to_string(), required: rb.required })
     }
 
     fn body_ty(&mut self, media: &'a MediaType, kind: BodyKind, hint: &str, at: &str) -> Result<Ty, Error> {
@@ -254,7 +276,7 @@ impl<'a> Builder<'a> {
                         u.ty
                     }
                 }
-                None => Ty::Json,
+                None => self.untyped(at, UntypedReason::NoSchema),
             },
         })
     }
@@ -276,50 +298,44 @@ impl<'a> Builder<'a> {
             entries.push((StatusMatch::Default, d, format!("{at}/default")));
         }
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let with_body = entries.len();
+        let count = entries.len();
+        let statuses: Vec<StatusMatch> = entries.iter().map(|e| e.0.clone()).collect();
         let mut variants = Names::default();
         let mut out = Vec::new();
         for (status, r, ptr) in entries {
-            let r = match r {
-                ReferenceOr::Item(r) => r,
-                ReferenceOr::Reference { reference } => {
-                    let key = reference.strip_prefix("#/components/responses/").unwrap_or("");
-                    match self.doc.components.as_ref().and_then(|c| c.responses.get(key)) {
-                        Some(ReferenceOr::Item(r)) => r,
-                        _ => {
-                            return Err(
-                                self.err(&ptr, format!("dangling or unsupported $ref `{reference}` for a response"))
-                            )
-                        }
-                    }
-                }
-            };
+            let r = resolve::item(self.doc, r).map_err(|e| self.ref_error(&ptr, e))?;
             let variant = variants.claim(&status_variant(&status));
             let body = match pick_content(&r.content) {
                 Some((ct, media, kind)) => {
-                    let hint =
-                        if with_body == 1 { format!("{stem}Response") } else { format!("{stem}{variant}Response") };
-                    Some((
-                        self.body_ty(media, kind, &hint, &format!("{ptr}/content/{}/schema", pointer_token(ct)))?,
-                        kind,
-                    ))
+                    let hint = if count == 1 { format!("{stem}Response") } else { format!("{stem}{variant}Response") };
+                    let at = format!("{}/schema", pointer::child(&format!("{ptr}/content"), ct));
+                    Some(ResponseBody { ty: self.body_ty(media, kind, &hint, &at)?, kind })
                 }
                 None => None,
             };
-            out.push(Response { status, variant, body, doc: Some(r.description.clone()).filter(|d| !d.is_empty()) });
+            let success = is_success(&status, &statuses);
+            out.push(Response {
+                status,
+                variant,
+                body,
+                doc: Some(r.description.clone()).filter(|d| !d.is_empty()),
+                success,
+            });
         }
         Ok(out)
     }
 }
 
 /// 1xx–3xx are successes; `default` is a success only when nothing else is.
-pub fn is_success(status: &StatusMatch, all: &[Response]) -> bool {
-    match status {
+fn is_success(status: &StatusMatch, all: &[StatusMatch]) -> bool {
+    let below_400 = |s: &StatusMatch| match s {
         StatusMatch::Code(c) => *c < 400,
         StatusMatch::Range(r) => *r < 4,
-        StatusMatch::Default => !all.iter().any(|r| {
-            matches!(r.status, StatusMatch::Code(c) if c < 400) || matches!(r.status, StatusMatch::Range(x) if x < 4)
-        }),
+        StatusMatch::Default => false,
+    };
+    match status {
+        StatusMatch::Default => !all.iter().any(below_400),
+        s => below_400(s),
     }
 }
 

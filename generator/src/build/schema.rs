@@ -1,9 +1,10 @@
 //! Schemas → type expressions and named type definitions.
 
-use super::Builder;
-use crate::error::{pointer_token, Error};
-use crate::model::{Field, Rules, Ty, TypeDef, TypeKind, Variant};
+use super::{resolve, Builder};
+use crate::error::Error;
+use crate::model::{EnumValue, Field, Rules, Ty, TypeKind, UnionVariant, UntypedReason};
 use crate::naming::{type_name, value_name, Names};
+use crate::pointer;
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
 };
@@ -38,40 +39,17 @@ pub struct Usage {
 struct Gathered<'a> {
     props: Vec<(String, SchemaRef<'a>, String)>,
     required: Vec<String>,
-    extra: Option<Option<SchemaRef<'a>>>,
+    extra: Option<SchemaRef<'a>>,
     closed: bool,
 }
 
 const MAX_DEPTH: usize = 64;
 
 impl<'a> Builder<'a> {
-    /// Finds the component a `#/components/schemas/X` reference names.
+    /// The component a `#/components/schemas/X` reference names (its key, and the schema at the
+    /// end of any chain of references).
     pub(super) fn schema_target(&self, reference: &str, at: &str) -> Result<(&'a str, &'a Schema), Error> {
-        let Some(key) = reference.strip_prefix("#/components/schemas/") else {
-            return Err(self.err(
-                at,
-                format!("unsupported $ref `{reference}`: only #/components/schemas/… is resolved for schemas"),
-            ));
-        };
-        let key = key.replace("~1", "/").replace("~0", "~");
-        let comps = self.doc.components.as_ref();
-        let Some((k, target)) = comps.and_then(|c| c.schemas.get_key_value(key.as_str())) else {
-            return Err(self.err(at, format!("dangling $ref `{reference}`: no such schema in components")));
-        };
-        match target {
-            ReferenceOr::Item(s) => Ok((k.as_str(), s)),
-            // A component that is itself a ref: follow it, bounded against cycles.
-            ReferenceOr::Reference { reference: next } => {
-                let depth = self.ref_depth.get();
-                if depth > MAX_DEPTH {
-                    return Err(self.err(at, format!("$ref chain through `{reference}` is cyclic or too long")));
-                }
-                self.ref_depth.set(depth + 1);
-                let r = self.schema_target(next, at).map(|(_, s)| (k.as_str(), s));
-                self.ref_depth.set(depth);
-                r
-            }
-        }
+        resolve::resolve::<Schema>(self.doc, reference).map_err(|e| self.ref_error(at, e))
     }
 
     /// The Rust type for a schema at `at`; inline objects/enums/unions become types named `hint`.
@@ -86,8 +64,7 @@ impl<'a> Builder<'a> {
                 if let Some(TypeKind::Alias { .. }) = self.types.get(&name).map(|t| &t.kind) {
                     rules = self.checkable(rules_of(target), at);
                 }
-                let ty = Ty::Named(name);
-                Ok(Usage { ty, nullable: target.schema_data.nullable, rules, doc: None })
+                Ok(Usage { ty: Ty::Named(name), nullable: target.schema_data.nullable, rules, doc: None })
             }
             SchemaRef::Item(s) => {
                 let ty = self.inline_ty(s, hint, at, 0)?;
@@ -121,8 +98,7 @@ impl<'a> Builder<'a> {
         }
         Ok(match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) => {
-                let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
-                if !values.is_empty() {
+                if st.enumeration.iter().flatten().next().is_some() {
                     self.define_named(hint, s, at)?
                 } else {
                     // Binary strings inside JSON have no byte form; whole binary bodies become bytes elsewhere.
@@ -135,13 +111,13 @@ impl<'a> Builder<'a> {
                 _ => Ty::Float { bits: 64 },
             },
             SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
-            SchemaKind::Type(Type::Array(at_)) => {
-                let item = match &at_.items {
+            SchemaKind::Type(Type::Array(arr)) => {
+                let item = match &arr.items {
                     Some(items) => {
                         let u = self.usage(items.into(), &format!("{hint}Item"), &format!("{at}/items"))?;
                         wrap_nullable(u.ty, u.nullable)
                     }
-                    None => Ty::Json,
+                    None => self.untyped(&format!("{at}/items"), UntypedReason::NoSchema),
                 };
                 Ty::Vec(Box::new(item))
             }
@@ -160,28 +136,23 @@ impl<'a> Builder<'a> {
                 if a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() =>
             {
                 // Untyped schemas: infer from the keywords present, else any JSON value.
+                let string_enum = !a.enumeration.is_empty() && a.enumeration.iter().all(|v| v.is_string());
                 match (a.typ.as_deref(), &a.items) {
                     (_, Some(items)) => {
                         let u = self.usage(items.into(), &format!("{hint}Item"), &format!("{at}/items"))?;
                         Ty::Vec(Box::new(wrap_nullable(u.ty, u.nullable)))
                     }
-                    (Some("string"), _) if a.enumeration.iter().all(|v| v.is_string()) && !a.enumeration.is_empty() => {
-                        self.define_named(hint, s, at)?
-                    }
+                    (Some("string") | None, _) if string_enum => self.define_named(hint, s, at)?,
                     (Some("string"), _) => Ty::String,
                     (Some("integer"), _) => Ty::Int { bits: 64, signed: true },
                     (Some("number"), _) => Ty::Float { bits: 64 },
                     (Some("boolean"), _) => Ty::Bool,
-                    _ if !a.enumeration.is_empty() && a.enumeration.iter().all(|v| v.is_string()) => {
-                        self.define_named(hint, s, at)?
-                    }
-                    _ => Ty::Json,
+                    _ => self.untyped(at, UntypedReason::NoSchema),
                 }
             }
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
                 // `allOf: [$ref]` is the usual way to attach a description to a reference.
-                let u = self.usage((&all_of[0]).into(), hint, &format!("{at}/allOf/0"))?;
-                u.ty
+                self.usage((&all_of[0]).into(), hint, &format!("{at}/allOf/0"))?.ty
             }
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if alts.len() == 1 => {
                 let key = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
@@ -189,7 +160,7 @@ impl<'a> Builder<'a> {
             }
             SchemaKind::Not { .. } => {
                 self.warn(at, "a `not` schema has no Rust type: any JSON value is accepted there");
-                Ty::Json
+                self.untyped(at, UntypedReason::Unsupported)
             }
             _ => self.define_named(hint, s, at)?,
         })
@@ -207,14 +178,18 @@ impl<'a> Builder<'a> {
         let doc = s.schema_data.description.clone().or_else(|| s.schema_data.title.clone());
         let kind = match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
-                enum_kind(st.enumeration.iter().flatten().map(String::as_str))
+                enum_kind(st.enumeration.iter().flatten().map(String::as_str), false)
             }
             SchemaKind::Any(a)
                 if a.properties.is_empty()
                     && !a.enumeration.is_empty()
                     && a.enumeration.iter().all(|v| v.is_string()) =>
             {
-                enum_kind(a.enumeration.iter().filter_map(|v| v.as_str()))
+                enum_kind(a.enumeration.iter().filter_map(|v| v.as_str()), false)
+            }
+            // `anyOf: [{type: string, enum: [...]}, {type: string}]`: the listed values, or any other string.
+            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if open_enum(alts).is_some() => {
+                enum_kind(open_enum(alts).unwrap_or_default().iter().map(String::as_str), true)
             }
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts }
                 if alts.len() > 1 || !self.is_object_like(s) =>
@@ -225,7 +200,10 @@ impl<'a> Builder<'a> {
             // Untyped schemas with oneOf/anyOf (openapiv3 reads them as `Any`).
             SchemaKind::Any(a) if a.properties.is_empty() && (!a.one_of.is_empty() || !a.any_of.is_empty()) => {
                 let (key, alts) = if a.one_of.is_empty() { ("anyOf", &a.any_of) } else { ("oneOf", &a.one_of) };
-                self.union_kind(name, s, alts, &format!("{at}/{key}"))?
+                match open_enum(alts) {
+                    Some(values) => enum_kind(values.iter().map(String::as_str), true),
+                    None => self.union_kind(name, s, alts, &format!("{at}/{key}"))?,
+                }
             }
             _ if self.is_object_like(s) => {
                 let mut g = Gathered::default();
@@ -235,22 +213,24 @@ impl<'a> Builder<'a> {
             _ => {
                 // An alias: the schema's own type expression. Should that lead back here for the
                 // same schema (a shape neither a struct nor a union), fall back to any JSON value.
-                let ty = if self.aliasing.insert(at.to_string()) {
+                let cyclic = !self.aliasing.insert(at.to_string());
+                let ty = if cyclic {
+                    Ty::Json
+                } else {
                     let u = self.usage(SchemaRef::Item(s), &format!("{name}Inner"), at);
                     self.aliasing.remove(at);
                     u?.ty
-                } else {
-                    Ty::Json
                 };
                 if ty == Ty::Json && !matches!(s.schema_kind, SchemaKind::Any(_)) {
                     self.warn(at, format!("no Rust shape for this schema; `{name}` is any JSON value"));
+                    self.untyped(at, if cyclic { UntypedReason::Cycle } else { UntypedReason::Unsupported });
                 }
                 // Guard against an alias of itself (`Ty::Named(name)`), which would not compile.
-                let ty = if ty == Ty::Named(name.to_string()) { Ty::Json } else { ty };
-                TypeKind::Alias { ty, nullable: false }
+                let ty = if ty == Ty::Named(name.to_string()) { self.untyped(at, UntypedReason::Cycle) } else { ty };
+                TypeKind::Alias { ty }
             }
         };
-        self.types.insert(name.to_string(), TypeDef { name: name.to_string(), doc, origin: at.to_string(), kind });
+        self.insert(name, doc, at, kind);
         Ok(())
     }
 
@@ -272,7 +252,7 @@ impl<'a> Builder<'a> {
                               required: &[String],
                               extra: &'a Option<AdditionalProperties>| {
             for (k, v) in props {
-                let ptr = format!("{at}/properties/{}", pointer_token(k));
+                let ptr = pointer::child(&format!("{at}/properties"), k);
                 if let Some(slot) = g.props.iter_mut().find(|(n, _, _)| n == k) {
                     // A later allOf part refines the property: the last definition wins.
                     *slot = (k.clone(), v.into(), ptr);
@@ -282,7 +262,7 @@ impl<'a> Builder<'a> {
             }
             g.required.extend(required.iter().cloned());
             match extra {
-                Some(AdditionalProperties::Schema(inner)) => g.extra = Some(Some(inner.as_ref().into())),
+                Some(AdditionalProperties::Schema(inner)) => g.extra = Some(inner.as_ref().into()),
                 Some(AdditionalProperties::Any(false)) => g.closed = true,
                 _ => {}
             }
@@ -337,15 +317,16 @@ impl<'a> Builder<'a> {
                 deprecated,
             });
         }
-        let extra = match g.extra {
-            Some(Some(inner)) => {
+        let extra = match (g.extra, g.closed) {
+            // `additionalProperties: false`: nothing else can arrive, so there is nothing to keep.
+            (_, true) => None,
+            (Some(inner), false) => {
                 let u = self.usage(inner, &format!("{name}Value"), "")?;
                 Some(wrap_nullable(u.ty, u.nullable))
             }
             // Unknown fields are kept so that a round-trip through the client loses nothing.
-            _ => Some(Ty::Json),
+            (None, false) => Some(Ty::Json),
         };
-        let extra = if g.closed { Some(Ty::Json) } else { extra };
         Ok(TypeKind::Struct { fields, extra })
     }
 
@@ -377,15 +358,19 @@ impl<'a> Builder<'a> {
                 ReferenceOr::Item(item) => (variant_hint(item, i), Vec::new()),
             };
             let u = self.usage(alt.into(), &format!("{name}{vname}"), &ptr)?;
-            let variant = Variant { name: names.claim(&vname), doc: u.doc.clone() };
-            variants.push((variant, wrap_nullable(u.ty, u.nullable), tags));
+            variants.push(UnionVariant {
+                name: names.claim(&vname),
+                doc: u.doc.clone(),
+                ty: wrap_nullable(u.ty, u.nullable),
+                tags,
+            });
         }
         // A tag is usable only if every variant has at least one tag value.
-        let mut tag = disc.filter(|_| variants.iter().all(|(_, _, t)| !t.is_empty())).map(|d| d.property_name.clone());
+        let mut tag = disc.filter(|_| variants.iter().all(|v| !v.tags.is_empty())).map(|d| d.property_name.clone());
         if disc.is_none() {
             if let Some((prop, values)) = self.constant_tag(alts) {
-                for ((_, _, tags), value) in variants.iter_mut().zip(values) {
-                    tags.push(value);
+                for (v, value) in variants.iter_mut().zip(values) {
+                    v.tags.push(value);
                 }
                 tag = Some(prop);
             }
@@ -398,10 +383,7 @@ impl<'a> Builder<'a> {
     fn constant_tag(&self, alts: &'a [ReferenceOr<Schema>]) -> Option<(String, Vec<String>)> {
         let mut per_alt: Vec<Vec<(String, String)>> = Vec::new();
         for alt in alts {
-            let s = match alt {
-                ReferenceOr::Reference { reference } => self.schema_target(reference, "").ok()?.1,
-                ReferenceOr::Item(s) => s,
-            };
+            let s = resolve::item(self.doc, alt).ok()?;
             let (props, required) = match &s.schema_kind {
                 SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
                 SchemaKind::Any(a) => (&a.properties, &a.required),
@@ -411,7 +393,7 @@ impl<'a> Builder<'a> {
                 .iter()
                 .filter(|(k, _)| required.contains(k))
                 .filter_map(|(k, v)| {
-                    let v = match v {
+                    let v: &Schema = match v {
                         ReferenceOr::Reference { reference } => self.schema_target(reference, "").ok()?.1,
                         ReferenceOr::Item(b) => b.as_ref(),
                     };
@@ -439,16 +421,37 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn enum_kind<'s>(values: impl Iterator<Item = &'s str>) -> TypeKind {
-    let mut names = Names::with_reserved(&["Unknown"]);
-    let mut variants = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for v in values {
-        if seen.insert(v.to_string()) {
-            variants.push((Variant { name: names.claim(&type_name(v)), doc: None }, v.to_string()));
+/// The open-enum idiom: exactly two inline alternatives, one a string enum and the other a plain
+/// string without constraints. Returns the listed values.
+fn open_enum(alts: &[ReferenceOr<Schema>]) -> Option<Vec<String>> {
+    let [ReferenceOr::Item(a), ReferenceOr::Item(b)] = alts else { return None };
+    let values = |s: &Schema| -> Option<Vec<String>> {
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
+                Some(st.enumeration.iter().flatten().cloned().collect())
+            }
+            _ => None,
         }
+    };
+    let plain = |s: &Schema| {
+        matches!(&s.schema_kind, SchemaKind::Type(Type::String(st))
+            if st.enumeration.is_empty() && st.pattern.is_none() && st.min_length.is_none() && st.max_length.is_none())
+    };
+    match (values(a), values(b)) {
+        (Some(v), None) if plain(b) => Some(v),
+        (None, Some(v)) if plain(a) => Some(v),
+        _ => None,
     }
-    TypeKind::Enum { variants }
+}
+
+fn enum_kind<'s>(values: impl Iterator<Item = &'s str>, open: bool) -> TypeKind {
+    let mut names = Names::with_reserved(&["Unknown"]);
+    let mut seen = std::collections::BTreeSet::new();
+    let values = values
+        .filter(|v| seen.insert(v.to_string()))
+        .map(|v| EnumValue { name: names.claim(&type_name(v)), wire: v.to_string() })
+        .collect();
+    TypeKind::Enum { values, open }
 }
 
 fn variant_hint(s: &Schema, i: usize) -> String {

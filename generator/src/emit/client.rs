@@ -1,37 +1,60 @@
-//! The client: a constructor per the spec's security scheme and one async method per operation.
-//! Methods stay thin: encoding, auth, retries and decoding live in the runtime module.
+//! The client: constructors for the spec's security scheme, one method per operation returning
+//! a request builder, and the builders themselves.
+//!
+//! Call style: required values (path parameters, required query/header parameters, a required
+//! body) are the method's arguments; every optional parameter is a chained setter on the builder,
+//! so a new optional parameter is a new method, never a new argument. The builder is awaited
+//! directly (`IntoFuture`) or with `.send()`, and carries the per-call overrides
+//! (`with_timeout`, `with_retry`, `with_header`) from the runtime's `request_builder!`.
 
-use super::types::{needs_walk, rules_tokens};
-use super::{doc, ident, lint_allows, paragraphs, ty};
-use crate::build::is_success;
-use crate::model::{Api, AuthScheme, BodyKind, Operation, Param, ParamLocation, QueryStyle, Response, StatusMatch, Ty};
-use crate::template::{self, Piece};
+use super::checks::{Checks, How};
+use super::rules::RuleConsts;
+use super::{doc, ident, one_line, paragraphs, ty, use_runtime, Allows, RuntimeSource};
+use crate::model::{
+    Api, AuthScheme, BodyKind, HttpMethod, Operation, Param, ParamLocation, QueryStyle, Response, ResponseBody,
+    Segment, StatusMatch, Ty,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn client(api: &Api) -> TokenStream {
-    let allows = lint_allows();
+pub fn client(api: &Api, source: RuntimeSource, rules: &mut RuleConsts) -> TokenStream {
     let title = format!("Client for {} (version {}).", api.title, api.version);
     let docs = doc(paragraphs(&[Some(&title), api.description.as_deref()]).as_deref());
     let ctors = constructors(api);
-    let methods = api.operations.iter().map(method);
+    let mut e = ClientEmitter { checks: Checks::new(api), rules };
+    let (methods, builders): (Vec<TokenStream>, Vec<TokenStream>) =
+        api.operations.iter().map(|op| (method(op), e.builder(op))).unzip();
+    let allows = Allows {
+        large_enum_variant: false,
+        enum_variant_names: false,
+        too_many_arguments: api
+            .operations
+            .iter()
+            .any(|op| arguments(op).count() + usize::from(body_is_argument(op)) > 6),
+        deprecated: api.operations.iter().any(|op| op.deprecated),
+        result_large_err: !api.operations.is_empty(),
+    }
+    .tokens();
+    let rt = use_runtime(source, &quote!(rt));
     quote! {
         #allows
-        //! The async client: one method per operation of the spec.
+        //! The async client: one method per operation, each returning a request builder that is
+        //! awaited (or sent) after its optional parameters are set.
         use super::types;
+        #rt
 
         #docs
-        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            inner: crate::runtime::Client,
+            inner: rt::Client,
         }
 
         impl Client {
             #ctors
 
             /// A client from a full configuration (timeouts, retries, credentials, HTTP client).
-            pub fn from_config(config: crate::runtime::Config) -> ::std::result::Result<Self, crate::runtime::ConfigError> {
-                ::std::result::Result::Ok(Self { inner: crate::runtime::Client::new(config)? })
+            pub fn from_config(config: rt::Config) -> Result<Self, rt::ConfigError> {
+                Ok(Self { inner: rt::Client::new(config)? })
             }
 
             /// The base URL requests go to.
@@ -40,50 +63,44 @@ pub fn client(api: &Api) -> TokenStream {
             }
 
             /// The configuration this client was built with (credentials are redacted in its `Debug`).
-            pub fn config(&self) -> &crate::runtime::Config {
+            pub fn config(&self) -> &rt::Config {
                 self.inner.config()
             }
 
             #(#methods)*
         }
+
+        #(#builders)*
     }
 }
 
 /// `new`/`with_base_url` taking the credentials the spec's first security scheme asks for.
 fn constructors(api: &Api) -> TokenStream {
     let (args, names, setup, what) = match api.auth.first() {
-        Some(AuthScheme::Bearer { .. }) => (
-            quote!(token: impl ::std::convert::Into<::std::string::String>),
-            quote!(token),
-            quote!(.bearer_token(token)),
-            "a bearer token",
-        ),
-        Some(AuthScheme::Basic { .. }) => (
-            quote!(username: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::std::string::String>),
+        Some(AuthScheme::Bearer) => {
+            (quote!(token: impl Into<String>), quote!(token), quote!(.bearer_token(token)), "a bearer token")
+        }
+        Some(AuthScheme::Basic) => (
+            quote!(username: impl Into<String>, password: impl Into<String>),
             quote!(username, password),
             quote!(.basic_auth(username, password)),
             "a username and password (HTTP basic)",
         ),
-        Some(AuthScheme::ApiKey { location, param, .. }) => {
+        Some(AuthScheme::ApiKey { location, param }) => {
             let loc = match location {
-                ParamLocation::Query => quote!(crate::runtime::KeyLocation::Query),
-                ParamLocation::Cookie => quote!(crate::runtime::KeyLocation::Cookie),
-                _ => quote!(crate::runtime::KeyLocation::Header),
+                ParamLocation::Query => quote!(rt::KeyLocation::Query),
+                ParamLocation::Cookie => quote!(rt::KeyLocation::Cookie),
+                _ => quote!(rt::KeyLocation::Header),
             };
-            (
-                quote!(api_key: impl ::std::convert::Into<::std::string::String>),
-                quote!(api_key),
-                quote!(.api_key(#loc, #param, api_key)),
-                "an API key",
-            )
+            (quote!(api_key: impl Into<String>), quote!(api_key), quote!(.api_key(#loc, #param, api_key)), "an API key")
         }
         None => (quote!(), quote!(), quote!(), "no credentials"),
     };
     let with_doc = format!(" A client for `base_url`, authenticating with {what}.");
     let with_base = quote! {
         #[doc = #with_doc]
-        pub fn with_base_url(base_url: impl ::std::convert::Into<::std::string::String>, #args) -> ::std::result::Result<Self, crate::runtime::ConfigError> {
-            Self::from_config(crate::runtime::Config::new(base_url) #setup)
+        pub fn with_base_url(base_url: impl Into<String>, #args) -> Result<Self, rt::ConfigError> {
+            Self::from_config(rt::Config::new(base_url) #setup)
         }
     };
     let Some(server) = api.servers.first().filter(|s| s.url.starts_with("http://") || s.url.starts_with("https://"))
@@ -91,7 +108,7 @@ fn constructors(api: &Api) -> TokenStream {
         return with_base;
     };
     let url = &server.url;
-    let vars: Vec<String> = server.variables.iter().map(|(n, d, _)| format!("`{n}` = `{d}`")).collect();
+    let vars: Vec<String> = server.variables.iter().map(|v| format!("`{}` = `{}`", v.name, v.default)).collect();
     let const_doc = if vars.is_empty() {
         format!(" The spec's server URL: `{url}`.")
     } else {
@@ -103,7 +120,7 @@ fn constructors(api: &Api) -> TokenStream {
         pub const DEFAULT_BASE_URL: &'static str = #url;
 
         #[doc = #new_doc]
-        pub fn new(#args) -> ::std::result::Result<Self, crate::runtime::ConfigError> {
+        pub fn new(#args) -> Result<Self, rt::ConfigError> {
             Self::with_base_url(Self::DEFAULT_BASE_URL, #names)
         }
 
@@ -111,243 +128,417 @@ fn constructors(api: &Api) -> TokenStream {
     }
 }
 
-/// How a parameter appears in the method signature: strings borrowed, scalars by value, the rest by reference.
-fn param_ty(p: &Param) -> TokenStream {
-    let types = quote!(types::);
-    let base = match &p.ty {
-        Ty::String => quote!(&str),
-        t @ (Ty::Int { .. } | Ty::Float { .. } | Ty::Bool) => ty(t, &types),
-        t => {
-            let t = ty(t, &types);
-            quote!(&#t)
+/// The parameters that are the method's arguments (the required ones), in order.
+fn arguments(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| p.required)
+}
+
+fn body_is_argument(op: &Operation) -> bool {
+    op.body.as_ref().is_some_and(|b| b.required)
+}
+
+/// How a value is held by a builder: strings, arrays and bodies borrowed, scalars by value.
+fn held_ty(t: &Ty) -> TokenStream {
+    match t {
+        Ty::String => quote!(&'a str),
+        t @ (Ty::Int { .. } | Ty::Float { .. } | Ty::Bool) => ty(t, &quote!(types::)),
+        Ty::Vec(item) => {
+            let item = ty(item, &quote!(types::));
+            quote!(&'a [#item])
         }
-    };
-    if p.required {
-        base
-    } else {
-        quote!(::std::option::Option<#base>)
+        t => {
+            let t = ty(t, &quote!(types::));
+            quote!(&'a #t)
+        }
     }
 }
 
+fn body_held_ty(op: &Operation) -> Option<TokenStream> {
+    op.body.as_ref().map(|b| match b.kind {
+        BodyKind::Binary => quote!(&'a [u8]),
+        BodyKind::Text => quote!(&'a str),
+        _ => {
+            let t = ty(&b.ty, &quote!(types::));
+            quote!(&'a #t)
+        }
+    })
+}
+
+fn success_type(op: &Operation) -> TokenStream {
+    if let Some(n) = &op.success_enum {
+        let n = ident(n);
+        return quote!(types::#n);
+    }
+    match op.successes().find_map(|r| r.body.as_ref()) {
+        Some(b) => ty(&b.ty, &quote!(types::)),
+        None => quote!(()),
+    }
+}
+
+/// The client method: docs, the required arguments, and the builder it returns.
 fn method(op: &Operation) -> TokenStream {
-    let types = quote!(types::);
     let name = ident(&op.name);
-    let location = format!("`{} {}`", op.method, op.path);
+    let builder = ident(&op.type_stem);
+    let location = format!("`{} {}`", op.method.as_str(), op.path);
     let scopes = (!op.scopes.is_empty()).then(|| {
         format!("Required scopes: {}.", op.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
     });
-    let param_docs: Vec<String> = op
-        .params
-        .iter()
+    let required_docs: Vec<String> = arguments(op)
         .map(|p| {
             format!(
-                "- `{}` ({:?} `{}`): {}",
+                "- `{}` ({} `{}`): {}",
                 p.rust_name.trim_start_matches("r#"),
-                p.location,
+                location_label(p.location),
                 p.name,
-                p.doc.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+                one_line(p.doc.as_deref().unwrap_or(""))
             )
         })
         .collect();
-    let param_docs = (!param_docs.is_empty()).then(|| format!("Parameters:\n{}", param_docs.join("\n")));
-    let idem = op.params.iter().any(|p| p.idempotency_key).then_some(
-        "An idempotency key is generated when none is given and is sent unchanged on every retry, so a retried request is applied once.",
-    );
+    let required_docs = (!required_docs.is_empty()).then(|| format!("Arguments:\n{}", required_docs.join("\n")));
+    let optional: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| format!("`{}`", p.rust_name.trim_start_matches("r#")))
+        .collect();
+    let optional = (!optional.is_empty() || op.body.as_ref().is_some_and(|b| !b.required)).then(|| {
+        let mut names = optional.clone();
+        if op.body.as_ref().is_some_and(|b| !b.required) {
+            names.push("`body`".into());
+        }
+        format!("Optional values are set on the returned [`{}`]: {}.", op.type_stem, names.join(", "))
+    });
     let docs = doc(paragraphs(&[
         op.summary.as_deref(),
         op.doc.as_deref(),
         Some(&location),
         scopes.as_deref(),
-        param_docs.as_deref(),
-        idem,
+        required_docs.as_deref(),
     ])
     .as_deref());
+    // Written here, not taken from the spec: the link stays a link.
+    let optional = optional.map(|o| {
+        let o = format!(" {o}");
+        quote!(#[doc = ""] #[doc = #o])
+    });
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
-
-    let args = op.params.iter().map(|p| {
+    let args = arguments(op).map(|p| {
         let n = ident(&p.rust_name);
-        let t = param_ty(p);
+        let t = held_ty(&p.ty);
         quote!(#n: #t)
     });
-    let body_arg = op.body.as_ref().map(|b| {
-        let t = match b.kind {
-            BodyKind::Binary => quote!(&[u8]),
-            BodyKind::Text => quote!(&str),
-            _ => {
-                let t = ty(&b.ty, &types);
-                quote!(&#t)
-            }
-        };
-        if b.required {
-            quote!(body: #t,)
-        } else {
-            quote!(body: ::std::option::Option<#t>,)
-        }
+    let body_arg = body_is_argument(op).then(|| {
+        let t = body_held_ty(op);
+        quote!(body: #t)
     });
-
-    // Path: literal pieces verbatim, each variable percent-encoded by the runtime.
-    let pieces = template::parse(&op.path).unwrap_or_default();
-    let parts: Vec<TokenStream> = pieces
-        .iter()
-        .filter_map(|piece| match piece {
-            Piece::Lit(l) => Some(quote!(#l)),
-            Piece::Var(v) => op.params.iter().find(|p| p.location == ParamLocation::Path && &p.name == v).map(|p| {
-                let n = ident(&p.rust_name);
-                quote!(&crate::runtime::path_param(#v, &#n)?)
-            }),
-        })
-        .collect();
-    let path = if parts.len() == 1 && matches!(pieces.first(), Some(Piece::Lit(_))) {
-        let only = &parts[0];
-        quote!(::std::string::String::from(#only))
-    } else {
-        quote!([#(#parts),*].concat())
-    };
-    let method_ident = ident(&op.method);
-    let setup = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
+    let inits = op.params.iter().map(|p| {
         let n = ident(&p.rust_name);
-        let wire = &p.name;
-        match (p.location, p.idempotency_key) {
-            (_, true) => quote!(request.idempotency_key(#wire, #n)?;),
-            (ParamLocation::Query, _) => {
-                let style = match p.style {
-                    QueryStyle::FormExplode => quote!(crate::runtime::QueryStyle::FormExplode),
-                    QueryStyle::FormComma => quote!(crate::runtime::QueryStyle::FormComma),
-                    QueryStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
-                };
-                quote!(request.query(#wire, &#n, #style)?;)
-            }
-            _ => quote!(request.header(#wire, &#n)?;),
-        }
-    });
-    let checks = op.params.iter().filter(|p| !p.rules.is_empty() || needs_walk(&p.ty)).map(|p| {
-        let n = ident(&p.rust_name);
-        let wire = &p.name;
-        let rules = rules_tokens(&p.rules);
-        quote!(crate::runtime::Validate::validate(&#n, &crate::runtime::FieldPath::root(#wire), &#rules, &mut violations);)
-    });
-    let body_check = op.body.as_ref().filter(|b| needs_walk(&b.ty) && !matches!(b.kind, BodyKind::Binary | BodyKind::Text)).map(|_| {
-        quote!(crate::runtime::Validate::validate(&body, &crate::runtime::FieldPath::root("body"), &crate::runtime::Rules::NONE, &mut violations);)
-    });
-    let body_set = op.body.as_ref().map(|b| {
-        let ct = &b.content_type;
-        let call = match b.kind {
-            BodyKind::Json => quote!(request.json(#ct, body)?;),
-            BodyKind::Form => quote!(request.form(#ct, body)?;),
-            BodyKind::Multipart => quote!(request.multipart(body)?;),
-            BodyKind::Text => quote!(request.bytes(#ct, body.as_bytes());),
-            BodyKind::Binary => quote!(request.bytes(#ct, body);),
-        };
-        if b.required {
-            call
+        if p.required {
+            quote!(#n)
         } else {
-            quote!(if let ::std::option::Option::Some(body) = body { #call })
+            quote!(#n: None)
         }
     });
-    let auth = op.authenticated.then(|| quote!(request.authenticate();));
-    let setup: Vec<TokenStream> = setup.collect();
-    let mutable = if setup.is_empty() && body_set.is_none() && auth.is_none() { quote!() } else { quote!(mut) };
-    let success_ty = success_type(op);
-    let err_ty = ident(&op.error_enum);
-    let arms = response_arms(op);
-    let validate = if op.params.iter().any(|p| !p.rules.is_empty() || needs_walk(&p.ty)) || body_check.is_some() {
-        quote! {
-            let mut violations = ::std::vec::Vec::new();
-            #(#checks)*
-            #body_check
-            crate::runtime::reject(violations)?;
-        }
-    } else {
-        quote!()
-    };
+    let body_init = op.body.as_ref().map(|b| if b.required { quote!(body,) } else { quote!(body: None,) });
     quote! {
         #docs
+        #optional
         #deprecated
-        pub async fn #name(&self, #(#args,)* #body_arg) -> ::std::result::Result<crate::runtime::Response<#success_ty>, crate::runtime::Error<types::#err_ty>> {
-            #validate
-            let #mutable request = crate::runtime::Request::new(::reqwest::Method::#method_ident, #path);
-            #(#setup)*
-            #body_set
-            #auth
-            let response = self.inner.execute(request).await?;
-            #arms
+        pub fn #name<'a>(&'a self, #(#args,)* #body_arg) -> #builder<'a> {
+            #builder { call: self.inner.call(), #(#inits,)* #body_init }
         }
     }
 }
 
-fn success_type(op: &Operation) -> TokenStream {
-    let types = quote!(types::);
-    if let Some(n) = &op.success_enum {
-        let n = ident(n);
-        return quote!(types::#n);
+fn location_label(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     }
-    op.responses
-        .iter()
-        .filter(|r| is_success(&r.status, &op.responses))
-        .find_map(|r| r.body.as_ref())
-        .map(|(t, _)| ty(t, &types))
-        .unwrap_or_else(|| quote!(()))
 }
 
+struct ClientEmitter<'r> {
+    checks: Checks<'r>,
+    rules: &'r mut RuleConsts,
+}
+
+impl ClientEmitter<'_> {
+    fn builder(&mut self, op: &Operation) -> TokenStream {
+        let builder = ident(&op.type_stem);
+        let struct_doc = format!(
+            " A `{}` request: see [`Client::{}`]. Set optional values with its methods, then `.await` it (or call [`send`](Self::send)).",
+            op.id,
+            op.name.trim_start_matches("r#")
+        );
+        let fields = op.params.iter().map(|p| {
+            let n = ident(&p.rust_name);
+            let t = held_ty(&p.ty);
+            if p.required {
+                quote!(#n: #t,)
+            } else {
+                quote!(#n: Option<#t>,)
+            }
+        });
+        let body_field = op.body.as_ref().map(|b| {
+            let t = body_held_ty(op);
+            if b.required {
+                quote!(body: #t,)
+            } else {
+                quote!(body: Option<#t>,)
+            }
+        });
+        let setters = op.params.iter().filter(|p| !p.required).map(|p| {
+            let n = ident(&p.rust_name);
+            let t = held_ty(&p.ty);
+            let mut d = format!("{} `{}`", location_label(p.location), p.name);
+            if let Some(text) = p.doc.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                d = format!("{text}\n\n({d})");
+            } else {
+                d = format!("Sets the {d}.");
+            }
+            if p.idempotency_key {
+                d.push_str("\n\nWhen not set, a random key is generated; either way the same key is sent on every retry of this call, so a retried request is applied once.");
+            }
+            let d = doc(Some(&d));
+            quote! {
+                #d
+                pub fn #n(mut self, value: #t) -> Self {
+                    self.#n = Some(value);
+                    self
+                }
+            }
+        });
+        let body_setter = op.body.as_ref().filter(|b| !b.required).map(|_| {
+            let t = body_held_ty(op);
+            quote! {
+                /// Sets the request body.
+                pub fn body(mut self, value: #t) -> Self {
+                    self.body = Some(value);
+                    self
+                }
+            }
+        });
+        let send = self.send(op);
+        let ok = success_type(op);
+        let err = ident(&op.error_enum);
+        quote! {
+            #[doc = #struct_doc]
+            #[must_use = "a request does nothing until it is awaited or sent"]
+            #[derive(Debug)]
+            pub struct #builder<'a> {
+                call: rt::Call<'a>,
+                #(#fields)*
+                #body_field
+            }
+
+            impl<'a> #builder<'a> {
+                #(#setters)*
+                #body_setter
+                #send
+            }
+
+            rt::request_builder!(#builder => #ok, types::#err);
+        }
+    }
+
+    fn send(&mut self, op: &Operation) -> TokenStream {
+        let types = quote!(types::);
+        let ok = success_type(op);
+        let err = ident(&op.error_enum);
+        // Client-side checks: parameters with rules or checked types, and the body.
+        let mut checks: Vec<TokenStream> = Vec::new();
+        let checked: Vec<(&Param, How)> =
+            op.params.iter().filter_map(|p| self.checks.how(&p.ty, &p.rules).map(|h| (p, h))).collect();
+        for (p, how) in checked {
+            let n = ident(&p.rust_name);
+            let wire = &p.name;
+            let rules = self.rules.use_rules(&p.rules, &types);
+            checks.push(match how {
+                How::Check => quote!(out.param(&self.#n, #wire, &#rules);),
+                How::Count => quote!(out.count(&self.#n, &rt::FieldPath::root(#wire), &#rules);),
+            });
+        }
+        if let Some(b) = op.body.as_ref().filter(|b| !matches!(b.kind, BodyKind::Binary | BodyKind::Text)) {
+            if self.checks.walks(&b.ty) {
+                checks.push(quote!(out.param(&self.body, "body", &rt::Rules::NONE);));
+            }
+        }
+        let validate = (!checks.is_empty()).then(|| {
+            quote! {
+                let mut out = rt::Violations::new();
+                #(#checks)*
+                out.finish()?;
+            }
+        });
+        // Path: literal pieces verbatim, each variable percent-encoded by the runtime.
+        let parts: Vec<TokenStream> = op
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Lit(l) => quote!(#l),
+                Segment::Param(i) => {
+                    let p = &op.params[*i];
+                    let (n, wire) = (ident(&p.rust_name), &p.name);
+                    quote!(&rt::path_param(#wire, &self.#n)?)
+                }
+            })
+            .collect();
+        let path = match op.segments.as_slice() {
+            [Segment::Lit(l)] => quote!(String::from(#l)),
+            [] => quote!(String::new()),
+            _ => quote!([#(#parts),*].concat()),
+        };
+        let method = match op.method {
+            HttpMethod::Get => quote!(Get),
+            HttpMethod::Put => quote!(Put),
+            HttpMethod::Post => quote!(Post),
+            HttpMethod::Delete => quote!(Delete),
+            HttpMethod::Options => quote!(Options),
+            HttpMethod::Head => quote!(Head),
+            HttpMethod::Patch => quote!(Patch),
+            HttpMethod::Trace => quote!(Trace),
+        };
+        let (id, template) = (&op.id, &op.path);
+        let setup: Vec<TokenStream> = op
+            .params
+            .iter()
+            .filter(|p| p.location != ParamLocation::Path)
+            .map(|p| {
+                let n = ident(&p.rust_name);
+                let wire = &p.name;
+                match (p.location, p.idempotency_key) {
+                    (_, true) => quote!(r.idempotency_key(#wire, self.#n)?;),
+                    (ParamLocation::Query, _) => {
+                        let style = match p.style {
+                            QueryStyle::FormExplode => quote!(FormExplode),
+                            QueryStyle::FormComma => quote!(FormComma),
+                            QueryStyle::DeepObject => quote!(DeepObject),
+                        };
+                        quote!(r.query(#wire, &self.#n, rt::QueryStyle::#style)?;)
+                    }
+                    _ => quote!(r.header(#wire, &self.#n)?;),
+                }
+            })
+            .collect();
+        let body_set = op.body.as_ref().map(|b| {
+            let ct = &b.content_type;
+            let call = match b.kind {
+                BodyKind::Json => quote!(r.json(#ct, body)?;),
+                BodyKind::Form => quote!(r.form(#ct, body)?;),
+                BodyKind::Multipart => quote!(r.multipart(body)?;),
+                BodyKind::Text => quote!(r.bytes(#ct, body.as_bytes());),
+                BodyKind::Binary => quote!(r.bytes(#ct, body);),
+            };
+            if b.required {
+                quote!(let body = self.body; #call)
+            } else {
+                quote!(if let Some(body) = self.body { #call })
+            }
+        });
+        let auth = op.authenticated.then(|| quote!(r.authenticate();));
+        let mutable = if setup.is_empty() && body_set.is_none() && auth.is_none() { quote!() } else { quote!(mut) };
+        let arms = response_arms(op);
+        quote! {
+            /// Sends the request (retrying where safe) and decodes the response.
+            pub async fn send(self) -> Result<rt::Response<#ok>, rt::Error<types::#err>> {
+                #validate
+                let path = #path;
+                let #mutable r = self.call.request(rt::Method::#method, #id, #template, path);
+                #(#setup)*
+                #body_set
+                #auth
+                let r = r.send().await?;
+                #arms
+            }
+        }
+    }
+}
+
+/// The decoding call for a success (`wrap`: the success-enum variant, if the operation has one).
+fn ok_call(body: Option<&ResponseBody>, wrap: Option<TokenStream>) -> TokenStream {
+    match (body.map(|b| b.kind), wrap) {
+        (None, None) => quote!(r.ok_empty(())),
+        (None, Some(w)) => quote!(r.ok_empty(#w)),
+        (Some(BodyKind::Text), None) => quote!(r.ok_text(String::from)),
+        (Some(BodyKind::Text), Some(w)) => quote!(r.ok_text(#w)),
+        (Some(BodyKind::Binary), None) => quote!(r.ok_bytes(Vec::from)),
+        (Some(BodyKind::Binary), Some(w)) => quote!(r.ok_bytes(#w)),
+        (Some(_), None) => quote!(r.ok_json()),
+        (Some(_), Some(w)) => quote!(r.ok_json_as(#w)),
+    }
+}
+
+fn err_call(r: &Response, wrap: TokenStream) -> TokenStream {
+    match r.body.as_ref().map(|b| b.kind) {
+        None => quote!(r.err_empty(#wrap)),
+        Some(BodyKind::Text) => quote!(r.err_text(#wrap)),
+        Some(BodyKind::Binary) => quote!(r.err_bytes(#wrap)),
+        Some(_) => quote!(r.err_json(#wrap)),
+    }
+}
+
+fn status_pattern(s: &StatusMatch) -> TokenStream {
+    match s {
+        StatusMatch::Code(c) => {
+            let c = proc_macro2::Literal::u16_unsuffixed(*c);
+            quote!(#c)
+        }
+        StatusMatch::Range(x) => {
+            let lo = proc_macro2::Literal::u16_unsuffixed(*x as u16 * 100);
+            let hi = proc_macro2::Literal::u16_unsuffixed(*x as u16 * 100 + 99);
+            quote!(#lo..=#hi)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+/// The match on the status. An operation with one success body type decodes every 2xx as it
+/// (the real status stays in `Response::status`); documented failures decode their bodies;
+/// anything else is `Error::Status`.
 fn response_arms(op: &Operation) -> TokenStream {
-    let mut ordered: Vec<&Response> = op.responses.iter().collect();
-    // Exact codes, then ranges, then `default`: the match takes the first arm that fits.
-    ordered.sort_by_key(|r| match r.status {
+    let order = |r: &&Response| match r.status {
         StatusMatch::Code(_) => 0,
         StatusMatch::Range(_) => 1,
-        StatusMatch::Default => 2,
-    });
-    let mut arms = Vec::new();
-    let mut has_default = false;
-    for r in ordered {
-        let pat = match r.status {
-            StatusMatch::Code(c) => {
-                let c = proc_macro2::Literal::u16_unsuffixed(c);
-                quote!(#c)
+        StatusMatch::Default => 3,
+    };
+    let single = op.single_success();
+    let mut arms: Vec<(u8, TokenStream)> = Vec::new();
+    let enum_path = |n: &str, v: &str| {
+        let (n, v) = (ident(n), ident(v));
+        quote!(types::#n::#v)
+    };
+    for r in op.responses.iter() {
+        let pat = status_pattern(&r.status);
+        let rank = order(&r);
+        if r.success {
+            match (&single, &op.success_enum) {
+                // Covered by the 2xx arm below unless it lies outside 2xx.
+                (Some(_), _) if matches!(r.status, StatusMatch::Code(200..=299) | StatusMatch::Range(2)) => continue,
+                (Some(b), _) => {
+                    let call = ok_call(*b, None);
+                    arms.push((rank, quote!(#pat => #call,)));
+                }
+                (None, Some(n)) => {
+                    let call = ok_call(r.body.as_ref(), Some(enum_path(n, &r.variant)));
+                    arms.push((rank, quote!(#pat => #call,)));
+                }
+                (None, None) => {}
             }
-            StatusMatch::Range(x) => {
-                let lo = proc_macro2::Literal::u16_unsuffixed(x as u16 * 100);
-                let hi = proc_macro2::Literal::u16_unsuffixed(x as u16 * 100 + 99);
-                quote!(#lo..=#hi)
-            }
-            StatusMatch::Default => {
-                has_default = true;
-                quote!(_)
-            }
-        };
-        let decode = match &r.body {
-            Some((_, BodyKind::Text)) => quote!(response.text()?),
-            Some((_, BodyKind::Binary)) => quote!(response.bytes()),
-            Some(_) => quote!(response.json()?),
-            None => quote!(()),
-        };
-        let vn = ident(&r.variant);
-        let value = |enum_name: &str| {
-            let en = ident(enum_name);
-            if r.body.is_some() {
-                quote!(types::#en::#vn(#decode))
-            } else {
-                quote!(types::#en::#vn)
-            }
-        };
-        let arm = if is_success(&r.status, &op.responses) {
-            let body = match &op.success_enum {
-                Some(n) => value(n),
-                None => decode,
-            };
-            quote! { { let body = #body; ::std::result::Result::Ok(response.finish(body)) } }
         } else {
-            let body = value(&op.error_enum);
-            quote! { { let body = #body; ::std::result::Result::Err(response.fail(body)) } }
-        };
-        // `default` alone needs no match on the status.
-        if op.responses.len() == 1 && has_default {
-            return arm;
+            let call = err_call(r, enum_path(&op.error_enum, &r.variant));
+            arms.push((rank, quote!(#pat => #call,)));
         }
-        arms.push(quote!(#pat => #arm));
     }
-    if !has_default {
-        arms.push(quote! { _ => ::std::result::Result::Err(response.unexpected()) });
+    if let Some(b) = single {
+        let call = ok_call(b, None);
+        arms.push((2, quote!(200..=299 => #call,)));
     }
-    quote!(match response.status() { #(#arms)* })
+    arms.sort_by_key(|(rank, _)| *rank);
+    if !op.responses.iter().any(|r| r.status == StatusMatch::Default) {
+        arms.push((4, quote!(_ => r.unexpected(),)));
+    }
+    let arms = arms.into_iter().map(|(_, a)| a);
+    quote!(match r.status() { #(#arms)* })
 }

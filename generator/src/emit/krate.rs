@@ -1,13 +1,37 @@
 //! Files around the generated modules: a provider's `mod.rs`, and for a standalone crate its
-//! `lib.rs` and `Cargo.toml`.
+//! `lib.rs` and `Cargo.toml`; or everything as one file for `build.rs` users.
 
-use super::{doc, paragraphs};
+use super::rules::RuleConsts;
+use super::{doc, one_line, paragraphs};
 use crate::model::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// Where the generated code finds its runtime.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// The `oas-client-runtime` crate, a dependency.
+    Crate,
+    /// A copy of the runtime in the crate's own `runtime` module.
+    Inline,
+}
+
 /// The module root of one API: its docs, the types module and the client.
 pub fn module(api: &Api) -> TokenStream {
+    let inner_docs = module_docs(api).into_iter().map(|tt| match tt {
+        // `#[doc = ..]` → `#![doc = ..]`: these document the module from inside its file.
+        proc_macro2::TokenTree::Punct(p) if p.as_char() == '#' => quote!(#p!),
+        other => quote!(#other),
+    });
+    quote! {
+        #(#inner_docs)*
+        pub mod client;
+        pub mod types;
+        pub use client::Client;
+    }
+}
+
+fn module_docs(api: &Api) -> TokenStream {
     let servers: Vec<String> = api
         .servers
         .iter()
@@ -15,11 +39,9 @@ pub fn module(api: &Api) -> TokenStream {
             let vars: Vec<String> = s
                 .variables
                 .iter()
-                .map(|(n, d, desc)| {
-                    format!(
-                        "`{n}` (default `{d}`{})",
-                        desc.as_deref().map(|x| format!(": {}", one_line(x))).unwrap_or_default()
-                    )
+                .map(|v| {
+                    let desc = v.description.as_deref().map(|x| format!(": {}", one_line(x))).unwrap_or_default();
+                    format!("`{}` (default `{}`{desc})", v.name, v.default)
                 })
                 .collect();
             let mut line = format!("- `{}`", s.url);
@@ -34,46 +56,69 @@ pub fn module(api: &Api) -> TokenStream {
         .collect();
     let servers = (!servers.is_empty()).then(|| format!("Servers:\n{}", servers.join("\n")));
     let title = format!("{} (version {})", api.title, api.version);
-    let docs = doc(paragraphs(&[Some(&title), api.description.as_deref(), servers.as_deref()]).as_deref());
-    let inner_docs = docs.into_iter().map(|tt| match tt {
-        // `#[doc = ..]` → `#![doc = ..]`: these document the module from inside its file.
-        proc_macro2::TokenTree::Punct(p) if p.as_char() == '#' => quote!(#p!),
-        other => quote!(#other),
-    });
-    let allows = super::lint_allows();
+    doc(paragraphs(&[Some(&title), api.description.as_deref(), servers.as_deref()]).as_deref())
+}
+
+/// One API as a single file of inline modules, for `include!` from `OUT_DIR` in a build script.
+pub fn single_file(api: &Api) -> TokenStream {
+    let mut rules = RuleConsts::default();
+    let client = super::client(api, RuntimeSource::Crate, &mut rules);
+    let types = super::types(api, RuntimeSource::Crate, &mut rules);
     quote! {
-        #allows
-        #(#inner_docs)*
-        pub mod types;
-        mod client;
+        pub mod client { #client }
+        pub mod types { #types }
         pub use client::Client;
     }
 }
 
-/// Collapses prose into one line, for Markdown list items.
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// `lib.rs` of a standalone crate holding `modules`.
-pub fn lib_rs(modules: &[String]) -> TokenStream {
+pub fn lib_rs(modules: &[String], source: RuntimeSource) -> TokenStream {
     let mods = modules.iter().map(|m| super::ident(m));
+    let runtime = match source {
+        RuntimeSource::Crate => quote! {
+            /// The runtime the clients share (configuration, errors, retries), re-exported.
+            pub use ::oas_client_runtime as runtime;
+        },
+        RuntimeSource::Inline => quote! {
+            pub mod runtime;
+            #[doc(hidden)]
+            pub use runtime::__rt;
+        },
+    };
     quote! {
         //! Typed async clients generated from OpenAPI documents.
-        pub mod runtime;
+        #runtime
         #(pub mod #mods;)*
     }
 }
 
-/// `Cargo.toml` of a standalone crate; the dependencies are the runtime's.
-pub fn cargo_toml(name: &str) -> String {
+/// `Cargo.toml` of a standalone crate. With the runtime as a crate, `runtime_path` points the
+/// dependency at a local checkout of it (tests; otherwise crates.io).
+pub fn cargo_toml(name: &str, source: RuntimeSource, runtime_path: Option<&str>) -> String {
+    let version = crate::RUNTIME_VERSION_REQ;
+    let deps = match (source, runtime_path) {
+        (RuntimeSource::Inline, _) => {
+            format!("{RUNTIME_DEPENDENCIES}\n[features]\n# Spans and retry events through `tracing` (see the runtime module's docs).\ntracing = [\"dep:tracing\"]\n")
+        }
+        (RuntimeSource::Crate, Some(path)) => format!(
+            "oas-client-runtime = {{ version = \"{version}\", path = \"{path}\" }}\n{GENERATED_CODE_DEPENDENCIES}"
+        ),
+        (RuntimeSource::Crate, None) => {
+            format!("oas-client-runtime = \"{version}\"\n{GENERATED_CODE_DEPENDENCIES}")
+        }
+    };
     format!(
-        "# @generated by openapi-gen\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{}",
-        RUNTIME_DEPENDENCIES
+        "# @generated by oas-client-gen {}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{deps}",
+        env!("CARGO_PKG_VERSION")
     )
 }
 
-/// What the runtime module needs; the hand-written `generated/Cargo.toml` lists the same.
+/// What generated modules use besides the runtime: serde's derives and `serde_json::from_value`.
+const GENERATED_CODE_DEPENDENCIES: &str = r#"serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+"#;
+
+/// What the runtime needs when it is inlined; `runtime/Cargo.toml` lists the same.
 pub const RUNTIME_DEPENDENCIES: &str = r#"reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
@@ -81,4 +126,5 @@ tokio = { version = "1", features = ["time"] }
 percent-encoding = "2"
 httpdate = "1"
 regex-lite = "0.1"
+tracing = { version = "0.1", optional = true, default-features = false, features = ["std"] }
 "#;

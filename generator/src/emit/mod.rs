@@ -1,12 +1,19 @@
-//! Model → token streams. Generated code names everything by its full path
-//! (`::std::string::String`) so it cannot clash with a spec's type names.
+//! Model → token streams. Generated code names std items by their prelude names (the builder
+//! keeps those names free for it) and everything else by path, through `rt` for the runtime.
 
+mod checks;
 mod client;
+mod dispatch;
+mod doc;
 mod krate;
+mod rules;
 mod types;
 
 pub use client::client;
-pub use krate::{cargo_toml, lib_rs, module, RUNTIME_DEPENDENCIES};
+pub use dispatch::dispatch;
+pub use doc::{doc, one_line, paragraphs};
+pub use krate::{cargo_toml, lib_rs, module, single_file, RuntimeSource, RUNTIME_DEPENDENCIES};
+pub use rules::RuleConsts;
 pub use types::types;
 
 use crate::model::Ty;
@@ -24,7 +31,7 @@ pub fn ident(name: &str) -> Ident {
 /// The Rust type for a type expression; `types` is the path prefix for named types.
 pub fn ty(t: &Ty, types: &TokenStream) -> TokenStream {
     match t {
-        Ty::String => quote!(::std::string::String),
+        Ty::String => quote!(String),
         Ty::Bool => quote!(bool),
         Ty::Int { bits, signed } => {
             let n = ident(&format!("{}{bits}", if *signed { "i" } else { "u" }));
@@ -34,81 +41,92 @@ pub fn ty(t: &Ty, types: &TokenStream) -> TokenStream {
             let n = ident(&format!("f{bits}"));
             quote!(#n)
         }
-        Ty::Json => quote!(::serde_json::Value),
-        Ty::Bytes => quote!(::std::vec::Vec<u8>),
+        Ty::Json => quote!(rt::Json),
+        Ty::Bytes => quote!(Vec<u8>),
         Ty::Named(n) => {
             let n = ident(n);
             quote!(#types #n)
         }
         Ty::Vec(inner) => {
             let inner = ty(inner, types);
-            quote!(::std::vec::Vec<#inner>)
+            quote!(Vec<#inner>)
         }
         Ty::Map(inner) => {
             let inner = ty(inner, types);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            quote!(rt::Map<#inner>)
         }
         Ty::Boxed(inner) => {
             let inner = ty(inner, types);
-            quote!(::std::boxed::Box<#inner>)
+            quote!(Box<#inner>)
         }
         Ty::Nullable(inner) => {
             let inner = ty(inner, types);
-            quote!(::std::option::Option<#inner>)
+            quote!(Option<#inner>)
         }
     }
 }
 
-/// `#[doc = "…"]` lines from spec prose, made safe for rustdoc: fenced blocks become `text`
-/// (a description is not a doctest) and leading indentation goes (it would start a code block).
-pub fn doc(text: Option<&str>) -> TokenStream {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return TokenStream::new() };
-    let mut lines = Vec::new();
-    let mut in_fence = false;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            lines.push(if in_fence { "```".to_string() } else { "```text".to_string() });
-            in_fence = !in_fence;
-        } else if in_fence {
-            lines.push(line.to_string());
-        } else {
-            lines.push(trimmed.to_string());
+/// `use … as rt;`: where generated code finds the runtime, if `body` refers to it at all
+/// (through a path, or a serde attribute's string).
+pub fn use_runtime(source: RuntimeSource, body: &TokenStream) -> TokenStream {
+    if !mentions_rt(body.clone()) {
+        return quote!();
+    }
+    match source {
+        RuntimeSource::Crate => quote!(
+            use ::oas_client_runtime as rt;
+        ),
+        RuntimeSource::Inline => quote!(
+            use crate::runtime as rt;
+        ),
+    }
+}
+
+fn mentions_rt(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == "rt",
+        proc_macro2::TokenTree::Literal(l) => l.to_string().contains("rt::"),
+        proc_macro2::TokenTree::Group(g) => mentions_rt(g.stream()),
+        proc_macro2::TokenTree::Punct(_) => false,
+    })
+}
+
+/// The lints generated code can trip because shapes come from the spec, allowed only when the
+/// output has such a shape.
+pub struct Allows {
+    /// An enum whose variants carry bodies of different sizes.
+    pub large_enum_variant: bool,
+    /// An enum whose variants all share a word (`…Response`), as specs often name them.
+    pub enum_variant_names: bool,
+    /// More than seven arguments to one method.
+    pub too_many_arguments: bool,
+    /// The spec deprecates something the file mentions.
+    pub deprecated: bool,
+    /// A public function returns `Result<_, rt::Error<_>>`, which keeps headers and body.
+    pub result_large_err: bool,
+}
+
+impl Allows {
+    pub fn tokens(&self) -> TokenStream {
+        let mut lints = Vec::new();
+        if self.large_enum_variant {
+            lints.push(quote!(clippy::large_enum_variant));
         }
-    }
-    if in_fence {
-        lines.push("```".into());
-    }
-    let attrs = lines.iter().map(|l| {
-        let l = format!(" {l}");
-        quote!(#[doc = #l])
-    });
-    quote!(#(#attrs)*)
-}
-
-/// Joins optional doc paragraphs with a blank line.
-pub fn paragraphs(parts: &[Option<&str>]) -> Option<String> {
-    let parts: Vec<&str> = parts.iter().flatten().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
-    (!parts.is_empty()).then(|| parts.join("\n\n"))
-}
-
-/// Lints that generated code can trip because names, shapes and prose come from the spec:
-/// an operation may have many parameters, error variants may differ in size, docs are Markdown.
-pub fn lint_allows() -> TokenStream {
-    quote! {
-        #![allow(
-            clippy::too_many_arguments,
-            clippy::large_enum_variant,
-            clippy::result_large_err,
-            clippy::enum_variant_names,
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            rustdoc::bare_urls,
-            rustdoc::broken_intra_doc_links,
-            rustdoc::invalid_html_tags,
-            rustdoc::invalid_rust_codeblocks,
-            non_camel_case_types,
-            deprecated
-        )]
+        if self.enum_variant_names {
+            lints.push(quote!(clippy::enum_variant_names));
+        }
+        if self.too_many_arguments {
+            lints.push(quote!(clippy::too_many_arguments));
+        }
+        if self.deprecated {
+            lints.push(quote!(deprecated));
+        }
+        if self.result_large_err {
+            lints.push(quote!(clippy::result_large_err));
+        }
+        if lints.is_empty() {
+            return quote!();
+        }
+        quote!(#![allow(#(#lints),*)])
     }
 }

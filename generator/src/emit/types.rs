@@ -1,390 +1,367 @@
-//! Named types: structs, string enums with an `Unknown` fallback, unions, aliases — and the
-//! per-operation success and error enums.
+//! Named types: structs, string enums with an `Unknown` fallback, unions, aliases, and the
+//! per-operation success and error enums. Every struct and enum is `#[non_exhaustive]`, so that a
+//! new optional field, enum value or documented status is not a breaking change.
 
-use super::{doc, ident, lint_allows, paragraphs, ty};
-use crate::build::is_success;
-use crate::model::{Api, Field, Operation, Rules, Ty, TypeDef, TypeKind};
+use super::checks::{Checks, How};
+use super::rules::RuleConsts;
+use super::{doc, ident, paragraphs, ty, use_runtime, Allows, RuntimeSource};
+use crate::model::{Api, Field, Operation, Response, StatusMatch, Ty, TypeDef, TypeKind, UnionVariant};
 use crate::naming::Names;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn types(api: &Api) -> TokenStream {
-    let defs = api.types.values().map(type_def);
+/// The types module of one API. The rule constants that the client module also uses are
+/// collected in `rules`, which the caller emits here too (so the client is emitted first).
+pub fn types(api: &Api, source: RuntimeSource, rules: &mut RuleConsts) -> TokenStream {
+    let mut e = TypesEmitter { checks: Checks::new(api), rules };
+    let defs: Vec<TokenStream> = api.types.values().map(|t| e.type_def(t)).collect();
     let ops = api.operations.iter().map(operation_enums);
-    let allows = lint_allows();
-    let dispatch = round_trip(api);
+    let consts = e.rules.definitions();
+    let allows = Allows {
+        large_enum_variant: !api.operations.is_empty()
+            || api.types.values().any(|t| matches!(t.kind, TypeKind::Union { .. })),
+        enum_variant_names: true,
+        too_many_arguments: false,
+        deprecated: api
+            .types
+            .values()
+            .any(|t| matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.deprecated))),
+        result_large_err: false,
+    }
+    .tokens();
+    let body = quote! {
+        #(#defs)*
+        #(#ops)*
+        #consts
+    };
+    let rt = use_runtime(source, &body);
     quote! {
         #allows
         //! Types of the API: the schemas of the spec and each operation's outcomes.
-        #(#defs)*
-        #(#ops)*
-        #dispatch
+        #rt
+        #body
     }
 }
 
-/// A by-name parse/validate/serialize of every schema type, so tests driven by the spec's
-/// examples need no Rust per type: the example's schema names the type.
-fn round_trip(api: &Api) -> TokenStream {
-    let arms = api.types.values().filter(|t| !matches!(t.kind, TypeKind::Alias { .. })).map(|t| {
-        let name = &t.name;
-        let n = ident(name);
-        quote! { #name => ::std::option::Option::Some(crate::runtime::round_trip::<#n>(value)), }
-    });
-    quote! {
-        /// Parses `value` as the type named `type_name`, checks it against the spec's rules and
-        /// serializes it back; `None` for a name that is not a type of this module.
-        #[doc(hidden)]
-        pub fn round_trip(type_name: &str, value: ::serde_json::Value) -> ::std::option::Option<crate::runtime::RoundTrip> {
-            match type_name {
-                #(#arms)*
-                _ => { let _ = value; ::std::option::Option::None }
+struct TypesEmitter<'r> {
+    checks: Checks<'r>,
+    rules: &'r mut RuleConsts,
+}
+
+impl TypesEmitter<'_> {
+    fn type_def(&mut self, t: &TypeDef) -> TokenStream {
+        let name = ident(&t.name);
+        let docs = doc(paragraphs(&[t.doc.as_deref(), Some(&format!("Generated from `{}`.", t.origin))]).as_deref());
+        let none = TokenStream::new();
+        match &t.kind {
+            TypeKind::Alias { ty: inner } => {
+                let inner = ty(inner, &none);
+                quote! { #docs pub type #name = #inner; }
             }
+            TypeKind::Struct { fields, extra } => self.struct_def(t, &name, &docs, fields, extra.as_ref()),
+            TypeKind::Enum { values, open } => {
+                let idents: Vec<_> = values.iter().map(|v| ident(&v.name)).collect();
+                let wires: Vec<&String> = values.iter().map(|v| &v.wire).collect();
+                let vdocs = wires.iter().map(|v| {
+                    let d = format!(" `{v}`");
+                    quote!(#[doc = #d])
+                });
+                let unknown = if *open {
+                    " Any other value: the spec allows values beyond the listed ones."
+                } else {
+                    " A value this version of the spec does not list, kept verbatim so it round-trips (refused when sending)."
+                };
+                let checked = if t.checked { quote!(checked) } else { quote!() };
+                quote! {
+                    #docs
+                    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                    #[non_exhaustive]
+                    pub enum #name {
+                        #( #vdocs #idents, )*
+                        #[doc = #unknown]
+                        Unknown(String),
+                    }
+                    rt::string_enum!(#name #checked { #( #idents = #wires, )* });
+                }
+            }
+            TypeKind::Union { variants, tag } => self.union_def(t, &name, &docs, variants, tag.as_deref()),
         }
     }
-}
 
-fn type_def(t: &TypeDef) -> TokenStream {
-    let name = ident(&t.name);
-    let docs = doc(paragraphs(&[t.doc.as_deref(), Some(&format!("Generated from `{}`.", t.origin))]).as_deref());
-    let none = TokenStream::new();
-    match &t.kind {
-        TypeKind::Alias { ty: inner, .. } => {
-            let inner = ty(inner, &none);
-            quote! { #docs pub type #name = #inner; }
+    fn struct_def(
+        &mut self,
+        t: &TypeDef,
+        name: &proc_macro2::Ident,
+        docs: &TokenStream,
+        fields: &[Field],
+        extra: Option<&Ty>,
+    ) -> TokenStream {
+        let none = TokenStream::new();
+        let mut names = Names::with_reserved(&fields.iter().map(|f| f.rust_name.as_str()).collect::<Vec<_>>());
+        let extra_name = extra.map(|_| ident(&names.claim("extra")));
+        let decls = fields.iter().map(|f| {
+            let fname = ident(&f.rust_name);
+            let wire = &f.json_name;
+            let rename = if f.rust_name.trim_start_matches("r#") == wire { quote!() } else { quote!(rename = #wire,) };
+            let inner = ty(&f.ty, &none);
+            let fdoc = doc(f.doc.as_deref());
+            let dep = if f.deprecated { quote!(#[deprecated]) } else { quote!() };
+            let (fty, attrs) = match (f.required, f.nullable) {
+                (true, false) => (inner, if rename.is_empty() { quote!() } else { quote!(#[serde(#rename)]) }),
+                // Required but nullable: always sent, `None` is `null`; a missing field is an error
+                // (serde would otherwise read a missing `Option` as `None`).
+                (true, true) => (
+                    quote!(Option<#inner>),
+                    quote!(#[serde(#rename deserialize_with = "rt::required_nullable")]),
+                ),
+                (false, false) => (
+                    quote!(Option<#inner>),
+                    quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")]),
+                ),
+                // Optional and nullable: absent (`None`) and null (`Some(None)`) stay different.
+                (false, true) => (
+                    quote!(Option<Option<#inner>>),
+                    quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "rt::nullable")]),
+                ),
+            };
+            quote! { #fdoc #dep #attrs pub #fname: #fty, }
+        });
+        let extra_decl = match (extra, &extra_name) {
+            (Some(t), Some(n)) => {
+                let t = ty(t, &none);
+                quote! {
+                    /// Properties not declared in the spec, kept so that nothing a server sends is lost.
+                    #[serde(flatten)]
+                    pub #n: rt::Map<#t>,
+                }
+            }
+            _ => quote!(),
+        };
+        let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+        let field_ty = |f: &Field| {
+            let t = ty(&f.ty, &none);
+            if f.nullable {
+                quote!(Option<#t>)
+            } else {
+                t
+            }
+        };
+        let inits = fields.iter().map(|f| {
+            let n = ident(&f.rust_name);
+            if f.required {
+                quote!(#n)
+            } else {
+                quote!(#n: None)
+            }
+        });
+        let extra_init = extra_name.as_ref().map(|n| quote!(#n: rt::Map::new(),));
+        let all_init = quote!(Self { #(#inits,)* #extra_init });
+        let required_names: Vec<_> = required.iter().map(|f| ident(&f.rust_name)).collect();
+        // Two or more required values get names at the call site: a struct of them.
+        let (constructor, required_struct) = match required.len() {
+            0 => (
+                quote! {
+                    /// A value with every field absent.
+                    pub fn new() -> Self { #all_init }
+                },
+                quote!(),
+            ),
+            1 => {
+                let (n, t) = (&required_names[0], field_ty(required[0]));
+                (
+                    quote! {
+                        /// A value with the required field set and every optional field absent.
+                        pub fn new(#n: #t) -> Self { #all_init }
+                    },
+                    quote!(),
+                )
+            }
+            _ => {
+                let req = ident(&format!("{}Required", t.name));
+                let decl = required.iter().map(|f| {
+                    let n = ident(&f.rust_name);
+                    let t = field_ty(f);
+                    quote!(pub #n: #t,)
+                });
+                let struct_doc = format!(
+                    " The required fields of [`{}`], by name so that values of the same type cannot be swapped; see [`{}::new`].",
+                    t.name, t.name
+                );
+                (
+                    quote! {
+                        /// A value with the required fields set and every optional field absent.
+                        pub fn new(required: #req) -> Self {
+                            let #req { #(#required_names),* } = required;
+                            #all_init
+                        }
+                    },
+                    quote! {
+                        #[doc = #struct_doc]
+                        #[derive(Debug, Clone, PartialEq)]
+                        pub struct #req { #(#decl)* }
+                    },
+                )
+            }
+        };
+        let default = if required.is_empty() { quote!(Default,) } else { quote!() };
+        let deprecated = if fields.iter().any(|f| f.deprecated) { quote!(#[allow(deprecated)]) } else { quote!() };
+        let validate = t.checked.then(|| {
+            let checked: Vec<(&Field, How)> =
+                fields.iter().filter_map(|f| self.checks.how(&f.ty, &f.rules).map(|h| (f, h))).collect();
+            let checks: Vec<TokenStream> = checked
+                .into_iter()
+                .map(|(f, how)| {
+                    let n = ident(&f.rust_name);
+                    let wire = &f.json_name;
+                    let rules = self.rules.use_rules(&f.rules, &quote!());
+                    match how {
+                        How::Check => quote! { out.check(&self.#n, &at.field(#wire), &#rules); },
+                        How::Count => quote! { out.count(&self.#n, &at.field(#wire), &#rules); },
+                    }
+                })
+                .collect();
+            quote! {
+                impl rt::Validate for #name {
+                    #deprecated
+                    fn validate(&self, at: &rt::FieldPath, _: &rt::Rules, out: &mut rt::Violations) {
+                        #(#checks)*
+                    }
+                }
+            }
+        });
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+            #[non_exhaustive]
+            pub struct #name {
+                #(#decls)*
+                #extra_decl
+            }
+            impl #name {
+                #deprecated
+                #constructor
+            }
+            #required_struct
+            #validate
         }
-        TypeKind::Struct { fields, extra } => struct_def(&name, &docs, fields, extra.as_ref()),
-        TypeKind::Enum { variants } => {
-            let idents: Vec<_> = variants.iter().map(|(v, _)| ident(&v.name)).collect();
-            let values: Vec<&String> = variants.iter().map(|(_, w)| w).collect();
-            let vdocs = values.iter().map(|v| {
-                let d = format!(" `{v}`");
-                quote!(#[doc = #d])
+    }
+
+    fn union_def(
+        &mut self,
+        t: &TypeDef,
+        name: &proc_macro2::Ident,
+        docs: &TokenStream,
+        variants: &[UnionVariant],
+        tag: Option<&str>,
+    ) -> TokenStream {
+        let none = TokenStream::new();
+        let decls = variants.iter().map(|v| {
+            let vn = ident(&v.name);
+            let t = ty(&v.ty, &none);
+            let d = doc(v.doc.as_deref());
+            quote! { #d #vn(#t), }
+        });
+        let validate = t.checked.then(|| {
+            let arms = variants.iter().filter(|v| self.checks.walks(&v.ty)).map(|v| {
+                let vn = ident(&v.name);
+                quote! { Self::#vn(v) => out.check(v, at, rules), }
             });
             quote! {
+                impl rt::Validate for #name {
+                    fn validate(&self, at: &rt::FieldPath, rules: &rt::Rules, out: &mut rt::Violations) {
+                        #[allow(unreachable_patterns)]
+                        match self { #(#arms)* _ => {} }
+                    }
+                }
+            }
+        });
+        let Some(tag) = tag else {
+            return quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-                pub enum #name {
-                    #( #vdocs #idents, )*
-                    /// A value this version of the spec does not list, kept verbatim so it round-trips.
-                    Unknown(::std::string::String),
-                }
-                crate::runtime::string_enum!(#name { #( #idents = #values, )* });
-            }
-        }
-        TypeKind::Union { variants, tag } => union_def(&name, &docs, variants, tag.as_deref()),
-    }
-}
-
-fn struct_def(name: &proc_macro2::Ident, docs: &TokenStream, fields: &[Field], extra: Option<&Ty>) -> TokenStream {
-    let none = TokenStream::new();
-    let mut names = Names::with_reserved(&fields.iter().map(|f| f.rust_name.as_str()).collect::<Vec<_>>());
-    let extra_name = extra.map(|_| ident(&names.claim("extra")));
-    let decls = fields.iter().map(|f| {
-        let fname = ident(&f.rust_name);
-        let wire = &f.json_name;
-        let rename = if f.rust_name.trim_start_matches("r#") == wire { quote!() } else { quote!(rename = #wire,) };
-        let inner = ty(&f.ty, &none);
-        let fdoc = doc(paragraphs(&[f.doc.as_deref(), rules_doc(&f.rules).as_deref()]).as_deref());
-        let dep = if f.deprecated { quote!(#[deprecated]) } else { quote!() };
-        let (fty, attrs) = match (f.required, f.nullable) {
-            (true, false) => (inner, if rename.is_empty() { quote!() } else { quote!(#[serde(#rename)]) }),
-            // Required but nullable: always sent, `None` is `null`; a missing field is an error
-            // (serde would otherwise read a missing `Option` as `None`).
-            (true, true) => (
-                quote!(::std::option::Option<#inner>),
-                quote!(#[serde(#rename deserialize_with = "crate::runtime::required_nullable")]),
-            ),
-            (false, false) => (
-                quote!(::std::option::Option<#inner>),
-                quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]),
-            ),
-            // Optional and nullable: absent (`None`) and null (`Some(None)`) stay different.
-            (false, true) => (
-                quote!(::std::option::Option<::std::option::Option<#inner>>),
-                quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "crate::runtime::nullable")]),
-            ),
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(untagged)]
+                #[non_exhaustive]
+                pub enum #name { #(#decls)* }
+                #validate
+            };
         };
-        quote! { #fdoc #dep #attrs pub #fname: #fty, }
-    });
-    let extra_decl = match (extra, &extra_name) {
-        (Some(t), Some(n)) => {
-            let t = ty(t, &none);
-            quote! {
-                /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-                #[serde(flatten)]
-                pub #n: ::std::collections::BTreeMap<::std::string::String, #t>,
-            }
-        }
-        _ => quote!(),
-    };
-    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
-    let args = required.iter().map(|f| {
-        let n = ident(&f.rust_name);
-        let t = ty(&f.ty, &none);
-        if f.nullable {
-            quote!(#n: ::std::option::Option<#t>)
-        } else {
-            quote!(#n: #t)
-        }
-    });
-    let inits = fields.iter().map(|f| {
-        let n = ident(&f.rust_name);
-        if f.required {
-            quote!(#n)
-        } else {
-            quote!(#n: ::std::option::Option::None)
-        }
-    });
-    let extra_init = extra_name.as_ref().map(|n| quote!(#n: ::std::collections::BTreeMap::new(),));
-    let checks = fields.iter().filter(|f| !f.rules.is_empty() || needs_walk(&f.ty)).map(|f| {
-        let n = ident(&f.rust_name);
-        let wire = &f.json_name;
-        let rules = rules_tokens(&f.rules);
-        quote! { crate::runtime::Validate::validate(&self.#n, &path.field(#wire), &#rules, out); }
-    });
-    let default = if required.is_empty() { quote!(Default,) } else { quote!() };
-    let checks: Vec<TokenStream> = checks.collect();
-    // Most structs have nothing of their own to check: one line instead of an empty impl.
-    let validate = if checks.is_empty() {
-        quote!(crate::runtime::nothing_to_validate!(#name);)
-    } else {
+        // With a discriminator the tag picks the variant; an unknown tag is kept, not rejected.
+        let unknown_doc =
+            format!(" A variant this version of the spec does not list (an unknown `{tag}`), kept verbatim.");
+        let arms = variants.iter().map(|v| {
+            let vn = ident(&v.name);
+            let tags = &v.tags;
+            quote! { #(Some(#tags))|* => ::serde_json::from_value(value).map(Self::#vn), }
+        });
         quote! {
-            impl crate::runtime::Validate for #name {
-                #[allow(deprecated)]
-                fn validate(&self, path: &crate::runtime::FieldPath, _rules: &crate::runtime::Rules, out: &mut ::std::vec::Vec<crate::runtime::Violation>) {
-                    #(#checks)*
-                }
-            }
-        }
-    };
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
-        pub struct #name {
-            #(#decls)*
-            #extra_decl
-        }
-        impl #name {
-            /// A value with the required fields set and every optional field absent.
-            #[allow(deprecated)]
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits,)* #extra_init }
-            }
-        }
-        #validate
-    }
-}
-
-fn union_def(
-    name: &proc_macro2::Ident,
-    docs: &TokenStream,
-    variants: &[(crate::model::Variant, Ty, Vec<String>)],
-    tag: Option<&str>,
-) -> TokenStream {
-    let none = TokenStream::new();
-    let decls = variants.iter().map(|(v, t, _)| {
-        let vn = ident(&v.name);
-        let t = ty(t, &none);
-        let d = doc(v.doc.as_deref());
-        quote! { #d #vn(#t), }
-    });
-    let checks = variants.iter().map(|(v, _, _)| {
-        let vn = ident(&v.name);
-        quote! { Self::#vn(v) => crate::runtime::Validate::validate(v, path, rules, out), }
-    });
-    let common = quote! {
-        impl crate::runtime::Validate for #name {
-            fn validate(&self, path: &crate::runtime::FieldPath, rules: &crate::runtime::Rules, out: &mut ::std::vec::Vec<crate::runtime::Violation>) {
-                match self { #(#checks)* #[allow(unreachable_patterns)] _ => {} }
-            }
-        }
-    };
-    let Some(tag) = tag else {
-        return quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
             #[serde(untagged)]
-            pub enum #name { #(#decls)* }
-            #common
-        };
-    };
-    // With a discriminator the tag picks the variant; an unknown tag is kept, not rejected.
-    let unknown_doc = format!(" A variant this version of the spec does not list (an unknown `{tag}`), kept verbatim.");
-    let arms = variants.iter().map(|(v, _, tags)| {
-        let vn = ident(&v.name);
-        quote! { #(::std::option::Option::Some(#tags))|* => ::serde_json::from_value(value).map(Self::#vn).map_err(::serde::de::Error::custom), }
-    });
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
-        pub enum #name {
-            #(#decls)*
-            #[doc = #unknown_doc]
-            Unknown(::serde_json::Value),
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
-                let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
-                match tag.as_deref() {
-                    #(#arms)*
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            #[non_exhaustive]
+            pub enum #name {
+                #(#decls)*
+                #[doc = #unknown_doc]
+                Unknown(rt::Json),
+            }
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    use ::serde::de::Error as _;
+                    let value = <rt::Json as ::serde::Deserialize>::deserialize(d)?;
+                    let tag = value.get(#tag).and_then(rt::Json::as_str).map(str::to_owned);
+                    let result = match tag.as_deref() {
+                        #(#arms)*
+                        _ => return Ok(Self::Unknown(value)),
+                    };
+                    result.map_err(D::Error::custom)
                 }
             }
+            #validate
         }
-        #common
     }
 }
 
 /// The success enum (when 2xx bodies differ) and the error enum of one operation.
 fn operation_enums(op: &Operation) -> TokenStream {
     let none = TokenStream::new();
-    let variant = |r: &crate::model::Response| {
+    let variant = |r: &Response| {
         let vn = ident(&r.variant);
         let d = doc(paragraphs(&[Some(&status_label(&r.status)), r.doc.as_deref()]).as_deref());
         match &r.body {
-            Some((t, _)) => {
-                let t = ty(t, &none);
+            Some(b) => {
+                let t = ty(&b.ty, &none);
                 quote! { #d #vn(#t), }
             }
             None => quote! { #d #vn, },
         }
     };
-    let success: Vec<&crate::model::Response> =
-        op.responses.iter().filter(|r| is_success(&r.status, &op.responses)).collect();
-    let failure: Vec<&crate::model::Response> =
-        op.responses.iter().filter(|r| !is_success(&r.status, &op.responses)).collect();
     let success_enum = op.success_enum.as_ref().map(|n| {
         let n = ident(n);
-        let vs = success.iter().map(|r| variant(r));
-        let d = format!(" The documented successful outcomes of `{}`.", op.name);
+        let vs = op.successes().map(variant);
+        let d = format!(" The documented successful outcomes of `{}`, one variant per status.", op.id);
         quote! {
             #[doc = #d]
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub enum #n { #(#vs)* }
         }
     });
     let en = ident(&op.error_enum);
-    let vs = failure.iter().map(|r| variant(r));
-    let labels = failure.iter().map(|r| {
-        let vn = ident(&r.variant);
-        let label =
-            format!("{} ({})", status_label(&r.status), first_sentence(r.doc.as_deref().unwrap_or("documented error")));
-        let pat = if r.body.is_some() { quote!(Self::#vn(_)) } else { quote!(Self::#vn) };
-        quote! { #pat => #label, }
-    });
+    let vs = op.failures().map(variant);
     let d =
-        format!(" The documented error responses of `{}`, one variant per status, each with its parsed body.", op.name);
-    let (formatter, fmt_body) = if failure.is_empty() {
-        (quote!(_), quote!(match *self {}))
-    } else {
-        (quote!(f), quote!(f.write_str(match self { #(#labels)* })))
-    };
+        format!(" The documented error responses of `{}`, one variant per status, each with its parsed body.", op.id);
     quote! {
         #success_enum
         #[doc = #d]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #en { #(#vs)* }
-        impl ::std::fmt::Display for #en {
-            fn fmt(&self, #formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { #fmt_body }
-        }
-        impl ::std::error::Error for #en {}
     }
 }
 
-/// The first sentence of a description, on one line (for short `Display` texts).
-fn first_sentence(text: &str) -> String {
-    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match line.find(". ") {
-        Some(end) => line[..=end].to_string(),
-        None => line,
-    }
-}
-
-pub fn status_label(s: &crate::model::StatusMatch) -> String {
+pub fn status_label(s: &StatusMatch) -> String {
     match s {
-        crate::model::StatusMatch::Code(c) => format!("HTTP {c}"),
-        crate::model::StatusMatch::Range(r) => format!("HTTP {r}XX"),
-        crate::model::StatusMatch::Default => "Any other status".into(),
-    }
-}
-
-fn rules_doc(r: &Rules) -> Option<String> {
-    let mut parts = Vec::new();
-    if let Some(v) = r.min_length {
-        parts.push(format!("at least {v} characters"))
-    }
-    if let Some(v) = r.max_length {
-        parts.push(format!("at most {v} characters"))
-    }
-    if let Some(v) = r.min_items {
-        parts.push(format!("at least {v} items"))
-    }
-    if let Some(v) = r.max_items {
-        parts.push(format!("at most {v} items"))
-    }
-    if let Some(p) = &r.pattern {
-        parts.push(format!("matches `{p}`"))
-    }
-    if r.email {
-        parts.push("an email address".into())
-    }
-    if let Some(v) = r.minimum {
-        parts.push(format!("{} {v}", if r.exclusive_minimum { ">" } else { "≥" }))
-    }
-    if let Some(v) = r.maximum {
-        parts.push(format!("{} {v}", if r.exclusive_maximum { "<" } else { "≤" }))
-    }
-    (!parts.is_empty()).then(|| format!("Checked before sending: {}.", parts.join(", ")))
-}
-
-/// A `crate::runtime::Rules` literal naming only the rules that are set.
-pub fn rules_tokens(r: &Rules) -> TokenStream {
-    let mut set = Vec::new();
-    let mut usize_rule = |name: &str, v: Option<usize>| {
-        if let Some(v) = v {
-            let n = ident(name);
-            set.push(quote!(#n: ::std::option::Option::Some(#v)));
-        }
-    };
-    usize_rule("min_length", r.min_length);
-    usize_rule("max_length", r.max_length);
-    usize_rule("min_items", r.min_items);
-    usize_rule("max_items", r.max_items);
-    if let Some(p) = &r.pattern {
-        set.push(quote!(pattern: ::std::option::Option::Some(#p)));
-    }
-    if r.email {
-        set.push(quote!(email: true));
-    }
-    if let Some(v) = r.minimum {
-        set.push(quote!(minimum: ::std::option::Option::Some(#v)));
-    }
-    if let Some(v) = r.maximum {
-        set.push(quote!(maximum: ::std::option::Option::Some(#v)));
-    }
-    if r.exclusive_minimum {
-        set.push(quote!(exclusive_minimum: true));
-    }
-    if r.exclusive_maximum {
-        set.push(quote!(exclusive_maximum: true));
-    }
-    if let Some(inner) = &r.items {
-        let inner = rules_tokens(inner);
-        set.push(quote!(items: ::std::option::Option::Some(&#inner)));
-    }
-    if set.is_empty() {
-        return quote!(crate::runtime::Rules::NONE);
-    }
-    quote!(crate::runtime::Rules { #(#set,)* ..crate::runtime::Rules::NONE })
-}
-
-/// Whether a value of this type can hold anything to check (enums, nested rules).
-pub fn needs_walk(t: &Ty) -> bool {
-    match t {
-        Ty::Named(_) => true,
-        Ty::Vec(i) | Ty::Map(i) | Ty::Boxed(i) | Ty::Nullable(i) => needs_walk(i),
-        _ => false,
+        StatusMatch::Code(c) => format!("HTTP {c}."),
+        StatusMatch::Range(r) => format!("HTTP {r}XX."),
+        StatusMatch::Default => "Any other status.".into(),
     }
 }

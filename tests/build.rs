@@ -1,0 +1,37 @@
+//! Generates, for each document in `spec/`, the example round-trip dispatch over the
+//! `whatsapp-contacts` types (`tests/roundtrip.rs` includes it). This is the generator's
+//! `build.rs` use: the dispatch is test-only, so it never ships in the published crate.
+
+use std::path::Path;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root");
+    let spec_dir = root.join("spec");
+    println!("cargo:rerun-if-changed={}", spec_dir.display());
+    let mut specs: Vec<_> = std::fs::read_dir(&spec_dir)
+        .expect("spec/ exists")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("redocly")))
+        .collect();
+    specs.sort();
+    let mut source = String::new();
+    let mut arms = String::new();
+    for spec in &specs {
+        println!("cargo:rerun-if-changed={}", spec.display());
+        let module = oas_client_gen::module_name(spec);
+        let f = format!("round_trip_{module}");
+        let types = format!("whatsapp_contacts::{module}::types");
+        let text = oas_client_gen::dispatch_source(spec, &f, &types, "whatsapp_contacts::runtime")
+            .unwrap_or_else(|e| panic!("{e}"));
+        source.push_str(&text);
+        arms.push_str(&format!("        \"{module}\" => Some({f}),\n"));
+    }
+    source.push_str(&format!(
+        "/// The dispatch of the generated module for each spec file stem.\n\
+         pub fn dispatch(module: &str) -> Option<fn(&str, whatsapp_contacts::runtime::Json) -> Option<whatsapp_contacts::runtime::RoundTrip>> {{\n    match module {{\n{arms}        _ => None,\n    }}\n}}\n"
+    ));
+    let out = Path::new(&std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("dispatch.rs");
+    std::fs::write(out, source).expect("OUT_DIR is writable");
+}
