@@ -8,6 +8,7 @@
 //! Checks run one at a time. Each test prints a table (run with `-- --nocapture` to see it when
 //! it passes; it is also written to `target/generated-crates/<test>.md`).
 
+use oas_client_gen::RuntimeSource;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
@@ -62,11 +63,12 @@ fn crate_name(prefix: &str, spec: &Path) -> String {
     format!("{prefix}_{clean}")
 }
 
-/// Generates `spec` as the crate `name` and checks it.
-fn generate_and_check(spec: &Path, label: &str, name: &str) -> Row {
+/// Generates `spec` as the crate `name` and checks it. With the runtime as a crate, the crate
+/// depends on this workspace's `runtime/`.
+fn generate_and_check(spec: &Path, label: &str, name: &str, source: RuntimeSource) -> Row {
     let mut row = Row::new(label);
     let started = Instant::now();
-    let generated = std::panic::catch_unwind(|| openapi_gen::generate_module(spec, label));
+    let generated = std::panic::catch_unwind(|| oas_client_gen::generate_module(spec, label, source));
     row.generate_secs = started.elapsed().as_secs_f64();
     let module = match generated {
         Ok(Ok(m)) => m,
@@ -83,7 +85,8 @@ fn generate_and_check(spec: &Path, label: &str, name: &str) -> Row {
     row.types = module.types;
     row.warnings = module.warnings.len();
     row.lines = module.files.values().map(|t| t.lines().count()).sum();
-    let files = match openapi_gen::standalone_crate(name, std::slice::from_ref(&module)) {
+    let runtime = contract_tests::workspace().join("runtime").display().to_string();
+    let files = match oas_client_gen::standalone_crate(name, std::slice::from_ref(&module), source, Some(&runtime)) {
         Ok(f) => f,
         Err(e) => {
             row.failure = Some(format!("standalone_crate: {e}"));
@@ -108,17 +111,20 @@ fn generate_and_check(spec: &Path, label: &str, name: &str) -> Row {
     row.rustc_warnings = outcome.warnings;
     row.online = outcome.online;
     row.failure = outcome.error.map(|e| format!("cargo check: {e}"));
+    if row.failure.is_none() && row.rustc_warnings > 0 {
+        row.failure = Some(format!("cargo check: {} warning(s) in the generated code", row.rustc_warnings));
+    }
     row
 }
 
 /// Writes the crate (unchanged files are left alone so cargo does not rebuild them), makes it a
 /// workspace of its own and pins its dependencies with the workspace's lock file.
-fn write_crate(dir: &Path, mut files: openapi_gen::write::Files) -> Result<(), String> {
+fn write_crate(dir: &Path, mut files: oas_client_gen::write::Files) -> Result<(), String> {
     let manifest = files.get_mut(Path::new("Cargo.toml")).ok_or("standalone_crate made no Cargo.toml")?;
     if !manifest.contains("[workspace]") {
         manifest.push_str("\n[workspace]\n");
     }
-    openapi_gen::write::write(dir, &files, &[PathBuf::from("src")]).map_err(|e| e.to_string())?;
+    oas_client_gen::write::write(dir, &files, &[PathBuf::from("src")]).map_err(|e| e.to_string())?;
     let lock = std::fs::read(contract_tests::workspace().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     // Cargo rewrites the copy (it drops the workspace's own packages): compare with a pristine
     // copy of what was last copied, so an unchanged lock is not touched.
@@ -242,11 +248,11 @@ fn table(rows: &[Row]) -> String {
 
 /// Generates and checks each document in turn, prints and saves the table, and fails listing every
 /// document that did not generate or compile.
-fn run(test: &str, docs: &[(PathBuf, String)], prefix: &str) {
+fn run(test: &str, docs: &[(PathBuf, String)], prefix: &str, source: RuntimeSource) {
     std::fs::create_dir_all(root()).expect("create target/generated-crates");
     let mut rows = Vec::new();
     for (path, label) in docs {
-        let row = generate_and_check(path, label, &crate_name(prefix, path));
+        let row = generate_and_check(path, label, &crate_name(prefix, path), source);
         eprintln!("{test}: {} {}", row.doc, if row.failure.is_none() { "ok" } else { "FAILED" });
         rows.push(row);
     }
@@ -279,7 +285,15 @@ fn fixtures_compile() {
         .collect();
     docs.sort();
     assert!(!docs.is_empty(), "no fixtures in {}", dir.display());
-    run("fixtures", &docs, "fixture");
+    run("fixtures", &docs, "fixture", RuntimeSource::Crate);
+}
+
+/// `--runtime inline`: the runtime's own sources become the crate's `runtime` module, and the
+/// crate compiles without the runtime crate and without a warning.
+#[test]
+fn inlined_runtime_compiles() {
+    let spec = contract_tests::workspace().join("spec/whats91.yaml");
+    run("inline", &[(spec, "spec/whats91.yaml (runtime inline)".into())], "inline", RuntimeSource::Inline);
 }
 
 #[test]
@@ -302,5 +316,5 @@ fn corpus_compiles() {
         .collect();
     docs.sort();
     assert!(!docs.is_empty(), "no .yaml, .yml or .json documents in {}", dir.display());
-    run("corpus", &docs, "gen");
+    run("corpus", &docs, "gen", RuntimeSource::Crate);
 }

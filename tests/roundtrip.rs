@@ -5,21 +5,14 @@
 //! adding an example to a spec adds a case here without writing any Rust.
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use openapi_gen::model::{Api, Ty, TypeKind};
+use oas_client_gen::model::{Api, Ty, TypeKind};
 use serde_json::Value;
 use whatsapp_contacts::runtime::RoundTrip;
 
 type Dispatch = fn(&str, Value) -> Option<RoundTrip>;
 
-/// The generated module for each spec file stem.
-fn dispatch(module: &str) -> Option<Dispatch> {
-    match module {
-        "whats91" => Some(whatsapp_contacts::whats91::types::round_trip),
-        "wacr" => Some(whatsapp_contacts::wacr::types::round_trip),
-        "kirim" => Some(whatsapp_contacts::kirim::types::round_trip),
-        _ => None,
-    }
-}
+// `dispatch(module)` and one `round_trip_<module>` per spec, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
 
 /// One example: where it is, its value, and the pointer of the schema that describes it.
 struct Example {
@@ -32,9 +25,9 @@ fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
     for spec in contract_tests::spec_files() {
-        let module = openapi_gen::module_name(&spec);
-        let loaded = openapi_gen::load::load_file(&spec).unwrap_or_else(|e| panic!("{e}"));
-        let (api, _) = openapi_gen::build::build(&spec, &loaded.doc).unwrap_or_else(|e| panic!("{e}"));
+        let module = oas_client_gen::module_name(&spec);
+        let loaded = oas_client_gen::load::load_file(&spec).unwrap_or_else(|e| panic!("{e}"));
+        let (api, _) = oas_client_gen::build_model(&spec, &loaded).unwrap_or_else(|e| panic!("{e}"));
         let examples = collect(&loaded.raw);
         let count = examples.len();
         // A spec without examples would make this whole test vacuous for it.
@@ -118,7 +111,7 @@ fn check_value(
 fn named_type(api: &Api, at: &str) -> Option<String> {
     let def = api.types.values().find(|t| t.origin == at)?;
     match &def.kind {
-        TypeKind::Alias { ty: Ty::Named(n), .. } => Some(n.clone()),
+        TypeKind::Alias { ty: Ty::Named(n) } => Some(n.clone()),
         TypeKind::Alias { .. } => None,
         _ => Some(def.name.clone()),
     }
@@ -129,7 +122,7 @@ fn pointer<'a>(raw: &'a Value, at: &str) -> Option<&'a Value> {
 }
 
 fn token(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
+    oas_client_gen::pointer::escape(s)
 }
 
 /// Walks the document for examples, remembering the schema each one belongs to.

@@ -1,7 +1,7 @@
 //! Snapshot tests of the generator's output.
 //!
 //! Every document in `spec/` and every fixture in `tests/fixtures/` is generated with
-//! `openapi_gen::generate_module`, and each generated file (`mod.rs`, `types.rs`, `client.rs`)
+//! `oas_client_gen::generate_module`, and each generated file (`mod.rs`, `types.rs`, `client.rs`)
 //! plus the list of warnings is compared with its snapshot in `tests/snapshots/`. Review changes
 //! with `cargo insta review`, or accept them all with
 //! `INSTA_UPDATE=always cargo test -p contract-tests --test snapshots`.
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 /// Generates the module of `path` (labelled `label`, so the header does not depend on where the
 /// tests run) and snapshots each file and the warnings under `prefix__<file stem>`.
 fn snapshot_document(prefix: &str, path: &Path, label: &str) {
-    let module = match openapi_gen::generate_module(path, label) {
+    let module = match oas_client_gen::generate_module(path, label, oas_client_gen::RuntimeSource::Crate) {
         Ok(m) => m,
         Err(e) => panic!("{label} does not generate: {e}"),
     };
@@ -123,12 +123,14 @@ fn spec_documents() {
 // Malformed input: an error naming the file and a location, never a panic.
 
 /// Writes `text` as `<name>.yaml` in a scratch directory and generates it.
-fn generate_broken(name: &str, text: &str) -> (PathBuf, Result<openapi_gen::Module, openapi_gen::Error>) {
+fn generate_broken(name: &str, text: &str) -> (PathBuf, Result<oas_client_gen::Module, oas_client_gen::Error>) {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("malformed");
     std::fs::create_dir_all(&dir).expect("scratch directory");
     let path = dir.join(format!("{name}.yaml"));
     std::fs::write(&path, text).expect("write the document");
-    let result = catch_unwind(AssertUnwindSafe(|| openapi_gen::generate_module(&path, &format!("{name}.yaml"))));
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        oas_client_gen::generate_module(&path, &format!("{name}.yaml"), oas_client_gen::RuntimeSource::Crate)
+    }));
     match result {
         Ok(r) => (path, r),
         Err(_) => panic!("the generator panicked on {name}.yaml instead of returning an error"),
@@ -180,7 +182,9 @@ fn malformed_bad_json() {
     let path = dir.join("bad_json.json");
     std::fs::write(&path, "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"x\" \"version\": \"1\"}\n}\n")
         .expect("write");
-    let err = match catch_unwind(|| openapi_gen::generate_module(&path, "bad_json.json")) {
+    let err = match catch_unwind(|| {
+        oas_client_gen::generate_module(&path, "bad_json.json", oas_client_gen::RuntimeSource::Crate)
+    }) {
         Ok(Ok(_)) => panic!("bad_json.json generated instead of failing"),
         Ok(Err(e)) => e.to_string(),
         Err(_) => panic!("the generator panicked on bad_json.json"),
@@ -245,7 +249,9 @@ fn malformed_not_an_object() {
 #[test]
 fn malformed_missing_file() {
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("malformed/does_not_exist.yaml");
-    let err = match catch_unwind(|| openapi_gen::generate_module(&path, "does_not_exist.yaml")) {
+    let err = match catch_unwind(|| {
+        oas_client_gen::generate_module(&path, "does_not_exist.yaml", oas_client_gen::RuntimeSource::Crate)
+    }) {
         Ok(Ok(_)) => panic!("a missing file generated"),
         Ok(Err(e)) => e.to_string(),
         Err(_) => panic!("the generator panicked on a missing file"),

@@ -9,6 +9,7 @@
 use crate::runtime::Error;
 use crate::whats91::types::{
     BulkContactInput, BulkUploadContactsError, BulkUploadContactsRequest, BulkUploadRowResult, BulkUploadSummary,
+    BulkUploadSummaryRequired,
 };
 use crate::whats91::Client;
 use std::ops::RangeInclusive;
@@ -112,8 +113,8 @@ type Outcome = (
 /// Sums the summaries and renumbers each batch's rows by its offset in the caller's input.
 fn merge(mut outcomes: Vec<Outcome>) -> BulkReport {
     outcomes.sort_by_key(|(rows, _)| *rows.start());
-    let mut report =
-        BulkReport { summary: BulkUploadSummary::new(0, 0, 0, 0, 0), results: Vec::new(), failed: Vec::new() };
+    let zero = BulkUploadSummaryRequired { total: 0, created: 0, updated: 0, skipped: 0, invalid: 0 };
+    let mut report = BulkReport { summary: BulkUploadSummary::new(zero), results: Vec::new(), failed: Vec::new() };
     for (rows, result) in outcomes {
         match result {
             Ok(response) => {

@@ -13,10 +13,11 @@
 //! This file is written by hand; the modules it declares (but `bulk`) are generated.
 #![doc = include_str!("../README.md")]
 
+/// The runtime the three clients share: configuration, errors, retries, validation.
+pub use oas_client_runtime as runtime;
+
 // Generated modules are formatted by the generator (prettyplease); rustfmt leaves them alone so
 // that `cargo fmt` and the generator's freshness check never disagree.
-#[rustfmt::skip]
-pub mod runtime;
 
 #[cfg(feature = "kirim")]
 #[rustfmt::skip]
