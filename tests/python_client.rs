@@ -9,11 +9,8 @@ use std::process::Command;
 #[test]
 fn the_generated_python_client_parses_every_example_and_tolerance_case() {
     let root = contract_tests::workspace();
-    let output = Command::new("bash")
-        .arg(root.join(".ci/python-client.sh"))
-        .current_dir(&root)
-        .output()
-        .expect("bash runs");
+    let output =
+        Command::new("bash").arg(root.join(".ci/python-client.sh")).current_dir(&root).output().expect("bash runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("{stdout}");
