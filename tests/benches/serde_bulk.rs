@@ -5,10 +5,10 @@
 //! * `encode_bulk_request`: a 1000-contact `bulkUploadContacts` request, `serde_json::to_writer`
 //!   into a reused buffer.
 //!
-//! Run with `cargo bench -p contract-tests --bench serde_bulk`. Criterion prints its estimates;
-//! afterwards a summary line per pair gives the ratio generated / hand-written, measured here
-//! with `Instant` over interleaved rounds (so that load from other processes hits both sides
-//! alike). The payloads are built deterministically, and before measuring, both sides are checked
+//! Run with `cargo bench -p contract-tests --bench serde_bulk`. Criterion prints its estimates
+//! (wall time, one side after the other); afterwards a summary line per pair gives the ratio
+//! generated / hand-written, measured here in interleaved rounds as thread CPU time, so that
+//! load from other processes on the machine skews neither side. The payloads are built deterministically, and before measuring, both sides are checked
 //! to decode the body to the same JSON and to encode the request to the same bytes.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
@@ -260,38 +260,74 @@ fn criterion_benches(c: &mut Criterion, f: &Fixtures) {
     group.finish();
 }
 
-/// Median time per call of `a` and of `b`, measured in interleaved rounds of `per_round` calls.
-fn interleaved(rounds: usize, per_round: u32, mut a: impl FnMut(), mut b: impl FnMut()) -> (Duration, Duration) {
+/// CPU time used by the calling thread so far. Unlike wall time it does not grow while other
+/// processes have the CPU, which matters on a small machine shared with other builds.
+#[cfg(unix)]
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes only the timespec it is given, which lives on this stack frame.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Where there is no per-thread CPU clock, wall time stands in.
+#[cfg(not(unix))]
+fn thread_cpu_time() -> Duration {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
+}
+
+/// Per-call time of one side: median over the rounds, as thread CPU time and as wall time.
+struct PerCall {
+    cpu: Duration,
+    wall: Duration,
+}
+
+/// Times `a` and `b` in interleaved rounds of `per_round` calls each, so that anything else
+/// happening on the machine falls on both sides alike.
+fn interleaved(rounds: usize, per_round: u32, mut a: impl FnMut(), mut b: impl FnMut()) -> (PerCall, PerCall) {
     let time = |f: &mut dyn FnMut()| {
-        let started = Instant::now();
+        let (wall, cpu) = (Instant::now(), thread_cpu_time());
         for _ in 0..per_round {
             f();
         }
-        started.elapsed() / per_round
+        ((thread_cpu_time() - cpu) / per_round, wall.elapsed() / per_round)
     };
     let (mut ta, mut tb) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
     for _ in 0..rounds {
         ta.push(time(&mut a));
         tb.push(time(&mut b));
     }
-    ta.sort();
-    tb.sort();
-    (ta[rounds / 2], tb[rounds / 2])
+    let median = |v: &[(Duration, Duration)]| {
+        let mut cpu: Vec<Duration> = v.iter().map(|t| t.0).collect();
+        let mut wall: Vec<Duration> = v.iter().map(|t| t.1).collect();
+        cpu.sort();
+        wall.sort();
+        PerCall { cpu: cpu[cpu.len() / 2], wall: wall[wall.len() / 2] }
+    };
+    (median(&ta), median(&tb))
+}
+
+/// Prints one pair's line and returns its ratio generated / hand-written (CPU time).
+fn report(what: &str, generated: &PerCall, hand: &PerCall) -> f64 {
+    let ratio = generated.cpu.as_secs_f64() / hand.cpu.as_secs_f64();
+    println!(
+        "summary: {what}: generated {:.2?}, hand-written {:.2?} per call (CPU; wall {:.2?} / {:.2?}), ratio generated/hand-written {ratio:.2}",
+        generated.cpu, hand.cpu, generated.wall, hand.wall
+    );
+    ratio
 }
 
 fn summary(f: &Fixtures) {
-    let (rounds, per_round) = (21, 50);
+    let (rounds, per_round) = (41, 100);
     let (generated, hand) = interleaved(
         rounds,
         per_round,
         || drop(black_box(decode_generated(black_box(&f.body)))),
         || drop(black_box(decode_hand(black_box(&f.body)))),
     );
-    let decode_ratio = generated.as_secs_f64() / hand.as_secs_f64();
-    println!(
-        "summary: decode {ROWS}-row bulk response ({} bytes): generated {generated:.2?}, hand-written {hand:.2?}, ratio generated/hand-written {decode_ratio:.2}",
-        f.body.len()
-    );
+    let decode = report(&format!("decode {ROWS}-row bulk response ({} bytes)", f.body.len()), &generated, &hand);
     let (mut buf_a, mut buf_b) = (Vec::new(), Vec::new());
     let (generated, hand) = interleaved(
         rounds,
@@ -299,12 +335,10 @@ fn summary(f: &Fixtures) {
         || encode(&mut buf_a, black_box(&f.generated_request)),
         || encode(&mut buf_b, black_box(&f.hand_request)),
     );
-    let encode_ratio = generated.as_secs_f64() / hand.as_secs_f64();
+    let encode = report(&format!("encode {ROWS}-contact bulk request ({} bytes)", buf_b.len()), &generated, &hand);
     println!(
-        "summary: encode {ROWS}-contact bulk request ({} bytes): generated {generated:.2?}, hand-written {hand:.2?}, ratio generated/hand-written {encode_ratio:.2}",
-        buf_b.len()
+        "summary: ratios generated/hand-written: decode {decode:.2}, encode {encode:.2} (thread CPU time, median of {rounds} interleaved rounds of {per_round} calls)"
     );
-    println!("summary: ratios generated/hand-written: decode {decode_ratio:.2}, encode {encode_ratio:.2} (median of {rounds} interleaved rounds of {per_round} calls)");
 }
 
 fn main() {
