@@ -16,6 +16,7 @@ import argparse
 import os
 import platform
 import re
+import resource
 import shlex
 import shutil
 import statistics
@@ -86,6 +87,7 @@ class Cell:
     runtime_lines: int = 0
     files: int = 0
     check_secs: float | None = None
+    check_cpu_secs: float | None = None  # user + sys of cargo and rustc: less sensitive to machine load
     check_error: str | None = None
     check_online: bool = False
     notes: list[str] = field(default_factory=list)
@@ -236,25 +238,31 @@ def cargo_check(out: Path, target: Path, runs: int, jobs: int, cell: Cell) -> No
                CARGO_TERM_PROGRESS_WHEN="never")
     base = ["cargo", "check", "-j", str(jobs), "--message-format", "short"]
     rc, text, _ = run(base + ["--offline"], out, env)
-    offline = True
     if rc != 0 and re.search(r"(?i)offline|failed to (load|select|download)|no matching package|"
                              r"not (found|available).*registry|attempting to make an HTTP request", text):
         rc, text, _ = run(base, out, env)  # dependencies missing from the local cache: go online once
-        offline = False
         cell.check_online = True
     if rc != 0:
         cell.check_error = first_error_line(text)
         return
-    flag = ["--offline"] if offline else []
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
         (out / "src" / "lib.rs").touch()
-        rc, text, secs = run(base + flag, out, env)
+        before = children_cpu()
+        rc, text, secs = run(base + ["--offline"], out, env)  # the warm-up fetched what was missing
         if rc != 0:
             cell.check_error = first_error_line(text)
             return
         times.append(secs)
+        cpu.append(children_cpu() - before)
     cell.check_secs = statistics.median(times)
+    cell.check_cpu_secs = statistics.median(cpu)
+
+
+def children_cpu() -> float:
+    """User + system CPU seconds of all finished (waited-for) child processes and their children."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 # --------------------------------------------------------------------------------------------
@@ -296,7 +304,7 @@ def cell_text(c: Cell | None, metric: str) -> str:
     if metric == "check":
         if c.check_error:
             return f"fails: `{c.check_error.replace('|', '/')}`"
-        return fmt_secs(c.check_secs)
+        return fmt_secs(c.check_secs) + (f" (CPU {fmt_secs(c.check_cpu_secs)})" if c.check_cpu_secs else "")
     raise ValueError(metric)
 
 
@@ -311,6 +319,8 @@ def value(c: Cell | None, metric: str) -> float | None:
         return float(c.lines) if c.lines is not None else None
     if metric == "check":
         return None if c.check_error else c.check_secs
+    if metric == "check_cpu":
+        return None if c.check_error else c.check_cpu_secs
     return None
 
 
@@ -335,17 +345,19 @@ def report(results: dict, docs: list[str], tools: list[str], header: list[str], 
         for d in docs:
             out.append(f"| {d} | " + " | ".join(cell_text(results.get((t, d)), metric) for t in tools) + " |")
 
-    table("`cargo check` of the generated crate (deps warm, `touch src/lib.rs`, median)", "check")
+    table("`cargo check` of the generated crate (deps warm, `touch src/lib.rs`, median wall time; "
+          "CPU = user+sys of cargo and rustc)", "check")
     table("Lines of `src/**/*.rs` (inline runtime part in parentheses)", "lines")
     table("Generation time (whole process, median)", "gen")
     if "ours" in tools and peers:
         out.append("\n### Ratio ours / best peer (lower is better for ours; best peer in parentheses)\n")
         extra = any(value(results.get(("ours", d)), "gen_direct") for d in docs)
-        out.append("| document | check time | lines | generation time |"
+        out.append("| document | check time | check CPU time | lines | generation time |"
                    + (" generation time, our binary alone |" if extra else ""))
-        out.append("|---|---|---|---|" + ("---|" if extra else ""))
+        out.append("|---|---|---|---|---|" + ("---|" if extra else ""))
         for d in docs:
-            out.append(f"| {d} | {ratio(results, d, 'check', peers)} | {ratio(results, d, 'lines', peers)} | "
+            out.append(f"| {d} | {ratio(results, d, 'check', peers)} | {ratio(results, d, 'check_cpu', peers)} | "
+                       f"{ratio(results, d, 'lines', peers)} | "
                        f"{ratio(results, d, 'gen', peers)} |"
                        + (f" {ratio(results, d, 'gen', peers, 'gen_direct')} |" if extra else ""))
     if notes:
