@@ -19,7 +19,8 @@
 # Installed with `cargo install --locked` into TOOLS_DIR/cargo (TOOLS_DIR defaults to
 # ~/.cache/contract-tools, shared with .ci/lint-spec.sh and .ci/contract-tools.sh), never into the
 # repository, building in a throw-away CARGO_TARGET_DIR under /tmp that is deleted afterwards.
-# The build uses at most CARGO_TOOLS_JOBS (default 2) jobs and takes about 6 minutes on 2 cores;
+# The build uses at most CARGO_TOOLS_JOBS (default 2) jobs: about 6 minutes on an idle 2-core
+# machine (23 minutes once with other builds running, load 8-11);
 # when the pinned version is already there the script only runs `--version` (well under a second).
 # Non-interactive; needs network access to crates.io on first use only.
 set -euo pipefail
@@ -34,7 +35,7 @@ mode="all"
 case "${1:-}" in
   "") ;;
   --print-path) mode="path" ;;
-  -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) printf 'cargo-tools: unknown argument %s (try --help)\n' "$1" >&2; exit 2 ;;
 esac
 
