@@ -8,7 +8,7 @@
 # ~/.cache/contract-tools, the same root as .ci/cargo-tools.sh), never into the repository, one
 # at a time, each in a throw-away CARGO_TARGET_DIR under /tmp that is deleted afterwards. Uses at
 # most CARGO_TOOLS_JOBS (default 2) jobs; all three take roughly 15 minutes on 2 cores the first
-# time, and a second run only asks each binary for its version. Non-interactive; needs
+# time, and a second run only reads `cargo install --list` (under a second). Non-interactive; needs
 # network access to crates.io on first use only. Not used by CI.
 set -euo pipefail
 
