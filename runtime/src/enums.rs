@@ -69,8 +69,9 @@ macro_rules! string_enum {
 
         impl<'de> $crate::__rt::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let s = <::std::borrow::Cow<'de, str> as $crate::__rt::serde::Deserialize>::deserialize(d)?;
-                ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(&*s))
+                // Borrowed from the input where the format allows: no allocation for a listed value.
+                let s = <$crate::__rt::object::Key<'de> as $crate::__rt::serde::Deserialize>::deserialize(d)?;
+                ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(&*s.0))
             }
         }
     };
