@@ -238,7 +238,9 @@ mod tests {
 
     #[test]
     fn templates_are_filled_in_order_and_encoded() {
-        let table: &[(&str, &[&dyn PathValue], std::result::Result<&str, &str>)] = &[
+        /// Template, values, the path or a part of the error.
+        type Row<'a> = (&'a str, &'a [&'a dyn PathValue], std::result::Result<&'a str, &'a str>);
+        let table: &[Row] = &[
             ("/a/{x}/b/{y}", &[&"one two", &7u32], Ok("/a/one%20two/b/7")),
             ("/static", &[], Ok("/static")),
             ("/{id}.json", &[&"a/b"], Ok("/a%2Fb.json")),
