@@ -17,7 +17,7 @@
 //!   the raw body whenever a response arrived;
 //! - [`Validate`]: the spec's constraints, checked before anything is sent;
 //! - string enums that keep values the spec does not list ([`string_enum!`]), and objects that
-//!   keep keys it does not list, decoded in one pass ([`object!`]).
+//!   keep keys it does not list, decoded in one pass ([`object!`](macro@object)).
 //!
 //! With the `tracing` feature every call is one span (operation, method, path template,
 //! attempt, status, request id, duration) and every retry an event. Neither the credentials nor

@@ -1,6 +1,6 @@
 //! JSON objects for generated structs: one pass over the keys, known fields decoded in place and
 //! unknown ones kept (no intermediate buffering, unlike `#[serde(flatten)]`), optional fields
-//! left out when absent. [`object!`](crate::object) writes the `Serialize`/`Deserialize` impls
+//! left out when absent. [`object!`](macro@crate::object) writes the `Serialize`/`Deserialize` impls
 //! from a table of fields.
 
 use super::nullable::Nullable;
@@ -183,7 +183,7 @@ macro_rules! object {
     };
 }
 
-/// The per-field pieces of [`object!`](crate::object).
+/// The per-field pieces of [`object!`](macro@crate::object).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object_field {
