@@ -223,21 +223,9 @@ fn kind_name(k: &TypeKind) -> &'static str {
     }
 }
 
-/// A type expression as the generated code writes it (`rt::` left out).
+/// A type expression as the emitter writes it, without the `rt::` of runtime types.
 fn rust(t: &Ty) -> String {
-    match t {
-        Ty::String => "String".into(),
-        Ty::Bool => "bool".into(),
-        Ty::Int { bits, signed } => format!("{}{bits}", if *signed { "i" } else { "u" }),
-        Ty::Float { bits } => format!("f{bits}"),
-        Ty::Json => "Json".into(),
-        Ty::Bytes => "Vec<u8>".into(),
-        Ty::Named(n) => n.clone(),
-        Ty::Vec(i) => format!("Vec<{}>", rust(i)),
-        Ty::Map(i) => format!("Map<{}>", rust(i)),
-        Ty::Boxed(i) => format!("Box<{}>", rust(i)),
-        Ty::Nullable(i) => format!("Option<{}>", rust(i)),
-    }
+    crate::emit::ty(t, &Default::default()).to_string().replace(' ', "").replace("rt::", "")
 }
 
 /// The type of a struct field: `(required, nullable)` picks the `Option`s around it.
