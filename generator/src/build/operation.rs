@@ -299,16 +299,22 @@ impl<'a> Builder<'a> {
             entries.push((StatusMatch::Default, d, format!("{at}/default")));
         }
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let count = entries.len();
         let statuses: Vec<StatusMatch> = entries.iter().map(|e| e.0.clone()).collect();
+        // The first success's inline body is `<Op>Response`, every other one `<Op><Status>Response`:
+        // a newly documented failure status never renames a type users already have.
+        let first_success = statuses.iter().position(|s| is_success(s, &statuses));
         let mut variants = Names::default();
         let mut out = Vec::new();
-        for (status, r, ptr) in entries {
+        for (i, (status, r, ptr)) in entries.into_iter().enumerate() {
             let r = resolve::item(self.doc, r).map_err(|e| self.ref_error(&ptr, e))?;
             let variant = variants.claim(&status_variant(&status));
             let body = match pick_content(&r.content) {
                 Some((ct, media, kind)) => {
-                    let hint = if count == 1 { format!("{stem}Response") } else { format!("{stem}{variant}Response") };
+                    let hint = if Some(i) == first_success {
+                        format!("{stem}Response")
+                    } else {
+                        format!("{stem}{variant}Response")
+                    };
                     let at = format!("{}/schema", pointer::child(&format!("{ptr}/content"), ct));
                     Some(ResponseBody { ty: self.body_ty(media, kind, &hint, &at)?, kind })
                 }
