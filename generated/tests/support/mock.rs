@@ -355,6 +355,9 @@ async fn fill(socket: &mut TcpStream, buf: &mut Vec<u8>) -> bool {
 }
 
 fn handle(state: &State, r: &Request) -> (u16, String) {
+    if (r.method.as_str(), r.path.as_str()) == ("GET", "/stats") {
+        return (200, stats(state));
+    }
     if r.header("authorization") != Some(format!("Bearer {}", state.token).as_str()) {
         return (
             401,
@@ -363,7 +366,6 @@ fn handle(state: &State, r: &Request) -> (u16, String) {
     }
     let segments: Vec<&str> = r.path.trim_start_matches('/').split('/').collect();
     match (r.method.as_str(), segments.as_slice()) {
-        ("GET", ["stats"]) => (200, stats(state)),
         ("POST", ["api", "v2", "contact-books"]) => create_book(state, &r.body),
         ("POST", ["api", "v2", "contact-books", book, "contacts", "bulk"]) => bulk(state, book, &r.body),
         ("POST", ["contacts"]) => wacr(state, &r.body),
