@@ -151,6 +151,15 @@ fn run(command: Command) -> Result<ExitCode, String> {
 fn prepare(a: &ImportArgs, provider: &str, token_var: &str) -> Result<(Settings, String), String> {
     let format = Format::detect(&a.file, a.format)?;
     let report = a.report.clone().unwrap_or_else(|| default_report(&a.file, provider));
+    let journal = journal_path(&report);
+    for (what, path) in [("--report", &report), ("the journal", &journal)] {
+        if same_file(path, &a.file) {
+            return Err(format!(
+                "{what} would be written over the input file {}; pass another --report",
+                a.file.display()
+            ));
+        }
+    }
     let token = match token::load(token_var, a.connection.token_file.as_deref()) {
         Ok(token) => token,
         // A dry run sends nothing, so it needs no token.
@@ -161,7 +170,7 @@ fn prepare(a: &ImportArgs, provider: &str, token_var: &str) -> Result<(Settings,
         input: a.file.clone(),
         format,
         delimiter: a.delimiter,
-        journal: journal_path(&report),
+        journal,
         report,
         concurrency: usize::from(a.concurrency),
         dry_run: a.dry_run,
@@ -174,6 +183,11 @@ fn prepare(a: &ImportArgs, provider: &str, token_var: &str) -> Result<(Settings,
         },
     };
     Ok((settings, token))
+}
+
+/// Both name one existing file (whatever the spelling of the paths).
+fn same_file(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 fn config(base_url: &str, token: String, c: &Connection) -> Config {
@@ -224,5 +238,28 @@ mod tests {
         let report = default_report(Path::new("/data/leads.csv"), "kirim");
         assert_eq!(report, Path::new("/data/leads.kirim-report.csv"));
         assert_eq!(journal_path(&report), Path::new("/data/leads.kirim-report.csv.journal"));
+    }
+
+    #[test]
+    fn a_report_over_the_input_is_refused() {
+        let dir = std::env::temp_dir().join(format!("wac-main-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("leads.csv");
+        std::fs::write(&file, "phone\n1\n").unwrap();
+        let cli = Cli::try_parse_from([
+            "whatsapp-contacts",
+            "import",
+            "whats91",
+            "--book",
+            "b",
+            "--report",
+            &dir.join(".").join("leads.csv").display().to_string(),
+            &file.display().to_string(),
+        ])
+        .unwrap();
+        let Command::Import { to: ImportTo::Whats91(a) } = cli.command else { unreachable!() };
+        let e = prepare(&a.import, "whats91", "WAC_TEST_UNSET_VAR").err().unwrap();
+        assert!(e.starts_with("--report would be written over the input file"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
