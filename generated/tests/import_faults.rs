@@ -186,7 +186,7 @@ async fn whats91_import_killed_four_times_and_resumed_loses_and_duplicates_nothi
     let last_run = run(cmd(&args)).await;
     assert_eq!(last_run.code(), Some(0), "{last_run:?}");
     assert!(last_run.stderr.contains("resuming: "), "{last_run:?}");
-    assert_eq!(killed, 4, "every kill landed while the import ran");
+    assert_eq!(killed, 4, "every kill lands while the import runs:\n{run1:?}\n{run2:?}\n{run3:?}\n{run4:?}");
 
     let counts = assert_whats91_end_state(&mock, &report);
     let reapplied = state.reapplied.load(Ordering::Relaxed);
