@@ -13,7 +13,7 @@ use std::future::IntoFuture;
 use std::sync::Arc;
 use whatsapp_contacts::kirim::types::CreateContactRequest;
 use whatsapp_contacts::kirim::Client;
-use whatsapp_contacts::runtime::{Map, RetryPolicy};
+use whatsapp_contacts::runtime::{Map, Nullable, RetryPolicy};
 
 pub const EXTRA: &str = "metadata";
 
@@ -75,7 +75,10 @@ impl Provider for Kirim {
                     match *i {
                         PHONE_NUMBER => (phone, phone_column) = (value, Some(*column)),
                         NAME => request.name = value,
-                        EMAIL => (request.email, email_column) = (value.map(Some), Some(*column)),
+                        EMAIL => {
+                            (request.email, email_column) =
+                                (value.map_or(Nullable::Absent, Nullable::Value), Some(*column))
+                        }
                         _ => unreachable!("FIELDS has {} entries", FIELDS.len()),
                     }
                 }
@@ -116,7 +119,7 @@ impl Provider for Kirim {
                         status: "CREATED".into(),
                         reason: None,
                         uid: Some(contact.id),
-                        phone: contact.phone_number.flatten().or_else(|| Some(meta.phone.clone())),
+                        phone: contact.phone_number.into_value().or_else(|| Some(meta.phone.clone())),
                         resent: meta.resent || outcome.unanswered,
                     }
                 }

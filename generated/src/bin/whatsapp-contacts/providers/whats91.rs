@@ -178,27 +178,22 @@ fn results(metas: &[RowMeta], answers: Vec<BulkUploadRowResult>, unanswered: boo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use whatsapp_contacts::whats91::types::{BulkUploadRowResultRequired, BulkUploadRowStatus};
 
     fn meta(row: u64) -> RowMeta {
         RowMeta { row, line: row + 1, phone: format!("p{row}"), resent: row == 12 }
     }
 
-    fn answer(row: i32, status: BulkUploadRowStatus) -> BulkUploadRowResult {
-        BulkUploadRowResult::new(BulkUploadRowResultRequired { row, status })
+    /// Answers are only ever received, so they have no constructor: read one as the server sends it.
+    fn answer(row: i32, status: &str) -> BulkUploadRowResult {
+        serde_json::from_value(serde_json::json!({"row": row, "status": status})).unwrap()
     }
 
     #[test]
     fn results_are_matched_by_position_and_missing_ones_are_reported() {
         let metas = [meta(10), meta(12), meta(13)];
-        let mut skipped = answer(3, BulkUploadRowStatus::Skipped);
+        let mut skipped = answer(3, "SKIPPED");
         skipped.reason = Some("DUPLICATE_IN_REQUEST".into());
-        let answers = vec![
-            skipped,
-            answer(1, BulkUploadRowStatus::Created),
-            answer(1, BulkUploadRowStatus::Updated),
-            answer(9, BulkUploadRowStatus::Created),
-        ];
+        let answers = vec![skipped, answer(1, "CREATED"), answer(1, "UPDATED"), answer(9, "CREATED")];
         let r = results(&metas, answers, false);
         assert_eq!(
             r.iter().map(|r| (r.row, r.status.as_str())).collect::<Vec<_>>(),
