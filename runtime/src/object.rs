@@ -144,7 +144,7 @@ impl<T> Absent for Nullable<T> {
 macro_rules! object {
     ($name:ident { $($field:ident: $wire:literal $kind:ident),* $(,)? } ..$($extra:ident)?) => {
         impl $crate::__rt::serde::Serialize for $name {
-            fn serialize<S: $crate::__rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<__S: $crate::__rt::serde::Serializer>(&self, s: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use $crate::__rt::serde::ser::SerializeMap as _;
                 let mut m = s.serialize_map(::std::option::Option::None)?;
                 $($crate::__object_field!(ser $kind, m, self.$field, $wire);)*
@@ -155,14 +155,14 @@ macro_rules! object {
             }
         }
         impl<'de> $crate::__rt::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::__rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> $crate::__rt::serde::de::Visitor<'de> for Visitor {
+            fn deserialize<__D: $crate::__rt::serde::Deserializer<'de>>(d: __D) -> ::std::result::Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> $crate::__rt::serde::de::Visitor<'de> for __Visitor {
                     type Value = $name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(::std::concat!("a ", ::std::stringify!($name), " object"))
                     }
-                    fn visit_map<A: $crate::__rt::serde::de::MapAccess<'de>>(self, mut m: A) -> ::std::result::Result<$name, A::Error> {
+                    fn visit_map<__A: $crate::__rt::serde::de::MapAccess<'de>>(self, mut m: __A) -> ::std::result::Result<$name, __A::Error> {
                         $(let mut $field = ::std::option::Option::None;)*
                         $(let mut $extra = $crate::__rt::Extra::new();)?
                         while let ::std::option::Option::Some(key) = m.next_key::<$crate::__rt::object::Key<'de>>()? {
@@ -177,7 +177,7 @@ macro_rules! object {
                         })
                     }
                 }
-                d.deserialize_map(Visitor)
+                d.deserialize_map(__Visitor)
             }
         }
     };
@@ -196,7 +196,7 @@ macro_rules! __object_field {
         }
     };
     (take req, $slot:ident, $wire:literal) => {
-        $slot.ok_or_else(|| <A::Error as $crate::__rt::serde::de::Error>::missing_field($wire))?
+        $slot.ok_or_else(|| <__A::Error as $crate::__rt::serde::de::Error>::missing_field($wire))?
     };
     (take opt, $slot:ident, $wire:literal) => {
         $slot.unwrap_or_default()
@@ -237,6 +237,19 @@ mod tests {
         a: u8,
     }
     crate::object!(Closed { a: "a" req } ..);
+
+    // Names the macros use inside must not clash with the type's own name.
+    #[derive(Debug, PartialEq)]
+    struct A {
+        v: Option<u8>,
+    }
+    crate::object!(A { v: "v" opt } ..);
+
+    #[derive(Debug, PartialEq)]
+    struct Visitor {
+        d: u8,
+    }
+    crate::object!(Visitor { d: "d" req } ..);
 
     #[test]
     fn one_pass_keeps_unknown_keys_and_absent_versus_null() {
@@ -281,6 +294,8 @@ mod tests {
 
     #[test]
     fn closed_objects_skip_unknown_keys_and_escaped_keys_match() {
+        assert_eq!(serde_json::from_str::<A>(r#"{"v":1}"#).unwrap(), A { v: Some(1) });
+        assert_eq!(serde_json::from_str::<Visitor>(r#"{"d":2}"#).unwrap(), Visitor { d: 2 });
         let c: Closed = serde_json::from_str(r#"{"\u0061":1,"b":[{}]}"#).unwrap();
         assert_eq!(c, Closed { a: 1 });
         assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"a":1}"#);

@@ -328,7 +328,7 @@ impl TypesEmitter<'_> {
                 Unknown(rt::Json),
             }
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
                     use ::serde::de::Error as _;
                     let value = <rt::Json as ::serde::Deserialize>::deserialize(d)?;
                     let tag = value.get(#tag).and_then(rt::Json::as_str).map(str::to_owned);
@@ -336,7 +336,7 @@ impl TypesEmitter<'_> {
                         #(#arms)*
                         _ => return Ok(Self::Unknown(value)),
                     };
-                    result.map_err(D::Error::custom)
+                    result.map_err(__D::Error::custom)
                 }
             }
             #validate
