@@ -1,6 +1,9 @@
 //! `oas-client-gen`: regenerate the workspace's client crate, check it is fresh, generate any
 //! spec into any directory, or report what changed between two versions of a spec.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use oas_client_gen::{standalone_crate, write, Error, Module, RuntimeSource};
 use std::path::{Path, PathBuf};
