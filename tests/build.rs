@@ -34,4 +34,8 @@ fn main() {
     ));
     let out = Path::new(&std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("dispatch.rs");
     std::fs::write(out, source).expect("OUT_DIR is writable");
+
+    // The documented build-script use, exercised by tests/build_script.rs.
+    oas_client_gen::generate_into_out_dir(spec_dir.join("kirim.yaml"), "kirim_client.rs")
+        .unwrap_or_else(|e| panic!("{e}"));
 }
