@@ -1,0 +1,133 @@
+//! The model the builder makes of small documents: what a skipped operation leaves behind, closed
+//! objects, pinned values, Express-style path segments, and which types get client-side checks
+//! and constructors.
+
+use oas_client_gen::model::{Api, Segment, TypeKind};
+use std::path::Path;
+
+fn build(yaml: &str) -> (Api, Vec<String>) {
+    let path = Path::new("test.yaml");
+    let loaded = oas_client_gen::load::load_str(path, yaml).unwrap_or_else(|e| panic!("{e}"));
+    let (api, warnings) = oas_client_gen::build_model(path, &loaded).unwrap_or_else(|e| panic!("{e}"));
+    (api, warnings.iter().map(|w| w.to_string()).collect())
+}
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+#[test]
+fn a_skipped_operation_leaves_no_name_and_no_type_behind() {
+    // The first `getItem` defines an inline body type, then turns out to need a response from
+    // another file, which the generator does not follow: it is skipped. Its method name, type
+    // stem and inline type must not stay claimed (the kept one would become `get_item2`, and
+    // `GetItemBody` would be emitted for nothing).
+    let (api, warnings) = build(&format!(
+        "{HEAD}paths:
+  /a:
+    post:
+      operationId: getItem
+      requestBody: {{content: {{application/json: {{schema: {{type: object, properties: {{a: {{type: string}}}}}}}}}}}}
+      responses:
+        '200': {{$ref: 'other.yaml#/components/responses/Ok'}}
+  /b:
+    get:
+      operationId: getItem
+      responses:
+        '200': {{description: ok, content: {{application/json: {{schema: {{type: object, properties: {{b: {{type: integer}}}}}}}}}}}}
+"
+    ));
+    assert!(warnings.iter().any(|w| w.contains("other.yaml") && w.contains("skipped")), "{warnings:?}");
+    assert_eq!(api.operations.len(), 1);
+    let op = &api.operations[0];
+    assert_eq!((op.name.as_str(), op.type_stem.as_str(), op.path.as_str()), ("get_item", "GetItem", "/b"));
+    assert_eq!(op.error_enum, "GetItemError");
+    let names: Vec<&str> = api.types.keys().map(String::as_str).collect();
+    assert_eq!(names, ["GetItemResponse"], "no `GetItemBody` left from the skipped operation");
+    let TypeKind::Struct { fields, .. } = &api.types["GetItemResponse"].kind else { panic!("a struct") };
+    assert_eq!(fields[0].json_name, "b", "the kept operation's own body type");
+}
+
+#[test]
+fn additional_properties_false_closes_a_struct() {
+    let (api, _) = build(&format!(
+        "{HEAD}paths: {{}}
+components:
+  schemas:
+    Closed: {{type: object, additionalProperties: false, properties: {{a: {{type: string}}}}}}
+    Open: {{type: object, properties: {{a: {{type: string}}}}}}
+    Typed: {{type: object, additionalProperties: {{type: integer}}, properties: {{a: {{type: string}}}}}}
+"
+    ));
+    let extra = |n: &str| match &api.types[n].kind {
+        TypeKind::Struct { extra, .. } => extra.clone(),
+        other => panic!("{n}: {other:?}"),
+    };
+    assert_eq!(extra("Closed"), None, "nothing else can arrive, so nothing is kept");
+    assert_eq!(extra("Open"), Some(oas_client_gen::model::Ty::Json));
+    assert_eq!(extra("Typed"), Some(oas_client_gen::model::Ty::Int { bits: 64, signed: true }));
+}
+
+#[test]
+fn a_single_value_enum_property_is_a_pinned_string() {
+    let (api, _) = build(&format!(
+        "{HEAD}paths: {{}}
+components:
+  schemas:
+    Shape: {{type: object, required: [kind, size], properties: {{kind: {{type: string, enum: [circle]}}, size: {{type: number}}}}}}
+"
+    ));
+    let TypeKind::Struct { fields, .. } = &api.types["Shape"].kind else { panic!("a struct") };
+    assert_eq!(fields[0].constant.as_deref(), Some("circle"));
+    assert_eq!(fields[0].ty, oas_client_gen::model::Ty::String);
+    assert_eq!(api.types.len(), 1, "no one-value enum type of its own");
+}
+
+#[test]
+fn express_style_segments_become_path_parameters() {
+    let (api, warnings) = build(&format!(
+        "{HEAD}paths:
+  /bots/find/:botId/{{instance}}:
+    get:
+      operationId: findBot
+      parameters:
+        - {{name: botId, in: path, required: true, schema: {{type: string}}}}
+        - {{name: instance, in: path, required: true, schema: {{type: integer}}}}
+      responses: {{'204': {{description: ok}}}}
+"
+    ));
+    assert!(warnings.iter().any(|w| w.contains("`:botId`")), "{warnings:?}");
+    let op = &api.operations[0];
+    let names: Vec<&str> = op.params.iter().map(|p| p.rust_name.as_str()).collect();
+    assert_eq!(names, ["bot_id", "instance"]);
+    assert_eq!(
+        op.segments,
+        [Segment::Lit("/bots/find/".into()), Segment::Param(0), Segment::Lit("/".into()), Segment::Param(1)]
+    );
+}
+
+#[test]
+fn only_types_a_request_carries_are_checked_and_constructed() {
+    let (api, _) = build(&format!(
+        "{HEAD}paths:
+  /a:
+    post:
+      requestBody:
+        content: {{application/json: {{schema: {{$ref: '#/components/schemas/In'}}}}}}
+      responses:
+        '200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Out'}}}}}}}}
+components:
+  schemas:
+    Name: {{type: string, maxLength: 5}}
+    Inner: {{type: object, required: [n, m], properties: {{n: {{$ref: '#/components/schemas/Name'}}, m: {{type: string}}}}}}
+    In: {{type: object, properties: {{inner: {{$ref: '#/components/schemas/Inner'}}, note: {{type: string}}}}}}
+    Out: {{type: object, properties: {{name: {{$ref: '#/components/schemas/Name'}}}}}}
+"
+    ));
+    let t = |n: &str| (&api.types[n].sent, &api.types[n].checked);
+    assert_eq!(t("In"), (&true, &true), "it holds Inner, which has a rule");
+    assert_eq!(t("Inner"), (&true, &true), "its `n` is a Name, maxLength 5, wherever Name is defined");
+    assert_eq!(t("Out"), (&false, &false), "only received");
+    let TypeKind::Struct { required_struct, .. } = &api.types["Inner"].kind else { panic!("a struct") };
+    assert_eq!(required_struct.as_deref(), Some("InnerRequired"));
+    let TypeKind::Struct { required_struct, .. } = &api.types["Out"].kind else { panic!("a struct") };
+    assert_eq!(required_struct, &None);
+}
