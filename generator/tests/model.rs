@@ -2,7 +2,7 @@
 //! objects, pinned values, Express-style path segments, and which types get client-side checks
 //! and constructors.
 
-use oas_client_gen::model::{Api, Segment, TypeKind};
+use oas_client_gen::model::{Api, Segment, Ty, TypeKind};
 use std::path::Path;
 
 fn build(yaml: &str) -> (Api, Vec<String>) {
@@ -130,4 +130,61 @@ components:
     assert_eq!(required_struct.as_deref(), Some("InnerRequired"));
     let TypeKind::Struct { required_struct, .. } = &api.types["Out"].kind else { panic!("a struct") };
     assert_eq!(required_struct, &None);
+}
+
+#[test]
+fn an_inline_schema_merged_through_allof_is_one_type_named_where_it_is_declared() {
+    // `Child` comes first in the document and merges `Parent`, whose inline `status` enum becomes
+    // one type named after `Parent`, not a copy per schema that merges it. Each level of `Deep`
+    // merges the level below twice: merged once each, the build stays linear (2^30 merges before).
+    let mut yaml = format!(
+        "{HEAD}paths: {{}}
+components:
+  schemas:
+    Child:
+      allOf:
+        - $ref: '#/components/schemas/Parent'
+        - {{type: object, properties: {{name: {{type: string}}}}}}
+    Parent:
+      type: object
+      properties:
+        status: {{type: string, enum: [on, off]}}
+    Deep0: {{type: object, properties: {{v: {{type: object, properties: {{w: {{type: string}}}}}}}}}}
+"
+    );
+    for i in 1..=30 {
+        let below = format!("'#/components/schemas/Deep{}'", i - 1);
+        yaml.push_str(&format!("    Deep{i}: {{allOf: [{{$ref: {below}}}, {{$ref: {below}}}]}}\n"));
+    }
+    let (api, warnings) = build(&yaml);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let field_ty = |t: &str, f: &str| match &api.types[t].kind {
+        TypeKind::Struct { fields, .. } => {
+            format!("{:?}", fields.iter().find(|x| x.json_name == f).map(|x| &x.ty))
+        }
+        other => panic!("{t} is {other:?}"),
+    };
+    assert_eq!(field_ty("Child", "status"), field_ty("Parent", "status"));
+    assert!(field_ty("Parent", "status").contains("\"ParentStatus\""), "{}", field_ty("Parent", "status"));
+    assert_eq!(field_ty("Deep30", "v"), field_ty("Deep0", "v"));
+    // Child, Parent, ParentStatus, Deep0..=Deep30 and Deep0's one inline `v`.
+    assert_eq!(api.types.len(), 3 + 31 + 1, "{:?}", api.types.keys().collect::<Vec<_>>());
+}
+
+#[test]
+fn references_that_lead_back_to_themselves_are_any_json_value() {
+    let (api, warnings) = build(&format!(
+        "{HEAD}paths: {{}}
+components:
+  schemas:
+    Me: {{$ref: '#/components/schemas/Me'}}
+    Holder: {{type: object, properties: {{me: {{$ref: '#/components/schemas/Me'}}}}}}
+"
+    ));
+    assert!(matches!(&api.types["Me"].kind, TypeKind::Alias { ty: Ty::Json }), "{:?}", api.types["Me"].kind);
+    assert_eq!(
+        warnings,
+        ["at #/components/schemas/Me: `#/components/schemas/Me` only leads back to itself; `Me` is any JSON value"]
+    );
+    assert!(api.untyped.iter().any(|u| u.location == "#/components/schemas/Me"));
 }

@@ -12,9 +12,9 @@ use crate::model::{
 };
 use crate::naming::{type_name, Names};
 use crate::pointer;
-use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
+use openapiv3::{Components, OpenAPI, ReferenceOr, SchemaKind, SecurityScheme};
 use resolve::RefError;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 pub use schema::SchemaRef;
@@ -33,6 +33,8 @@ pub fn build(file: &Path, doc: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
         warnings: Vec::new(),
         untyped: Vec::new(),
         aliasing: BTreeSet::new(),
+        inline_types: HashMap::new(),
+        referenced_early: BTreeSet::new(),
     };
     b.components()?;
     let operations = b.operations()?;
@@ -77,6 +79,10 @@ pub struct Builder<'a> {
     untyped: Vec<Untyped>,
     /// Schemas whose alias type is being worked out (breaks alias → inline → alias loops).
     aliasing: BTreeSet<String>,
+    /// Inline schema (by address) → the type defined for it.
+    inline_types: HashMap<usize, String>,
+    /// Inline types referred to before their definition was finished (recursion).
+    referenced_early: BTreeSet<String>,
 }
 
 /// What an operation may add to the builder, restored when the operation is skipped so that a
@@ -102,7 +108,7 @@ impl<'a> Builder<'a> {
     fn ref_error(&self, at: &str, e: RefError) -> Error {
         match e {
             RefError::Unsupported(m) => self.unsupported(at, m),
-            RefError::Dangling(m) | RefError::Cycle(m) => self.err(at, m),
+            RefError::Dangling(m) | RefError::Cycle { message: m, .. } => self.err(at, m),
         }
     }
 
@@ -127,6 +133,8 @@ impl<'a> Builder<'a> {
     fn restore(&mut self, c: Checkpoint) {
         self.type_names = c.type_names;
         self.types.retain(|name, _| c.types.contains(name));
+        let types = &self.types;
+        self.inline_types.retain(|_, name| types.contains_key(name));
         self.untyped.truncate(c.untyped);
     }
 
@@ -137,18 +145,28 @@ impl<'a> Builder<'a> {
             let name = self.type_names.claim(&type_name(key));
             self.component_names.insert(key.clone(), name);
         }
-        for (key, schema) in &comps.schemas {
+        for (key, schema) in parents_first(comps) {
             let at = pointer::child("#/components/schemas", key);
             let name = self.component_names[key].clone();
-            // A component that is only a `$ref` is another name for its target: an alias.
-            if let ReferenceOr::Reference { reference } = schema {
-                let (target_key, _) = self.schema_target(reference, &at)?;
-                let target = self.component_names[target_key].clone();
-                let ty = if target == name { self.untyped(&at, UntypedReason::Cycle) } else { Ty::Named(target) };
-                self.insert(&name, None, &at, TypeKind::Alias { ty });
-                continue;
-            }
-            let (_, schema) = self.schema_target(&at, &at)?;
+            let schema = match schema {
+                // A component that is only a `$ref` is another name for its target: an alias.
+                // References that only lead back to themselves name no shape: any JSON value.
+                ReferenceOr::Reference { reference } => {
+                    let ty = match self.schema_target(reference, &at)? {
+                        (target, Some(_)) => Ty::Named(self.component_names[target].clone()),
+                        (_, None) => {
+                            self.warn(
+                                &at,
+                                format!("`{reference}` only leads back to itself; `{name}` is any JSON value"),
+                            );
+                            self.untyped(&at, UntypedReason::Cycle)
+                        }
+                    };
+                    self.insert(&name, None, &at, TypeKind::Alias { ty });
+                    continue;
+                }
+                ReferenceOr::Item(schema) => schema,
+            };
             if let Err(e) = self.define(&name, schema, &at) {
                 if !e.unsupported {
                     return Err(e);
@@ -199,6 +217,44 @@ impl<'a> Builder<'a> {
             }
         }
     }
+}
+
+/// Component schemas in document order, except that a schema an allOf merges in comes before the
+/// schemas that merge it: an inline type inside it, which they share, is named after it.
+fn parents_first(comps: &Components) -> Vec<(&String, &ReferenceOr<openapiv3::Schema>)> {
+    fn visit<'c>(
+        key: &'c String,
+        comps: &'c Components,
+        depth: usize,
+        seen: &mut BTreeSet<&'c String>,
+        out: &mut Vec<(&'c String, &'c ReferenceOr<openapiv3::Schema>)>,
+    ) {
+        if !seen.insert(key) {
+            return;
+        }
+        let schema = &comps.schemas[key];
+        if let (ReferenceOr::Item(s), true) = (schema, depth < 32) {
+            let parts = match &s.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of.as_slice(),
+                SchemaKind::Any(a) => a.all_of.as_slice(),
+                _ => &[],
+            };
+            for part in parts {
+                let ReferenceOr::Reference { reference } = part else { continue };
+                let Some(escaped) = reference.strip_prefix("#/components/schemas/") else { continue };
+                if let Some((parent, _)) = comps.schemas.get_key_value(pointer::unescape(escaped).as_str()) {
+                    visit(parent, comps, depth + 1, seen, out);
+                }
+            }
+        }
+        out.push((key, schema));
+    }
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::with_capacity(comps.schemas.len());
+    for key in comps.schemas.keys() {
+        visit(key, comps, 0, &mut seen, &mut out);
+    }
+    out
 }
 
 /// The named type a field holds inline (not behind a Vec, Map or Box).

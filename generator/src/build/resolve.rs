@@ -49,8 +49,8 @@ pub enum RefError {
     Unsupported(String),
     /// Names nothing: the document is malformed.
     Dangling(String),
-    /// A reference chain that does not end.
-    Cycle(String),
+    /// A chain of references that comes back to itself: `key` is the first component named.
+    Cycle { key: String, message: String },
 }
 
 /// Resolves `reference` (`#/components/<kind>/<name>`) to the key it names and the item at the
@@ -80,7 +80,10 @@ pub fn resolve<'a, T: Component>(doc: &'a OpenAPI, reference: &str) -> Result<(&
             ReferenceOr::Reference { reference } => current = reference,
         }
     }
-    Err(RefError::Cycle(format!("$ref chain through `{reference}` is cyclic or too long")))
+    Err(RefError::Cycle {
+        key: first.unwrap_or_default().to_string(),
+        message: format!("$ref chain through `{reference}` is cyclic or too long"),
+    })
 }
 
 /// The item itself, or what its reference resolves to.
@@ -121,7 +124,7 @@ components:
         assert_eq!(key("#/components/schemas/a~1b"), Ok("a/b".into()));
         assert!(matches!(key("#/components/schemas/Nope"), Err(RefError::Dangling(_))));
         assert!(matches!(key("other.yaml#/X"), Err(RefError::Unsupported(_))));
-        assert!(matches!(key("#/components/schemas/Loop1"), Err(RefError::Cycle(_))));
+        assert!(matches!(key("#/components/schemas/Loop1"), Err(RefError::Cycle { key, .. }) if key == "Loop1"));
         assert!(resolve::<Parameter>(&d, "#/components/parameters/P").is_ok());
         assert!(matches!(resolve::<Parameter>(&d, "#/components/schemas/A"), Err(RefError::Unsupported(_))));
     }

@@ -1,6 +1,7 @@
 //! Schemas → type expressions and named type definitions.
 
-use super::{resolve, Builder};
+use super::resolve::{self, RefError};
+use super::Builder;
 use crate::error::Error;
 use crate::model::{EnumValue, Field, Rules, Ty, TypeKind, UnionVariant, UntypedReason};
 use crate::naming::{type_name, value_name, Names};
@@ -41,15 +42,26 @@ struct Gathered<'a> {
     required: Vec<String>,
     extra: Option<SchemaRef<'a>>,
     closed: bool,
+    /// Schemas already merged in (by address).
+    merged: std::collections::HashSet<usize>,
 }
 
 const MAX_DEPTH: usize = 64;
 
 impl<'a> Builder<'a> {
     /// The component a `#/components/schemas/X` reference names (its key, and the schema at the
-    /// end of any chain of references).
-    pub(super) fn schema_target(&self, reference: &str, at: &str) -> Result<(&'a str, &'a Schema), Error> {
-        resolve::resolve::<Schema>(self.doc, reference).map_err(|e| self.ref_error(at, e))
+    /// end of any chain of references). A chain that comes back to itself ends at no schema: the
+    /// component it names is any JSON value.
+    pub(super) fn schema_target(&self, reference: &str, at: &str) -> Result<(&'a str, Option<&'a Schema>), Error> {
+        match resolve::resolve::<Schema>(self.doc, reference) {
+            Ok((key, target)) => Ok((key, Some(target))),
+            Err(RefError::Cycle { key, message }) => {
+                let schemas = self.doc.components.as_ref().map(|c| &c.schemas);
+                let key = schemas.and_then(|m| m.get_key_value(key.as_str())).map(|(k, _)| k.as_str());
+                key.map(|k| (k, None)).ok_or_else(|| self.err(at, message))
+            }
+            Err(e) => Err(self.ref_error(at, e)),
+        }
     }
 
     /// The Rust type for a schema at `at`; inline objects/enums/unions become types named `hint`.
@@ -61,8 +73,9 @@ impl<'a> Builder<'a> {
                     self.component_names.get(key).cloned().ok_or_else(|| self.err(at, "unresolved component"))?;
                 // Aliases of primitives carry their constraints to the place they are used (the
                 // schema decides, not whether its type is defined yet: components come in any order).
-                let rules = self.checkable(rules_of(target), at);
-                Ok(Usage { ty: Ty::Named(name), nullable: target.schema_data.nullable, rules, doc: None })
+                let rules = target.map(|t| self.checkable(rules_of(t), at)).unwrap_or_default();
+                let nullable = target.is_some_and(|t| t.schema_data.nullable);
+                Ok(Usage { ty: Ty::Named(name), nullable, rules, doc: None })
             }
             SchemaRef::Item(s) => {
                 let ty = self.inline_ty(s, hint, at, 0)?;
@@ -164,10 +177,31 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// Defines a named type for `s` under a fresh name derived from `hint`.
+    /// The named type for the inline schema `s`: a fresh one named from `hint` the first time the
+    /// schema is met, the same one whenever it is met again (an allOf merging a struct into another,
+    /// a property whose schema contains itself through an allOf). Defining it once is what keeps a
+    /// recursive inline schema finite and nested allOfs linear.
     fn define_named(&mut self, hint: &str, s: &'a Schema, at: &str) -> Result<Ty, Error> {
+        let key = std::ptr::from_ref(s) as usize;
+        if let Some(name) = self.inline_types.get(&key) {
+            if !self.types.contains_key(name) {
+                self.referenced_early.insert(name.clone());
+            }
+            return Ok(Ty::Named(name.clone()));
+        }
         let name = self.type_names.claim(&type_name(hint));
-        self.define(&name, s, at)?;
+        self.inline_types.insert(key, name.clone());
+        if let Err(e) = self.define(&name, s, at) {
+            // Types finished inside it may refer to it already: leave them a name that exists.
+            if self.referenced_early.remove(&name) {
+                let ty = self.untyped(at, UntypedReason::Unsupported);
+                self.insert(&name, None, at, TypeKind::Alias { ty });
+            } else {
+                self.inline_types.remove(&key);
+            }
+            return Err(e);
+        }
+        self.referenced_early.remove(&name);
         Ok(Ty::Named(name))
     }
 
@@ -244,7 +278,11 @@ impl<'a> Builder<'a> {
     /// Collects properties through allOf parts and refs (an allOf is a merge of its parts).
     fn gather(&self, s: &'a Schema, at: &str, g: &mut Gathered<'a>, depth: usize) -> Result<(), Error> {
         if depth > MAX_DEPTH {
-            return Err(self.err(at, "allOf nests too deeply (or is cyclic)"));
+            return Err(self.err(at, "allOf nests too deeply"));
+        }
+        // Merging a schema twice adds nothing (and an allOf that contains itself would not end).
+        if !g.merged.insert(std::ptr::from_ref(s) as usize) {
+            return Ok(());
         }
         let mut add_object = |props: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
                               required: &[String],
@@ -287,8 +325,11 @@ impl<'a> Builder<'a> {
     fn gather_part(&self, part: SchemaRef<'a>, at: &str, g: &mut Gathered<'a>, depth: usize) -> Result<(), Error> {
         match part {
             SchemaRef::Ref(r) => {
-                let (_, target) = self.schema_target(r, at)?;
-                self.gather(target, at, g, depth + 1)
+                // A reference cycle has no properties to contribute.
+                match self.schema_target(r, at)? {
+                    (_, Some(target)) => self.gather(target, at, g, depth + 1),
+                    (_, None) => Ok(()),
+                }
             }
             SchemaRef::Item(s) => self.gather(s, at, g, depth + 1),
         }
@@ -398,7 +439,7 @@ impl<'a> Builder<'a> {
                 .filter(|(k, _)| required.contains(k))
                 .filter_map(|(k, v)| {
                     let v: &Schema = match v {
-                        ReferenceOr::Reference { reference } => self.schema_target(reference, "").ok()?.1,
+                        ReferenceOr::Reference { reference } => self.schema_target(reference, "").ok()?.1?,
                         ReferenceOr::Item(b) => b.as_ref(),
                     };
                     match &v.schema_kind {
