@@ -453,3 +453,47 @@ fn status_variant(s: &StatusMatch) -> String {
         .into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{ParamLocation, Segment};
+    use std::path::Path;
+
+    /// An Express-style `:botId` segment of a declared path parameter is that parameter: the
+    /// method takes it and the path is built from it, with a warning that says so.
+    #[test]
+    fn express_colon_segments_become_path_parameters() {
+        let yaml = r#"
+openapi: 3.0.3
+info: {title: Bots, version: "1"}
+paths:
+  /bots/find/:botId/{instance}:
+    get:
+      operationId: findBot
+      parameters:
+        - {name: botId, in: path, required: true, schema: {type: string}}
+        - {name: instance, in: path, required: true, schema: {type: integer}}
+      responses:
+        "200": {description: ok}
+"#;
+        let path = Path::new("bots.yaml");
+        let loaded = crate::load::load_str(path, yaml).unwrap();
+        let (api, warnings) = crate::build_model(path, &loaded).unwrap();
+        let op = &api.operations[0];
+        let names: Vec<(&str, &str, ParamLocation)> =
+            op.params.iter().map(|p| (p.name.as_str(), p.rust_name.as_str(), p.location)).collect();
+        assert_eq!(names, [("botId", "bot_id", ParamLocation::Path), ("instance", "instance", ParamLocation::Path)]);
+        let lit = |s: &str| Segment::Lit(s.to_string());
+        assert_eq!(op.segments, [lit("/bots/find/"), Segment::Param(0), lit("/"), Segment::Param(1)]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].message.contains("`:botId` is read as the path parameter `botId`"), "{warnings:?}");
+        let module = crate::module_from(path, "bots.yaml", &loaded, crate::RuntimeSource::Crate).unwrap();
+        let client = &module.files[Path::new("bots/client.rs")];
+        assert!(client.contains("pub fn find_bot<'a>(&'a self, bot_id: &'a str, instance: i64)"), "{client}");
+        let built = client.split_whitespace().collect::<String>();
+        assert!(
+            built.contains(r#"["/bots/find/",&rt::path_param("botId",&self.bot_id)?,"/",&rt::path_param("instance",&self.instance)?,].concat()"#),
+            "{client}"
+        );
+    }
+}
