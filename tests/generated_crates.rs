@@ -1,5 +1,5 @@
 //! Compile checks of generated output: every fixture in `tests/fixtures/` and every document in
-//! the shared corpus (`../shared/corpus` next to the workspace) is generated as a standalone crate
+//! the corpus of real public documents (`tests/corpus/`) is generated as a standalone crate
 //! under `target/generated-crates/<name>/` and checked with `cargo check`.
 //!
 //! The crates share one target directory (`target/generated-crates/target`) so that their
@@ -298,23 +298,12 @@ fn inlined_runtime_compiles() {
 
 #[test]
 fn corpus_compiles() {
-    let dir = contract_tests::workspace().join("../shared/corpus");
-    assert!(
-        dir.is_dir(),
-        "the corpus directory {} is missing: it holds the real-world OpenAPI documents this test generates and compiles",
-        dir.display()
-    );
-    let mut docs: Vec<(PathBuf, String)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
+    let docs: Vec<(PathBuf, String)> = contract_tests::corpus_files()
+        .into_iter()
         .map(|p| {
             let label = format!("corpus/{}", p.file_name().unwrap_or_default().to_string_lossy());
             (p, label)
         })
         .collect();
-    docs.sort();
-    assert!(!docs.is_empty(), "no .yaml, .yml or .json documents in {}", dir.display());
     run("corpus", &docs, "gen", RuntimeSource::Crate);
 }

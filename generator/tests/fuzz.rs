@@ -28,7 +28,7 @@ impl Rng {
 fn seeds() -> Vec<(PathBuf, Value)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files: Vec<PathBuf> = Vec::new();
-    for dir in [root.join("spec"), root.join("../shared/corpus")] {
+    for dir in [root.join("spec"), root.join("tests/corpus")] {
         if let Ok(entries) = std::fs::read_dir(&dir) {
             files.extend(entries.flatten().map(|e| e.path()).filter(|p| {
                 p.extension().is_some_and(|e| e == "yaml" || e == "json")

@@ -376,7 +376,7 @@ fn referenced_callbacks_and_path_items_are_inlined() {
 
 #[test]
 fn corpus_documents_parse_after_normalizing() {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus"));
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/corpus"));
     assert!(dir.is_dir(), "corpus directory {} is missing: the corpus test cannot run", dir.display());
     let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).expect("corpus MANIFEST.tsv");
     let mut checked = 0;
