@@ -37,6 +37,7 @@ pub mod build;
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod examples;
 pub mod format;
 pub mod load;
 pub mod model;

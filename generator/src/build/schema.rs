@@ -473,18 +473,26 @@ fn variant_hint(s: &Schema, i: usize) -> String {
 }
 
 fn int_ty(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> Ty {
-    match format {
-        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::Int { bits: 32, signed: true },
-        VariantOrUnknownOrEmpty::Unknown(f) => match f.as_str() {
-            "int8" => Ty::Int { bits: 8, signed: true },
-            "int16" => Ty::Int { bits: 16, signed: true },
-            "uint8" => Ty::Int { bits: 8, signed: false },
-            "uint16" => Ty::Int { bits: 16, signed: false },
-            "uint32" => Ty::Int { bits: 32, signed: false },
-            "uint64" | "uint" => Ty::Int { bits: 64, signed: false },
-            _ => Ty::Int { bits: 64, signed: true },
-        },
-        _ => Ty::Int { bits: 64, signed: true },
+    let (bits, signed) = int_width(match format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Some("int32"),
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => Some("int64"),
+        VariantOrUnknownOrEmpty::Unknown(f) => Some(f.as_str()),
+        VariantOrUnknownOrEmpty::Empty => None,
+    });
+    Ty::Int { bits, signed }
+}
+
+/// The Rust integer an integer schema's `format` becomes: its width and signedness.
+pub fn int_width(format: Option<&str>) -> (u8, bool) {
+    match format.unwrap_or_default() {
+        "int8" => (8, true),
+        "int16" => (16, true),
+        "int32" => (32, true),
+        "uint8" => (8, false),
+        "uint16" => (16, false),
+        "uint32" => (32, false),
+        "uint64" | "uint" => (64, false),
+        _ => (64, true),
     }
 }
 
