@@ -142,8 +142,8 @@ impl<'a> Builder<'a> {
             [(&item.parameters, format!("{}/parameters", parent(at))), (&op.parameters, format!("{at}/parameters"))]
         {
             for (i, p) in list.iter().enumerate() {
-                let ptr = format!("{base}/{i}");
-                let p = resolve::item(self.doc, p).map_err(|e| self.ref_error(&ptr, e))?;
+                let at = format!("{base}/{i}");
+                let (p, ptr) = resolve::located(self.doc, p, &at).map_err(|e| self.ref_error(&at, e))?;
                 merged.insert((p.parameter_data_ref().name.clone(), loc_rank(p)), (p, ptr));
             }
         }
@@ -254,9 +254,9 @@ impl<'a> Builder<'a> {
         stem: &str,
         at: &str,
     ) -> Result<Body, Error> {
-        let rb = resolve::item(self.doc, rb).map_err(|e| self.ref_error(at, e))?;
+        let (rb, at) = resolve::located(self.doc, rb, at).map_err(|e| self.ref_error(at, e))?;
         let Some((ct, media, kind)) = pick_content(&rb.content) else {
-            return Err(self.unsupported(at, "request body has no content type"));
+            return Err(self.unsupported(&at, "request body has no content type"));
         };
         let at = format!("{}/schema", pointer::child(&format!("{at}/content"), ct));
         let ty = self.body_ty(media, kind, &format!("{stem}Body"), &at)?;
@@ -303,7 +303,7 @@ impl<'a> Builder<'a> {
         let mut variants = Names::default();
         let mut out = Vec::new();
         for (status, r, ptr) in entries {
-            let r = resolve::item(self.doc, r).map_err(|e| self.ref_error(&ptr, e))?;
+            let (r, ptr) = resolve::located(self.doc, r, &ptr).map_err(|e| self.ref_error(&ptr, e))?;
             let variant = variants.claim(&status_variant(&status));
             let body = match pick_content(&r.content) {
                 Some((ct, media, kind)) => {
@@ -494,6 +494,52 @@ paths:
         assert!(
             built.contains(r#"["/bots/find/",&rt::path_param("botId",&self.bot_id)?,"/",&rt::path_param("instance",&self.instance)?,].concat()"#),
             "{client}"
+        );
+    }
+
+    /// A type made from an inline schema inside a shared component (response, request body,
+    /// parameter) names the component as its origin, where the schema is, not the operation that
+    /// refers to it: examples beside that schema are found by this pointer.
+    #[test]
+    fn inline_types_in_shared_components_name_the_component_as_origin() {
+        let yaml = r##"
+openapi: 3.0.3
+info: {title: Shared, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: postA
+      parameters: [{$ref: "#/components/parameters/Mode"}]
+      requestBody: {$ref: "#/components/requestBodies/Body"}
+      responses:
+        "200": {$ref: "#/components/responses/Ok"}
+components:
+  parameters:
+    Mode: {name: mode, in: query, schema: {type: string, enum: [a, b]}}
+  requestBodies:
+    Body:
+      content:
+        application/json:
+          schema: {type: object, properties: {n: {type: integer}}}
+  responses:
+    Ok:
+      description: ok
+      content:
+        application/json:
+          schema: {type: object, properties: {id: {type: string}}}
+"##;
+        let path = Path::new("shared.yaml");
+        let loaded = crate::load::load_str(path, yaml).unwrap();
+        let (api, _) = crate::build_model(path, &loaded).unwrap();
+        let mut origins: Vec<&str> = api.types.values().map(|t| t.origin.as_str()).collect();
+        origins.sort();
+        assert_eq!(
+            origins,
+            [
+                "#/components/parameters/Mode/schema",
+                "#/components/requestBodies/Body/content/application~1json/schema",
+                "#/components/responses/Ok/content/application~1json/schema",
+            ]
         );
     }
 }
