@@ -9,9 +9,10 @@
 //! verification binary.
 
 use crate::model::{Api, Ty, TypeKind};
+use crate::normalize::Kind;
 use crate::pointer;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// One example: where it is, its value, and the pointer of the schema that describes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -41,41 +42,27 @@ impl Example {
     }
 }
 
-/// Every example in `raw`, in document order.
+/// Every example in `raw`, in document order: the walk is the normalizer's, which knows where
+/// in a document media types, parameters and schemas are (and that example data is none of them).
 pub fn collect(raw: &Value) -> Vec<Example> {
     let mut out = Vec::new();
-    walk(raw, raw, "#", None, &mut out);
-    out
-}
-
-fn walk(raw: &Value, node: &Value, at: &str, parent_key: Option<&str>, out: &mut Vec<Example>) {
-    let Value::Object(map) = node else {
-        if let Value::Array(items) = node {
-            for (i, item) in items.iter().enumerate() {
-                walk(raw, item, &format!("{at}/{i}"), None, out);
+    let mut doc = raw.clone();
+    crate::normalize::visit(&mut doc, &mut |kind, node, ptr| {
+        let Value::Object(map) = node else { return };
+        let at = format!("#{ptr}");
+        let media_type = (kind == Kind::Media).then(|| pointer::tokens(ptr).last().unwrap_or_default());
+        // Response headers are parameters to the walk; the client reads parameters only.
+        if kind == Kind::Media || (kind == Kind::Param && map.contains_key("in")) {
+            // A media type or a parameter: its schema is the child `schema`.
+            let schema_at = format!("{at}/schema");
+            let mut push = |at: String, value: &Value| {
+                let (schema_at, media_type) = (schema_at.clone(), media_type.clone());
+                out.push(Example { at, value: value.clone(), schema_at, media_type });
+            };
+            if let Some(v) = map.get("example") {
+                push(format!("{at}/example"), v);
             }
-        }
-        return;
-    };
-    // Examples are data, not schema: never look for examples inside them.
-    if matches!(parent_key, Some("example")) || at.starts_with("#/components/examples") {
-        return;
-    }
-    let media_type = at.rsplit_once('/').filter(|(parent, _)| parent.ends_with("/content")).map(|(_, ct)| ct);
-    let is_parameter = map.contains_key("in") && map.contains_key("name");
-    if media_type.is_some() || is_parameter {
-        // A media type or a parameter: its schema is the child `schema`.
-        let schema_at = format!("{at}/schema");
-        let media_type = media_type.map(pointer::unescape);
-        let mut push = |at: String, value: &Value| {
-            let (schema_at, media_type) = (schema_at.clone(), media_type.clone());
-            out.push(Example { at, value: value.clone(), schema_at, media_type });
-        };
-        if let Some(v) = map.get("example") {
-            push(format!("{at}/example"), v);
-        }
-        if let Some(Value::Object(examples)) = map.get("examples") {
-            for (name, ex) in examples {
+            for (name, ex) in map.get("examples").and_then(Value::as_object).into_iter().flatten() {
                 let ex = match ex.get("$ref").and_then(Value::as_str) {
                     Some(r) => resolve(raw, r).unwrap_or(&Value::Null),
                     None => ex,
@@ -84,29 +71,13 @@ fn walk(raw: &Value, node: &Value, at: &str, parent_key: Option<&str>, out: &mut
                     push(pointer::child(&format!("{at}/examples"), name), v);
                 }
             }
+        } else if kind == Kind::Schema {
+            if let Some(v) = map.get("example") {
+                out.push(Example { at: format!("{at}/example"), value: v.clone(), schema_at: at, media_type: None });
+            }
         }
-    } else if looks_like_schema(map) && parent_key != Some("properties") {
-        if let Some(v) = map.get("example") {
-            out.push(Example {
-                at: format!("{at}/example"),
-                value: v.clone(),
-                schema_at: at.to_string(),
-                media_type: None,
-            });
-        }
-    }
-    for (k, v) in map {
-        if k == "example" || (k == "examples" && (media_type.is_some() || is_parameter)) {
-            continue;
-        }
-        walk(raw, v, &pointer::child(at, k), Some(k), out);
-    }
-}
-
-fn looks_like_schema(map: &Map<String, Value>) -> bool {
-    ["type", "properties", "$ref", "allOf", "oneOf", "anyOf", "items", "enum", "format"]
-        .iter()
-        .any(|k| map.contains_key(*k))
+    });
+    out
 }
 
 /// The value a `#/…` pointer names in `raw`.
@@ -122,12 +93,14 @@ pub type RoundTrip = Result<(Value, Vec<String>), String>;
 /// such type.
 pub type RoundTripFn<'f> = dyn FnMut(&str, &Value) -> Option<RoundTrip> + 'f;
 
-/// How an example that passed came through. A container passes `Typed` when any of its elements
-/// did (or it is empty): its own Rust type was exercised.
+/// How an example that passed came through; a container passes as the strongest of its elements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Passed {
     /// Through a generated type: parsed, serialized back and equal as JSON.
     Typed,
+    /// Its place holds a Rust primitive (string, number of its width, bool) or a container of
+    /// them, and it is a value of that kind: it parses and serializes as itself.
+    Primitive,
     /// Its place has no Rust type but any JSON value, which keeps any example as it is.
     Untyped,
 }
@@ -209,7 +182,7 @@ impl Checker<'_, '_> {
             return self.named(&name, value, at);
         }
         if value.is_null() && schema.get("nullable") == Some(&Value::Bool(true)) {
-            return Ok(Passed::Typed);
+            return Ok(Passed::Primitive);
         }
         // One alternative or part is that alternative (the generator reads it so).
         for key in ["allOf", "oneOf", "anyOf"] {
@@ -227,7 +200,7 @@ impl Checker<'_, '_> {
                 passed =
                     passed.min(self.value(&format!("{schema_at}/items"), item, &format!("{at}/{i}"), depth + 1)?);
             }
-            return Ok(if items.is_empty() { Passed::Typed } else { passed });
+            return Ok(if items.is_empty() { Passed::Primitive } else { passed });
         }
         if ty == Some("object") {
             let Value::Object(entries) = value else {
@@ -241,7 +214,7 @@ impl Checker<'_, '_> {
                 let values = format!("{schema_at}/additionalProperties");
                 passed = passed.min(self.value(&values, v, &pointer::child(at, k), depth + 1)?);
             }
-            return Ok(if entries.is_empty() { Passed::Typed } else { passed });
+            return Ok(if entries.is_empty() { Passed::Primitive } else { passed });
         }
         let ok = match ty {
             Some("string") => value.is_string(),
@@ -255,7 +228,7 @@ impl Checker<'_, '_> {
         };
         let kind = ty.unwrap_or_default();
         if ok {
-            Ok(Passed::Typed)
+            Ok(Passed::Primitive)
         } else {
             Err(fail(Cause::Kind, format!("{value} is not the {kind} the Rust type holds")))
         }
@@ -426,10 +399,12 @@ mod tests {
                     "application/json": { "schema": { "$ref": "#/components/schemas/P" },
                         "examples": { "one": { "$ref": "#/components/examples/E" } } },
                     "application/xml": { "example": "<p/>" } } },
-                "responses": { "200": { "content": { "application/json": { "example": { "x": 1 } } } } } } } },
+                "responses": { "200": { "headers": { "X-Rate": { "schema": { "type": "integer" }, "example": 1 } },
+                                         "content": { "application/json": { "example": { "x": 1 } } } } } } } },
             "components": {
                 "schemas": { "P": { "type": "object", "example": { "n": "a" },
-                    "properties": { "n": { "type": "string", "example": "b" }, "example": { "type": "string" } } } },
+                    "properties": { "n": { "type": "string", "example": "b" }, "example": { "type": "string" },
+                                   "any": { "example": [1] } } } },
                 "examples": { "E": { "value": { "n": "c" }, "example": { "type": "string", "example": "no" } } } }
         });
         let got: Vec<(String, Value, String, Option<String>)> =
@@ -462,6 +437,12 @@ mod tests {
                 "#/components/schemas/P/properties/n/example".into(),
                 json!("b"),
                 "#/components/schemas/P/properties/n".into(),
+                None,
+            ),
+            (
+                "#/components/schemas/P/properties/any/example".into(),
+                json!([1]),
+                "#/components/schemas/P/properties/any".into(),
                 None,
             ),
         ];

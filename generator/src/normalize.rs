@@ -70,12 +70,66 @@ pub fn normalize(doc: &mut Value) -> Vec<Note> {
             })
             .collect();
     }
-    n.walk(Kind::Doc, doc, "", 0);
+    walk(Kind::Doc, doc, "", 0, &mut |kind, v, ptr, too_deep| n.visit(kind, v, ptr, too_deep));
     n.notes
 }
 
+/// Calls `f` on every OpenAPI object the walk to the schemas passes (with its kind and pointer),
+/// before the objects inside it.
+pub(crate) fn visit(doc: &mut Value, f: &mut dyn FnMut(Kind, &mut Value, &str)) {
+    walk(Kind::Doc, doc, "", 0, &mut |kind, v, ptr, too_deep| {
+        if !too_deep {
+            f(kind, v, ptr)
+        }
+    });
+}
+
+/// Calls `f` on every schema of an OpenAPI document (components, inline, nested; not inside
+/// example data or `x-` extensions) with its JSON pointer, before the schemas inside it: the
+/// positions the normalizer rewrites, for anything else that rewrites schemas.
+pub fn visit_schemas(doc: &mut Value, f: &mut dyn FnMut(&mut Value, &str)) {
+    visit(doc, &mut |kind, v, ptr| {
+        if kind == Kind::Schema {
+            f(v, ptr)
+        }
+    });
+}
+
+/// The walk over a document's OpenAPI objects, following the structure to every schema position:
+/// `visit` sees each object with its kind (and whether it is past the nesting limit, where the
+/// walk stops) before the walk goes into the children it then has.
+fn walk(kind: Kind, v: &mut Value, ptr: &str, depth: usize, visit: &mut dyn FnMut(Kind, &mut Value, &str, bool)) {
+    if depth >= MAX_DEPTH {
+        return visit(kind, v, ptr, true);
+    }
+    visit(kind, v, ptr, false);
+    let Value::Object(map) = v else { return };
+    for (key, value) in map.iter_mut() {
+        let p = pointer::child(ptr, key);
+        match child(kind, key) {
+            // `additionalProperties: true/false` is valid 3.0 and must stay a bool.
+            Some(Child::One(_)) if key == "additionalProperties" && value.is_boolean() => {}
+            Some(Child::One(k)) => walk(k, value, &p, depth + 1, visit),
+            Some(Child::Map(k)) => {
+                for (name, item) in value.as_object_mut().into_iter().flatten() {
+                    if k == Kind::Schema || !name.starts_with("x-") {
+                        walk(k, item, &pointer::child(&p, name), depth + 1, visit);
+                    }
+                }
+            }
+            Some(Child::List(k)) => {
+                for (i, item) in value.as_array_mut().into_iter().flatten().enumerate() {
+                    walk(k, item, &pointer::child(&p, &i.to_string()), depth + 1, visit);
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+/// What an object of an OpenAPI document is, as far as the walk to its schemas cares.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Doc,
     Components,
     PathItem,
@@ -134,8 +188,9 @@ impl Normalizer {
         self.notes.push(Note { pointer: pointer.into(), message: message.into() });
     }
 
-    fn walk(&mut self, kind: Kind, v: &mut Value, ptr: &str, depth: usize) {
-        if depth >= MAX_DEPTH {
+    /// What the normalizer does at one object of the walk, before the walk goes into its children.
+    fn visit(&mut self, kind: Kind, v: &mut Value, ptr: &str, too_deep: bool) {
+        if too_deep {
             return self.note(ptr, format!("nested deeper than {MAX_DEPTH} levels; left as is"));
         }
         if kind == Kind::Schema {
@@ -156,27 +211,6 @@ impl Normalizer {
             }
             Kind::Components => self.drop_mutual_tls(map, ptr),
             _ => {}
-        }
-        for (key, value) in map.iter_mut() {
-            let p = pointer::child(ptr, key);
-            match child(kind, key) {
-                // `additionalProperties: true/false` is valid 3.0 and must stay a bool.
-                Some(Child::One(_)) if key == "additionalProperties" && value.is_boolean() => {}
-                Some(Child::One(k)) => self.walk(k, value, &p, depth + 1),
-                Some(Child::Map(k)) => {
-                    for (name, item) in value.as_object_mut().into_iter().flatten() {
-                        if k == Kind::Schema || !name.starts_with("x-") {
-                            self.walk(k, item, &pointer::child(&p, name), depth + 1);
-                        }
-                    }
-                }
-                Some(Child::List(k)) => {
-                    for (i, item) in value.as_array_mut().into_iter().flatten().enumerate() {
-                        self.walk(k, item, &pointer::child(&p, &i.to_string()), depth + 1);
-                    }
-                }
-                None => {}
-            }
         }
     }
 
