@@ -60,6 +60,8 @@ pub enum UntypedReason {
     Union,
     /// A schema that leads back to itself without any type of its own.
     Cycle,
+    /// An object without declared properties: a map whose values may be anything.
+    FreeFormObject,
 }
 
 impl UntypedReason {
@@ -69,6 +71,7 @@ impl UntypedReason {
             UntypedReason::Unsupported => "unsupported construct",
             UntypedReason::Union => "untypable union",
             UntypedReason::Cycle => "self-referencing alias",
+            UntypedReason::FreeFormObject => "free-form object",
         }
     }
 }

@@ -130,7 +130,7 @@ impl<'a> Builder<'a> {
                     )?;
                     Ty::Map(Box::new(wrap_nullable(u.ty, u.nullable)))
                 }
-                _ => Ty::Map(Box::new(Ty::Json)),
+                _ => Ty::Map(Box::new(self.untyped(at, UntypedReason::FreeFormObject))),
             },
             SchemaKind::Any(a)
                 if a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() =>
