@@ -34,6 +34,7 @@
 //! ```
 
 pub mod build;
+pub mod cargo;
 pub mod diff;
 pub mod emit;
 pub mod error;
@@ -45,6 +46,8 @@ pub mod naming;
 pub mod normalize;
 pub mod pointer;
 pub mod template;
+#[cfg(feature = "verify")]
+pub mod verify;
 pub mod write;
 
 pub use emit::RuntimeSource;
@@ -190,6 +193,6 @@ pub fn dispatch_source(spec: &Path, fn_name: &str, types_path: &str, rt_path: &s
     let parse = |p: &str| {
         p.parse::<proc_macro2::TokenStream>().map_err(|e| Error::new(spec, "", format!("bad path `{p}`: {e}")))
     };
-    let tokens = emit::dispatch(&api, fn_name, &parse(types_path)?, &parse(rt_path)?);
+    let tokens = emit::dispatch(&api, fn_name, &parse(types_path)?, &parse(rt_path)?, None);
     format::format_file(tokens, Path::new(fn_name), "")
 }
