@@ -306,9 +306,17 @@ impl<'a> Builder<'a> {
                 SchemaRef::Item(s) => (s.schema_data.deprecated, u.doc.clone()),
                 SchemaRef::Ref(_) => (false, None),
             };
+            // A required readOnly property is required in responses only, a writeOnly one in
+            // requests only (OpenAPI 3.0): the one type for both ways makes it optional.
+            let one_way = match schema {
+                SchemaRef::Item(s) => s.schema_data.read_only || s.schema_data.write_only,
+                SchemaRef::Ref(r) => {
+                    self.schema_target(r, &ptr).is_ok_and(|(_, t)| t.schema_data.read_only || t.schema_data.write_only)
+                }
+            };
             fields.push(Field {
                 rust_name: names.claim(&value_name(&json_name)),
-                required: g.required.contains(&json_name),
+                required: g.required.contains(&json_name) && !one_way,
                 json_name,
                 ty: u.ty,
                 nullable: u.nullable,
@@ -540,4 +548,38 @@ pub fn rules_of(s: &Schema) -> Rules {
         _ => {}
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::TypeKind;
+    use std::path::Path;
+
+    /// A required readOnly property need not be in a request, nor a writeOnly one in a response:
+    /// in the one struct for both, they are optional.
+    #[test]
+    fn one_way_required_properties_are_optional() {
+        let yaml = r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths: {}
+components:
+  schemas:
+    Id: {type: string, readOnly: true}
+    User:
+      type: object
+      required: [id, ref_id, password, name]
+      properties:
+        id: {type: string, readOnly: true}
+        ref_id: {$ref: "#/components/schemas/Id"}
+        password: {type: string, writeOnly: true}
+        name: {type: string}
+"##;
+        let path = Path::new("t.yaml");
+        let loaded = crate::load::load_str(path, yaml).unwrap();
+        let (api, _) = crate::build_model(path, &loaded).unwrap();
+        let TypeKind::Struct { fields, .. } = &api.types["User"].kind else { panic!("User is a struct") };
+        let required: Vec<(&str, bool)> = fields.iter().map(|f| (f.json_name.as_str(), f.required)).collect();
+        assert_eq!(required, [("id", false), ("ref_id", false), ("password", false), ("name", true)]);
+    }
 }
