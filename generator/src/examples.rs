@@ -25,6 +25,20 @@ pub struct Example {
     pub schema_at: String,
     /// The media type, for an example of a request or response body.
     pub media_type: Option<String>,
+    /// Whether it is something a client sends, receives, or either.
+    pub role: Role,
+}
+
+/// Which way an example travels. OpenAPI 3.0 makes a required `readOnly` property optional in a
+/// request and a required `writeOnly` one optional in a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Role {
+    /// A request body or parameter.
+    Request,
+    /// A response body.
+    Response,
+    /// A schema's own example: either.
+    Schema,
 }
 
 impl Example {
@@ -51,13 +65,19 @@ pub fn collect(raw: &Value) -> Vec<Example> {
         let Value::Object(map) = node else { return };
         let at = format!("#{ptr}");
         let media_type = (kind == Kind::Media).then(|| pointer::tokens(ptr).last().unwrap_or_default());
+        // Media types sit in request bodies, responses or (content) parameters.
+        let role = if kind == Kind::Media && pointer::tokens(ptr).any(|t| t == "responses") {
+            Role::Response
+        } else {
+            Role::Request
+        };
         // Response headers are parameters to the walk; the client reads parameters only.
         if kind == Kind::Media || (kind == Kind::Param && map.contains_key("in")) {
             // A media type or a parameter: its schema is the child `schema`.
             let schema_at = format!("{at}/schema");
             let mut push = |at: String, value: &Value| {
                 let (schema_at, media_type) = (schema_at.clone(), media_type.clone());
-                out.push(Example { at, value: value.clone(), schema_at, media_type });
+                out.push(Example { at, value: value.clone(), schema_at, media_type, role });
             };
             if let Some(v) = map.get("example") {
                 push(format!("{at}/example"), v);
@@ -73,7 +93,8 @@ pub fn collect(raw: &Value) -> Vec<Example> {
             }
         } else if kind == Kind::Schema {
             if let Some(v) = map.get("example") {
-                out.push(Example { at: format!("{at}/example"), value: v.clone(), schema_at: at, media_type: None });
+                let (at, schema_at) = (format!("{at}/example"), at);
+                out.push(Example { at, value: v.clone(), schema_at, media_type: None, role: Role::Schema });
             }
         }
     });
@@ -447,5 +468,8 @@ mod tests {
             ),
         ];
         assert_eq!(got, want);
+        let roles: Vec<Role> = collect(&raw).into_iter().map(|e| e.role).collect();
+        use Role::*;
+        assert_eq!(roles, [Request, Request, Request, Request, Response, Schema, Schema, Schema]);
     }
 }

@@ -11,7 +11,7 @@
 mod report;
 pub mod schema;
 
-pub use report::{DocReport, ExampleReport, Outcome, Report, Summary};
+pub use report::{example_line as report_line, DocReport, ExampleReport, Outcome, Report, Summary};
 
 use crate::error::Error;
 use crate::examples::{self, Example, RoundTrip};
@@ -39,16 +39,20 @@ pub struct Options {
 
 impl Options {
     /// In a checkout of this generator's own repository (found by where it was built from):
-    /// depend on its `runtime/`, pin with its `Cargo.lock` and build under its `target/verify/`.
-    /// Elsewhere, the runtime is inlined and the builds go to the system's temporary directory.
+    /// depend on its `runtime/` and pin with its `Cargo.lock`; elsewhere, inline the runtime. The
+    /// builds go to `verify/` in `$CARGO_TARGET_DIR`, else in the checkout's `target/`, else in
+    /// the system's temporary directory; the crates to `work_dir`, or `crates/` beside the builds.
     pub fn default_for(work_dir: Option<PathBuf>) -> Options {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let runtime = repo.join("runtime");
         let is_checkout = std::fs::read_to_string(runtime.join("Cargo.toml"))
             .is_ok_and(|t| t.contains("name = \"oas-client-runtime\""))
             && repo.join("Cargo.lock").is_file();
-        let root =
-            if is_checkout { repo.join("target/verify") } else { std::env::temp_dir().join("oas-client-gen-verify") };
+        let root = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) => PathBuf::from(dir).join("verify"),
+            None if is_checkout => repo.join("target/verify"),
+            None => std::env::temp_dir().join("oas-client-gen-verify"),
+        };
         Options {
             work_dir: work_dir.unwrap_or_else(|| root.join("crates")),
             target_dir: root.join("target"),
@@ -156,16 +160,15 @@ fn prepare(spec: &Path, crate_name: &str, opts: &Options) -> (Doc, Option<crate:
         let outcome = if !ex.is_json() {
             Some(Outcome::Skipped(format!("a {} body, not JSON", ex.media_type.as_deref().unwrap_or("non-JSON"))))
         } else {
-            match schemas.as_mut().map(|s| s.check(&ex.schema_at, &ex.value)) {
-                Err(e) => Some(Outcome::Skipped(e.clone())),
-                Ok(Validity::Valid) => None,
+            match schemas.check(&ex.schema_at, &ex.value, ex.role) {
+                Validity::Valid => None,
                 // `example: null` where null is not allowed is how some generators of documents
                 // (swagger-core) write "no example".
-                Ok(Validity::Invalid(_)) if ex.value.is_null() => {
+                Validity::Invalid(_) if ex.value.is_null() => {
                     Some(Outcome::Skipped("`null` where the schema does not allow it: read as no example".into()))
                 }
-                Ok(Validity::Invalid(why)) => Some(Outcome::Invalid(why)),
-                Ok(Validity::Unknown(why)) => Some(Outcome::Skipped(why)),
+                Validity::Invalid(why) => Some(Outcome::Invalid(why)),
+                Validity::Unknown(why) => Some(Outcome::Skipped(why)),
             }
         };
         let i = doc.report.examples.len();

@@ -6,8 +6,11 @@
 //! `{type: null}`), boolean `exclusiveMinimum`/`exclusiveMaximum` become numeric ones, and an
 //! integer `format` (`int32`, `uint8`, …) becomes the bounds of its width. Other formats stay
 //! annotations, as JSON Schema has them, except `email`, which the generated client checks too.
-//! References resolve inside the whole translated document, registered once per document.
+//! A required `readOnly` property is optional in a request, a required `writeOnly` one in a
+//! response. References resolve inside the whole translated document, registered once per
+//! document and role.
 
+use crate::examples::Role;
 use crate::normalize::visit_schemas;
 use crate::pointer;
 use jsonschema::{Draft, Registry, Validator};
@@ -17,8 +20,15 @@ use std::collections::HashMap;
 /// The document's base URI inside the registry.
 const BASE: &str = "urn:oas-client-gen:document";
 
-/// The validators of one document's schemas, built as examples ask for them.
+/// The validators of one document's schemas, built as examples ask for them: one translation
+/// of the document for each way an example travels (see [`Role`]).
 pub struct Schemas {
+    raw: Value,
+    sides: HashMap<Role, Result<Side, String>>,
+}
+
+/// The document translated for examples of one role, and its validators.
+struct Side {
     registry: Registry<'static>,
     doc: Value,
     /// Where translation moved what was under a pointer: (old prefix, new prefix), in order.
@@ -37,11 +47,27 @@ pub enum Validity {
 }
 
 impl Schemas {
-    /// Translates the schemas of `raw` (a normalized document) and registers the result.
-    pub fn new(raw: &Value) -> Result<Self, String> {
+    /// The schemas of `raw`, a normalized document.
+    pub fn new(raw: &Value) -> Self {
+        Schemas { raw: raw.clone(), sides: HashMap::new() }
+    }
+
+    /// Validates `value`, travelling as `role`, against the schema at `schema_at` (`#/…`); a
+    /// missing schema allows any value.
+    pub fn check(&mut self, schema_at: &str, value: &Value, role: Role) -> Validity {
+        let raw = &self.raw;
+        match self.sides.entry(role).or_insert_with(|| Side::new(raw, role)) {
+            Ok(side) => side.check(schema_at, value),
+            Err(e) => Validity::Unknown(e.clone()),
+        }
+    }
+}
+
+impl Side {
+    fn new(raw: &Value, role: Role) -> Result<Self, String> {
         let mut doc = raw.clone();
         let mut moves = Vec::new();
-        visit_schemas(&mut doc, &mut |schema, at| translate(schema, at, &mut moves));
+        visit_schemas(&mut doc, &mut |schema, at| translate(schema, at, role, &mut moves));
         // References into what moved follow it.
         visit_schemas(&mut doc, &mut |schema, _| {
             if let Some(Value::String(r)) = schema.get_mut("$ref") {
@@ -55,11 +81,10 @@ impl Schemas {
             .add(BASE, doc.clone())
             .and_then(|b| b.prepare())
             .map_err(|e| format!("the document cannot be registered as a JSON Schema resource: {e}"))?;
-        Ok(Schemas { registry, doc, moves, validators: HashMap::new() })
+        Ok(Side { registry, doc, moves, validators: HashMap::new() })
     }
 
-    /// Validates `value` against the schema at `schema_at` (`#/…`); a missing schema allows any value.
-    pub fn check(&mut self, schema_at: &str, value: &Value) -> Validity {
+    fn check(&mut self, schema_at: &str, value: &Value) -> Validity {
         let fragment = relocate(schema_at.trim_start_matches('#'), &self.moves);
         if self.doc.pointer(&fragment).is_none() {
             return Validity::Valid;
@@ -138,10 +163,23 @@ fn relocate(fragment: &str, moves: &[(String, String)]) -> String {
 /// Keywords that evaluate the instance as a whole, so would reject the `null` of a nullable schema.
 const APPLICATORS: [&str; 5] = ["allOf", "oneOf", "anyOf", "not", "$ref"];
 
-/// One OpenAPI 3.0 schema (at `at`) → JSON Schema 2020-12, in place; the walk then goes into
-/// the schemas it holds afterwards.
-fn translate(schema: &mut Value, at: &str, moves: &mut Vec<(String, String)>) {
+/// One OpenAPI 3.0 schema (at `at`) → JSON Schema 2020-12 for examples travelling as `role`, in
+/// place; the walk then goes into the schemas it holds afterwards.
+fn translate(schema: &mut Value, at: &str, role: Role, moves: &mut Vec<(String, String)>) {
     let Value::Object(map) = schema else { return };
+    // A required readOnly property need not be sent, nor a required writeOnly one received.
+    let skip = match role {
+        Role::Request => Some("readOnly"),
+        Role::Response => Some("writeOnly"),
+        Role::Schema => None,
+    };
+    if let (Some(flag), Some(Value::Object(props))) = (skip, map.get("properties")) {
+        let flagged: Vec<String> =
+            props.iter().filter(|(_, p)| p.get(flag) == Some(&Value::Bool(true))).map(|(k, _)| k.clone()).collect();
+        if let Some(Value::Array(required)) = map.get_mut("required") {
+            required.retain(|r| !r.as_str().is_some_and(|r| flagged.iter().any(|f| f == r)));
+        }
+    }
     for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
         match map.get(exclusive) {
             Some(Value::Bool(true)) => match map.shift_remove(bound) {
@@ -244,8 +282,9 @@ mod tests {
             "Byte": { "type": "integer", "format": "uint8" },
             "Any": {}
         }));
-        let mut s = Schemas::new(&raw).unwrap();
-        let valid = |s: &mut Schemas, at: &str, v: Value| s.check(&format!("#/components/schemas/{at}"), &v);
+        let mut s = Schemas::new(&raw);
+        let valid =
+            |s: &mut Schemas, at: &str, v: Value| s.check(&format!("#/components/schemas/{at}"), &v, Role::Schema);
         let cases = [
             ("Name", json!(null), true),
             ("Name", json!("ab"), true),
@@ -279,6 +318,22 @@ mod tests {
     }
 
     #[test]
+    fn read_only_and_write_only_by_direction() {
+        let raw = doc(json!({ "U": { "type": "object", "required": ["id", "password", "name"], "properties": {
+            "id": { "type": "string", "readOnly": true }, "password": { "type": "string", "writeOnly": true },
+            "name": { "type": "string" } } } }));
+        let mut s = Schemas::new(&raw);
+        let at = "#/components/schemas/U";
+        let sent = json!({ "password": "p", "name": "n" });
+        let received = json!({ "id": "i", "name": "n" });
+        assert_eq!(s.check(at, &sent, Role::Request), Validity::Valid);
+        assert_eq!(s.check(at, &received, Role::Response), Validity::Valid);
+        assert!(matches!(s.check(at, &received, Role::Request), Validity::Invalid(_)));
+        assert!(matches!(s.check(at, &sent, Role::Response), Validity::Invalid(_)));
+        assert!(matches!(s.check(at, &sent, Role::Schema), Validity::Invalid(_)), "a schema's own example is either");
+    }
+
+    #[test]
     fn fragments() {
         for (pointer, fragment) in [("/paths/~1a~1{id}/get", "/paths/~1a~1%7Bid%7D/get"), ("/a b/é", "/a%20b/%C3%A9")]
         {
@@ -293,8 +348,8 @@ mod tests {
         let raw = doc(
             json!({ "P": { "type": "object", "properties": { "tags": { "type": "array", "items": { "type": "string" } } } } }),
         );
-        let mut s = Schemas::new(&raw).unwrap();
-        let got = s.check("#/components/schemas/P", &json!({ "tags": ["a", 3] }));
+        let mut s = Schemas::new(&raw);
+        let got = s.check("#/components/schemas/P", &json!({ "tags": ["a", 3] }), Role::Schema);
         assert!(matches!(&got, Validity::Invalid(e) if e.starts_with("at /tags/1: ")), "{got:?}");
     }
 }
