@@ -98,6 +98,10 @@ impl<'a> Builder<'a> {
             None => None,
         };
         let responses = self.responses(op, &type_stem, &format!("{at}/responses"))?;
+        if !op.callbacks.is_empty() {
+            // Requests the server makes to the caller: nothing a client sends.
+            self.warn(&format!("{at}/callbacks"), "callbacks (requests the server makes) are not generated");
+        }
         let mut success_bodies: Vec<&Option<ResponseBody>> =
             responses.iter().filter(|r| r.success).map(|r| &r.body).collect();
         success_bodies.dedup();
@@ -487,6 +491,7 @@ paths:
         assert_eq!(op.segments, [lit("/bots/find/"), Segment::Param(0), lit("/"), Segment::Param(1)]);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].message.contains("`:botId` is read as the path parameter `botId`"), "{warnings:?}");
+        assert_eq!(warnings[0].location, "#/paths/~1bots~1find~1:botId~1{instance}/get");
         let module = crate::module_from(path, "bots.yaml", &loaded, crate::RuntimeSource::Crate).unwrap();
         let client = &module.files[Path::new("bots/client.rs")];
         assert!(client.contains("pub fn find_bot<'a>(&'a self, bot_id: &'a str, instance: i64)"), "{client}");
@@ -540,6 +545,36 @@ components:
                 "#/components/requestBodies/Body/content/application~1json/schema",
                 "#/components/responses/Ok/content/application~1json/schema",
             ]
+        );
+    }
+
+    /// Callbacks are requests the server makes: not generated, and said so.
+    #[test]
+    fn callbacks_are_named_not_dropped() {
+        let yaml = r##"
+openapi: 3.0.3
+info: {title: Hooks, version: "1"}
+paths:
+  /subscribe:
+    post:
+      operationId: subscribe
+      responses:
+        "201": {description: subscribed}
+      callbacks:
+        event:
+          "{$request.query.url}":
+            post:
+              responses:
+                "200": {description: received}
+"##;
+        let path = Path::new("hooks.yaml");
+        let loaded = crate::load::load_str(path, yaml).unwrap();
+        let (api, warnings) = crate::build_model(path, &loaded).unwrap();
+        assert_eq!(api.operations.len(), 1);
+        let w: Vec<(&str, &str)> = warnings.iter().map(|w| (w.location.as_str(), w.message.as_str())).collect();
+        assert_eq!(
+            w,
+            [("#/paths/~1subscribe/post/callbacks", "callbacks (requests the server makes) are not generated")]
         );
     }
 }
