@@ -3,6 +3,10 @@
 //! One pipeline: [`load`] (parse and normalize) → [`build`] (intermediate [`model`]) →
 //! [`emit`] (token streams) → [`format`](mod@format) (syn + prettyplease) → [`write`](mod@write) (files, freshness check).
 //!
+//! Beyond generating: [`examples`] finds the examples a document carries and follows each to its
+//! generated type, and `verify` (the default `verify` feature) builds a document's crate and
+//! round-trips every example through it (`oas-client-gen verify`).
+//!
 //! Generated code depends on the [`oas-client-runtime`](https://docs.rs/oas-client-runtime) crate,
 //! or carries a copy of it ([`RuntimeSource::Inline`]).
 //!
