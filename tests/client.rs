@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
-use whatsapp_contacts::runtime::{Config, Error, RequestError, RetryPolicy};
+use whatsapp_contacts::runtime::{Config, Error, Nullable, RequestError, RetryPolicy};
 use whatsapp_contacts::{kirim, wacr, whats91};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -133,7 +133,7 @@ fn kirim_request() -> kirim::types::CreateContactRequest {
     let mut req = kirim::types::CreateContactRequest::new("+6281234567890".into());
     req.name = Some("Budi Santoso".into());
     // Present and null, as in the spec example (distinct from leaving the field out).
-    req.email = Some(None);
+    req.email = Nullable::Null;
     req.metadata = Some(BTreeMap::from([("segment".to_string(), json!("vip"))]));
     req
 }
@@ -179,8 +179,8 @@ async fn whats91_create_contact_book_sends_spec_request_and_parses_success() {
     assert_eq!(book.contact_book_uid, "grp_abc");
     assert_eq!(book.uid.as_deref(), Some("grp_abc"));
     assert_eq!(book.name, "Retail Leads");
-    assert_eq!(book.description, Some(Some("Retail campaign contacts".into())));
-    assert_eq!(book.color, Some(Some("#0f62fe".into())));
+    assert_eq!(book.description, Nullable::Value("Retail campaign contacts".into()));
+    assert_eq!(book.color, Nullable::Value("#0f62fe".into()));
     assert_eq!(book.status.as_deref(), Some("ACTIVE"));
     assert_eq!(book.contact_count, Some(0));
     let meta = body.metadata.as_ref().unwrap();
@@ -444,9 +444,9 @@ async fn wacr_create_contact_sends_spec_request_and_parses_success() {
     assert_eq!(c.id, 5012);
     assert_eq!(c.r#type, Some(ContactResourceType::Lead));
     assert_eq!(c.phone.as_deref(), Some("+919587422363"));
-    assert_eq!(c.email, Some(Some("test12@gmail.com".into())));
-    assert_eq!(c.company, Some(None), "present and null stays distinct from absent");
-    assert_eq!(c.country_id, Some(Some(101)));
+    assert_eq!(c.email, Nullable::Value("test12@gmail.com".into()));
+    assert_eq!(c.company, Nullable::Null, "present and null stays distinct from absent");
+    assert_eq!(c.country_id, Nullable::Value(101));
     let groups = c.groups.as_ref().unwrap();
     assert_eq!(groups.len(), 1);
     assert_eq!((groups[0].id, groups[0].name.as_deref()), (12, Some("Newsletter")));
@@ -561,10 +561,10 @@ async fn kirim_create_contact_sends_spec_request_and_parses_success() {
     let c = &body.data;
     assert_eq!(c.id, "ctc_01HXYZABCDEFGHJKMNPQRSTVWX");
     assert_eq!(c.object, "contact");
-    assert_eq!(c.phone_number, Some(Some("+6281234567890".into())));
-    assert_eq!(c.name, Some(Some("Budi Santoso".into())));
-    assert_eq!(c.email, Some(None), "present and null");
-    assert_eq!(c.metadata.clone().flatten().unwrap()["segment"], json!("vip"));
+    assert_eq!(c.phone_number, Nullable::Value("+6281234567890".into()));
+    assert_eq!(c.name, Nullable::Value("Budi Santoso".into()));
+    assert_eq!(c.email, Nullable::Null, "present and null");
+    assert_eq!(c.metadata.value().unwrap()["segment"], json!("vip"));
     assert_eq!(
         c.whatsapp_account.as_ref().unwrap().phone_number,
         Some("+6281100000000".into()),
@@ -906,7 +906,7 @@ async fn invalid_email_addresses_are_refused() {
         assert_eq!(violations(err), [("body.email".to_string(), "format")], "{bad:?}");
     }
     let mut req = kirim_request();
-    req.email = Some(Some("budi@".into()));
+    req.email = Nullable::Value("budi@".into());
     let err = kirim_client(&server).create_contact("1", &req).await.unwrap_err();
     assert_eq!(violations(err), [("body.email".to_string(), "format")]);
     assert!(received(&server).await.is_empty());

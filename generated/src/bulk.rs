@@ -9,7 +9,6 @@
 use crate::runtime::Error;
 use crate::whats91::types::{
     BulkContactInput, BulkUploadContactsError, BulkUploadContactsRequest, BulkUploadRowResult, BulkUploadSummary,
-    BulkUploadSummaryRequired,
 };
 use crate::whats91::Client;
 use std::ops::RangeInclusive;
@@ -40,11 +39,38 @@ pub struct FailedBatch {
     pub error: Error<BulkUploadContactsError>,
 }
 
+/// Row counts summed over batches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BulkTotals {
+    /// Rows the server received.
+    pub total: u64,
+    /// Rows that created a contact.
+    pub created: u64,
+    /// Rows that updated an existing contact.
+    pub updated: u64,
+    /// Rows the server skipped (e.g. duplicates within a request).
+    pub skipped: u64,
+    /// Rows the server found invalid.
+    pub invalid: u64,
+}
+
+impl BulkTotals {
+    /// Adds one batch's summary (negative counts, which no server should send, count as 0).
+    pub fn add(&mut self, s: &BulkUploadSummary) {
+        let n = |v: i32| u64::try_from(v).unwrap_or(0);
+        self.total += n(s.total);
+        self.created += n(s.created);
+        self.updated += n(s.updated);
+        self.skipped += n(s.skipped);
+        self.invalid += n(s.invalid);
+    }
+}
+
 /// The merged outcome of all batches.
 #[derive(Debug)]
 pub struct BulkReport {
     /// Sum of the summaries of the batches that uploaded.
-    pub summary: BulkUploadSummary,
+    pub summary: BulkTotals,
     /// Row-level results with `row` renumbered to the caller's input, in row order.
     pub results: Vec<BulkUploadRowResult>,
     /// Batches that failed, in row order.
@@ -113,18 +139,12 @@ type Outcome = (
 /// Sums the summaries and renumbers each batch's rows by its offset in the caller's input.
 fn merge(mut outcomes: Vec<Outcome>) -> BulkReport {
     outcomes.sort_by_key(|(rows, _)| *rows.start());
-    let zero = BulkUploadSummaryRequired { total: 0, created: 0, updated: 0, skipped: 0, invalid: 0 };
-    let mut report = BulkReport { summary: BulkUploadSummary::new(zero), results: Vec::new(), failed: Vec::new() };
+    let mut report = BulkReport { summary: BulkTotals::default(), results: Vec::new(), failed: Vec::new() };
     for (rows, result) in outcomes {
         match result {
             Ok(response) => {
                 let data = response.body.data;
-                let s = &mut report.summary;
-                s.total += data.summary.total;
-                s.created += data.summary.created;
-                s.updated += data.summary.updated;
-                s.skipped += data.summary.skipped;
-                s.invalid += data.summary.invalid;
+                report.summary.add(&data.summary);
                 let offset = i32::try_from(*rows.start() - 1).unwrap_or(i32::MAX);
                 report.results.extend(data.results.into_iter().map(|mut r| {
                     r.row = r.row.saturating_add(offset);

@@ -173,7 +173,9 @@ pub struct UnionVariant {
 pub enum TypeKind {
     /// An object. `extra` is the type of additional properties (`Ty::Json` keeps unknown
     /// fields); `None` when the schema closes the object (`additionalProperties: false`).
-    Struct { fields: Vec<Field>, extra: Option<Ty> },
+    /// `required_struct` names the struct of its required fields that its constructor takes (a
+    /// request carries it and it has two or more required fields).
+    Struct { fields: Vec<Field>, extra: Option<Ty>, required_struct: Option<String> },
     /// A string enum; unknown values parse into `Unknown`. An `open` enum (the spec allows any
     /// string besides the listed ones) may also be sent with an unknown value.
     Enum { values: Vec<EnumValue>, open: bool },

@@ -1,14 +1,14 @@
 //! One call of an operation, before it is sent: the client it goes through and the settings
 //! that override the client's configuration for this call only.
 //!
-//! Generated request builders hold a [`Call`]; [`request_builder!`](crate::request_builder)
-//! gives each of them the `with_timeout`, `with_retry` and `with_header` overrides and makes it
-//! awaitable (`IntoFuture`).
+//! Generated request builders hold a [`Call`]; [`operation!`](crate::operation) gives each of
+//! them `send`, the `with_timeout`, `with_retry` and `with_header` overrides, and `IntoFuture`.
 
 use super::client::Client;
 use super::config::RetryPolicy;
-use super::error::RequestError;
+use super::error::{Error, RequestError};
 use super::request::{header_pair, Method, Request};
+use super::response::{RawResponse, Response};
 use reqwest::header::HeaderMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -64,13 +64,55 @@ impl<'a> Call<'a> {
     }
 }
 
-/// Gives a generated request builder (a struct with a `call: Call<'a>` field and an
-/// `async fn send(self)`) its per-call overrides and `IntoFuture`, so that it can be awaited
+/// What the [`operation!`](crate::operation) macro records about an operation: it names the
+/// operation in traces and errors.
+pub trait Operation {
+    /// The operation id.
+    const ID: &'static str;
+    /// The HTTP method.
+    const METHOD: Method;
+    /// The path template as the spec writes it.
+    const TEMPLATE: &'static str;
+}
+
+impl<'a> Call<'a> {
+    /// The request for operation `O`, to the path `path` (the template with its parameters
+    /// already encoded).
+    pub fn start<O: Operation>(self, path: String) -> Request<'a> {
+        Request::new(self, O::METHOD, O::ID, O::TEMPLATE, path)
+    }
+}
+
+/// What every call returns: the typed response, or why there is none.
+pub type Result<T, E> = std::result::Result<Response<T>, Error<E>>;
+
+/// Sends a prepared request and decodes its response with the operation's `decode`: the one
+/// async function behind every generated `send`.
+pub fn send<'a, T: 'a, E: 'a>(
+    request: std::result::Result<Request<'a>, RequestError>,
+    decode: fn(RawResponse) -> Result<T, E>,
+) -> BoxFuture<'a, Result<T, E>> {
+    Box::pin(async move { decode(request?.send().await?) })
+}
+
+/// Completes a generated request builder: a struct with a `call: Call<'a>` field, a
+/// `fn request(self) -> Result<Request<'a>, RequestError>` and a
+/// `fn decode(RawResponse) -> Result<T, E>`. It adds `send`, the per-call overrides
+/// (`with_timeout`, `with_retry`, `with_header`) and `IntoFuture`, so the builder can be awaited
 /// directly: `client.op(required).optional(x).with_timeout(d).await`.
 #[macro_export]
-macro_rules! request_builder {
-    ($builder:ident => $ok:ty, $err:ty) => {
+macro_rules! operation {
+    ($builder:ident, $method:ident $template:literal $id:literal => $ok:ty, $err:ty) => {
+        impl $crate::__rt::Operation for $builder<'_> {
+            const ID: &'static str = $id;
+            const METHOD: $crate::__rt::Method = $crate::__rt::Method::$method;
+            const TEMPLATE: &'static str = $template;
+        }
         impl<'a> $builder<'a> {
+            /// Sends the request (retrying where safe) and decodes the response.
+            pub fn send(self) -> $crate::__rt::BoxFuture<'a, $crate::__rt::Result<$ok, $err>> {
+                $crate::__rt::send(self.request(), Self::decode)
+            }
             /// Limits each attempt of this call to `timeout`, instead of the client's timeout.
             pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.call.set_timeout(timeout);
@@ -89,10 +131,10 @@ macro_rules! request_builder {
             }
         }
         impl<'a> ::std::future::IntoFuture for $builder<'a> {
-            type Output = ::std::result::Result<$crate::__rt::Response<$ok>, $crate::__rt::Error<$err>>;
+            type Output = $crate::__rt::Result<$ok, $err>;
             type IntoFuture = $crate::__rt::BoxFuture<'a, Self::Output>;
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+                self.send()
             }
         }
     };

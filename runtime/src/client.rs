@@ -276,7 +276,158 @@ async fn read(mut response: reqwest::Response, limit: usize) -> Result<RawRespon
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::request::Method;
     use reqwest::header::{HeaderValue, RETRY_AFTER};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A loopback HTTP/1.1 server answering the n-th connection with `answers[n]` (the last one
+    /// repeats), counting the requests it read.
+    async fn server(answers: Vec<Vec<u8>>) -> (String, Arc<AtomicUsize>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let count = Arc::new(AtomicUsize::new(0));
+        let seen = count.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else { return };
+                let n = seen.fetch_add(1, Ordering::SeqCst);
+                let answer = answers[n.min(answers.len() - 1)].clone();
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 64 * 1024];
+                    let mut read = 0;
+                    // Read the head, then as many body bytes as Content-Length says.
+                    loop {
+                        let Ok(k) = socket.read(&mut buf[read..]).await else { return };
+                        if k == 0 {
+                            return;
+                        }
+                        read += k;
+                        let text = String::from_utf8_lossy(&buf[..read]).to_string();
+                        if let Some(head_end) = text.find("\r\n\r\n") {
+                            let len = text
+                                .lines()
+                                .find_map(|l| {
+                                    l.to_ascii_lowercase()
+                                        .strip_prefix("content-length:")
+                                        .map(|v| v.trim().parse().unwrap_or(0))
+                                })
+                                .unwrap_or(0usize);
+                            if read >= head_end + 4 + len {
+                                break;
+                            }
+                        }
+                    }
+                    let _ = socket.write_all(&answer).await;
+                    let _ = socket.shutdown().await;
+                });
+            }
+        });
+        (base, count)
+    }
+
+    fn answer(status: &str, headers: &[&str], body: &str) -> Vec<u8> {
+        let mut head = format!("HTTP/1.1 {status}\r\nconnection: close\r\ncontent-length: {}\r\n", body.len());
+        for h in headers {
+            head.push_str(h);
+            head.push_str("\r\n");
+        }
+        format!("{head}\r\n{body}").into_bytes()
+    }
+
+    fn client(base: &str, f: impl FnOnce(Config) -> Config) -> Client {
+        let retry =
+            RetryPolicy::default().initial_backoff(Duration::from_millis(1)).max_backoff(Duration::from_millis(5));
+        Client::new(f(Config::new(base).retry(retry))).unwrap()
+    }
+
+    async fn post(c: &Client, idempotent: bool) -> Result<RawResponse, SendError> {
+        let mut r = c.call().request(Method::Post, "op", "/x", "/x".into());
+        if idempotent {
+            r.idempotency_key("Idempotency-Key", Some("k-1")).unwrap();
+        }
+        r.json("application/json", &serde_json::json!({"a": 1})).unwrap();
+        r.send().await
+    }
+
+    #[tokio::test]
+    async fn retry_after_is_waited_for_then_the_request_goes_again() {
+        let (base, count) =
+            server(vec![answer("503 Service Unavailable", &["retry-after: 1"], ""), answer("200 OK", &[], "{}")]).await;
+        let c = client(&base, |c| c);
+        let started = std::time::Instant::now();
+        let r = post(&c, true).await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(count.load(Ordering::SeqCst), 2);
+        assert!(started.elapsed() >= Duration::from_millis(950), "waited only {:?}", started.elapsed());
+    }
+
+    #[tokio::test]
+    async fn a_post_without_idempotency_key_is_sent_once() {
+        let (base, count) = server(vec![answer("503 Service Unavailable", &["retry-after: 0"], "busy")]).await;
+        let r = post(&client(&base, |c| c), false).await.unwrap();
+        assert_eq!((r.status(), count.load(Ordering::SeqCst)), (503, 1));
+    }
+
+    #[tokio::test]
+    async fn a_too_long_retry_after_returns_at_once() {
+        let (base, count) = server(vec![answer("429 Too Many Requests", &["retry-after: 3600"], "")]).await;
+        let c = client(&base, |c| c.retry(RetryPolicy::default().max_retry_after(Duration::from_secs(1))));
+        let r =
+            tokio::time::timeout(Duration::from_secs(10), post(&c, true)).await.expect("no hour-long wait").unwrap();
+        assert_eq!((r.status(), count.load(Ordering::SeqCst)), (429, 1));
+    }
+
+    #[tokio::test]
+    async fn retries_stop_after_max_retries() {
+        let (base, count) = server(vec![answer("503 Service Unavailable", &[], "")]).await;
+        let c =
+            client(&base, |c| c.retry(RetryPolicy::default().max_retries(3).initial_backoff(Duration::from_millis(1))));
+        assert_eq!(post(&c, true).await.unwrap().status(), 503);
+        assert_eq!(count.load(Ordering::SeqCst), 4, "the first attempt and three retries");
+    }
+
+    #[tokio::test]
+    async fn bodies_over_the_limit_are_refused_declared_or_not() {
+        let big = "x".repeat(2048);
+        let declared = answer("200 OK", &[], &big);
+        // Close-delimited: no Content-Length, so the limit is found while reading.
+        let undeclared = format!("HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n{big}").into_bytes();
+        for raw in [declared, undeclared] {
+            let (base, _) = server(vec![raw]).await;
+            let c = client(&base, |c| c.max_response_bytes(1024));
+            match post(&c, false).await {
+                Err(SendError::TooLarge { status: 200, limit: 1024 }) => {}
+                other => panic!("expected TooLarge, got {other:?}"),
+            }
+        }
+        let (base, _) = server(vec![answer("200 OK", &[], &"y".repeat(1024))]).await;
+        assert!(
+            post(&client(&base, |c| c.max_response_bytes(1024)), false).await.is_ok(),
+            "the limit itself is allowed"
+        );
+    }
+
+    #[tokio::test]
+    async fn per_call_overrides_apply_to_that_call_only() {
+        let (base, count) = server(vec![answer("503 Service Unavailable", &[], "")]).await;
+        let c = client(&base, |c| c);
+        let mut call = c.call();
+        call.set_retry(RetryPolicy::none());
+        call.add_header("x-trace", "t-1");
+        let mut r = call.request(Method::Get, "op", "/x", "/x".into());
+        r.authenticate();
+        assert_eq!(r.send().await.unwrap().status(), 503);
+        assert_eq!(count.load(Ordering::SeqCst), 1, "no retry for this call");
+        let mut bad = c.call();
+        bad.add_header("x-bad", "a\r\nInjected: 1");
+        match bad.request(Method::Get, "op", "/x", "/x".into()).send().await {
+            Err(SendError::Invalid(RequestError::InvalidHeader { name, .. })) => assert_eq!(name, "x-bad"),
+            other => panic!("expected InvalidHeader, got {other:?}"),
+        }
+        assert_eq!(count.load(Ordering::SeqCst), 1, "the invalid call sent nothing");
+    }
 
     fn headers(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();

@@ -5,7 +5,7 @@
 //!
 //! - [`Config`] and [`Client`]: base URL, credentials ([`Secret`] keeps tokens out of every
 //!   `Debug` and `Display`), timeouts, the retry policy and the response size limit;
-//! - [`Call`] and [`Request`]: one request with its per-call overrides (timeout, retry policy,
+//! - [`Call`], [`Request`] and [`operation!`]: one request with its per-call overrides (timeout, retry policy,
 //!   extra headers), percent-encoded path parameters, query styles and bodies;
 //! - sending: retries with exponential backoff and jitter on 429/503 and failed connections,
 //!   honouring `Retry-After` (seconds or HTTP date); a POST is retried only when it carries an
@@ -41,11 +41,11 @@ mod response;
 mod validate;
 
 pub use self::auth::{Credentials, KeyLocation, Secret};
-pub use self::call::{BoxFuture, Call};
+pub use self::call::{send, BoxFuture, Call, Operation, Result};
 pub use self::client::{retry_after, Client};
 pub use self::config::{Config, ConfigError, RetryPolicy};
 pub use self::error::{ApiError, DecodeError, Error, RequestError, SendError, StatusError, TransportError};
-pub use self::nullable::{nullable, required_nullable, round_trip, validate_example, RoundTrip};
+pub use self::nullable::{required_nullable, round_trip, validate_example, Nullable, RoundTrip};
 pub use self::request::{path_param, Method, QueryStyle, Request};
 pub use self::response::{RawResponse, Response};
 pub use self::validate::{FieldPath, Items, Rules, Validate, Violation, Violations};

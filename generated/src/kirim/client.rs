@@ -100,13 +100,7 @@ impl<'a> CreateContact<'a> {
         self.idempotency_key = Some(value);
         self
     }
-    /// Sends the request (retrying where safe) and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        rt::Response<types::CreateContactResponse>,
-        rt::Error<types::CreateContactError>,
-    > {
+    fn request(self) -> Result<rt::Request<'a>, rt::RequestError> {
         let mut out = rt::Violations::new();
         out.param(&self.body, "body", &rt::Rules::NONE);
         out.finish()?;
@@ -116,19 +110,16 @@ impl<'a> CreateContact<'a> {
             "/contacts",
         ]
             .concat();
-        let mut r = self
-            .call
-            .request(
-                rt::Method::Post,
-                "createContact",
-                "/{phone_number_id}/contacts",
-                path,
-            );
+        let mut r = self.call.start::<Self>(path);
         r.idempotency_key("Idempotency-Key", self.idempotency_key)?;
         let body = self.body;
         r.json("application/json", body)?;
         r.authenticate();
-        let r = r.send().await?;
+        Ok(r)
+    }
+    fn decode(
+        r: rt::RawResponse,
+    ) -> rt::Result<types::CreateContactResponse, types::CreateContactError> {
         match r.status() {
             400 => r.err_json(types::CreateContactError::BadRequest),
             401 => r.err_json(types::CreateContactError::Unauthorized),
@@ -141,6 +132,7 @@ impl<'a> CreateContact<'a> {
         }
     }
 }
-rt::request_builder!(
-    CreateContact => types::CreateContactResponse, types::CreateContactError
+rt::operation!(
+    CreateContact, Post "/{phone_number_id}/contacts" "createContact" =>
+    types::CreateContactResponse, types::CreateContactError
 );

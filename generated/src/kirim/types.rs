@@ -7,9 +7,7 @@ use ::oas_client_runtime as rt;
 /// A contact owned by a connected WhatsApp account. The provider's schema
 /// marks every field required, but its own example returns only `id` and
 /// `object`, so only those two are required here.
-///
-/// Generated from `#/components/schemas/Contact`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Contact {
     /// Unique identifier of the contact (prefixed `ctc_`).
@@ -17,34 +15,18 @@ pub struct Contact {
     /// Type of the returned object; `contact` for this resource.
     pub object: String,
     /// Phone number of the contact, or null (may be absent).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub phone_number: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub phone_number: rt::Nullable<String>,
     /// Display name of the contact, or null (may be absent).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub name: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub name: rt::Nullable<String>,
     /// Email address of the contact, or null (may be absent). Returned as
     /// stored; the provider states no format for the response field.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub email: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub email: rt::Nullable<String>,
     /// Caller-defined key/value data, or null when none is stored (may be absent).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub metadata: Option<Option<rt::Map<rt::Json>>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub metadata: rt::Nullable<rt::Map<rt::Json>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whatsapp_account: Option<WhatsAppAccountRef>,
     /// When the contact was created (RFC 3339; may be absent).
@@ -57,34 +39,8 @@ pub struct Contact {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl Contact {
-    /// A value with the required fields set and every optional field absent.
-    pub fn new(required: ContactRequired) -> Self {
-        let ContactRequired { id, object } = required;
-        Self {
-            id,
-            object,
-            phone_number: None,
-            name: None,
-            email: None,
-            metadata: None,
-            whatsapp_account: None,
-            created_at: None,
-            updated_at: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
-/// The required fields of [`Contact`], by name so that values of the same type cannot be swapped; see [`Contact::new`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct ContactRequired {
-    pub id: String,
-    pub object: String,
-}
 /// Body of `createContact`.
-///
-/// Generated from `#/components/schemas/CreateContactRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateContactRequest {
     /// Phone number of the contact.
@@ -93,12 +49,8 @@ pub struct CreateContactRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Email address of the contact; may be null.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub email: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub email: rt::Nullable<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
@@ -111,7 +63,7 @@ impl CreateContactRequest {
         Self {
             phone_number,
             name: None,
-            email: None,
+            email: rt::Nullable::Absent,
             metadata: None,
             extra: rt::Map::new(),
         }
@@ -125,9 +77,7 @@ impl rt::Validate for CreateContactRequest {
 /// Success body of `createContact`. The provider's schema lists a
 /// top-level `request_id` as required, but its example omits it, so it is
 /// optional.
-///
-/// Generated from `#/components/schemas/CreateContactResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateContactResponse {
     pub data: Contact,
@@ -138,22 +88,10 @@ pub struct CreateContactResponse {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl CreateContactResponse {
-    /// A value with the required field set and every optional field absent.
-    pub fn new(data: Contact) -> Self {
-        Self {
-            data,
-            request_id: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// Details of a failed request. The provider's schema requires `message`,
 /// but its example (repeated for every failure) has none, so `message` is
 /// optional; `type` and `code` appear in both and stay required.
-///
-/// Generated from `#/components/schemas/Error`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Error {
     /// Broad category of the error. The only value shown by the provider is
@@ -177,31 +115,9 @@ pub struct Error {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl Error {
-    /// A value with the required fields set and every optional field absent.
-    pub fn new(required: ErrorRequired) -> Self {
-        let ErrorRequired { r#type, code } = required;
-        Self {
-            r#type,
-            code,
-            message: None,
-            param: None,
-            request_id: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
-/// The required fields of [`Error`], by name so that values of the same type cannot be swapped; see [`Error::new`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct ErrorRequired {
-    pub r#type: String,
-    pub code: String,
-}
 /// Envelope shared by every Kirim failure response. The request identifier
 /// may be inside `error` (as in the provider's example) or at the top level.
-///
-/// Generated from `#/components/schemas/ErrorResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     pub error: Error,
@@ -212,24 +128,10 @@ pub struct ErrorResponse {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl ErrorResponse {
-    /// A value with the required field set and every optional field absent.
-    pub fn new(error: Error) -> Self {
-        Self {
-            error,
-            request_id: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// Free-form key/value data attached to a contact by the caller.
-///
-/// Generated from `#/components/schemas/Metadata`.
 pub type Metadata = rt::Map<rt::Json>;
 /// The connected WhatsApp Business account that owns the contact.
-///
-/// Generated from `#/components/schemas/WhatsAppAccountRef`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WhatsAppAccountRef {
     /// Phone number of the WhatsApp Business account, or null.
@@ -239,17 +141,8 @@ pub struct WhatsAppAccountRef {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl WhatsAppAccountRef {
-    /// A value with the required field set and every optional field absent.
-    pub fn new(phone_number: Option<String>) -> Self {
-        Self {
-            phone_number,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// The documented error responses of `createContact`, one variant per status, each with its parsed body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CreateContactError {
     /// HTTP 400.

@@ -87,24 +87,20 @@ pub struct CreateContact<'a> {
     body: &'a types::CreateContactRequest,
 }
 impl<'a> CreateContact<'a> {
-    /// Sends the request (retrying where safe) and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        rt::Response<types::CreateContactResponse>,
-        rt::Error<types::CreateContactError>,
-    > {
+    fn request(self) -> Result<rt::Request<'a>, rt::RequestError> {
         let mut out = rt::Violations::new();
         out.param(&self.body, "body", &rt::Rules::NONE);
         out.finish()?;
         let path = String::from("/contacts");
-        let mut r = self
-            .call
-            .request(rt::Method::Post, "createContact", "/contacts", path);
+        let mut r = self.call.start::<Self>(path);
         let body = self.body;
         r.json("application/json", body)?;
         r.authenticate();
-        let r = r.send().await?;
+        Ok(r)
+    }
+    fn decode(
+        r: rt::RawResponse,
+    ) -> rt::Result<types::CreateContactResponse, types::CreateContactError> {
         match r.status() {
             403 => r.err_json(types::CreateContactError::Forbidden),
             422 => r.err_json(types::CreateContactError::UnprocessableEntity),
@@ -114,6 +110,7 @@ impl<'a> CreateContact<'a> {
         }
     }
 }
-rt::request_builder!(
-    CreateContact => types::CreateContactResponse, types::CreateContactError
+rt::operation!(
+    CreateContact, Post "/contacts" "createContact" => types::CreateContactResponse,
+    types::CreateContactError
 );

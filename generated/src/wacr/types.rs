@@ -5,9 +5,7 @@
 //! Types of the API: the schemas of the spec and each operation's outcomes.
 use ::oas_client_runtime as rt;
 /// A group that a contact belongs to, as embedded in a contact resource.
-///
-/// Generated from `#/components/schemas/ContactGroup`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContactGroup {
     /// Identifier of the group.
@@ -19,23 +17,11 @@ pub struct ContactGroup {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl ContactGroup {
-    /// A value with the required field set and every optional field absent.
-    pub fn new(id: i64) -> Self {
-        Self {
-            id,
-            name: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// A contact as returned by the API, with its groups loaded. The provider
 /// does not list the resource's fields; they are modelled on the request
 /// fields plus `id` and `groups`. Only `id` is treated as always present,
 /// and fields that are optional on creation may be null.
-///
-/// Generated from `#/components/schemas/ContactResource`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContactResource {
     /// Identifier of the contact within the tenant.
@@ -58,68 +44,32 @@ pub struct ContactResource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
     /// Email address, if known.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub email: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub email: rt::Nullable<String>,
     /// Company name, if known.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub company: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub company: rt::Nullable<String>,
     /// Free-text notes, if any.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub description: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub description: rt::Nullable<String>,
     /// City, if known.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub city: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub city: rt::Nullable<String>,
     /// State or province, if known.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub state: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub state: rt::Nullable<String>,
     /// Postal or ZIP code, if known.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub zip: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub zip: rt::Nullable<String>,
     /// Street address, if known.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub address: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub address: rt::Nullable<String>,
     /// ID of the contact's country, if set.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub country_id: Option<Option<i64>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub country_id: rt::Nullable<i64>,
     /// ID of the user the contact is assigned to, if any.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub assigned_id: Option<Option<i64>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub assigned_id: rt::Nullable<i64>,
     /// Groups the contact belongs to (loaded automatically on creation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<ContactGroup>>,
@@ -127,36 +77,9 @@ pub struct ContactResource {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl ContactResource {
-    /// A value with the required field set and every optional field absent.
-    pub fn new(id: i64) -> Self {
-        Self {
-            id,
-            firstname: None,
-            lastname: None,
-            phone: None,
-            r#type: None,
-            source_id: None,
-            status_id: None,
-            email: None,
-            company: None,
-            description: None,
-            city: None,
-            state: None,
-            zip: None,
-            address: None,
-            country_id: None,
-            assigned_id: None,
-            groups: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// Kind of a returned contact (open set). The documented values are those
 /// of `ContactType`; other values are accepted as unknown values so that a
 /// contact created elsewhere with a newer type still reads.
-///
-/// Generated from `#/components/schemas/ContactResourceType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactResourceType {
@@ -174,8 +97,6 @@ rt::string_enum!(
 );
 /// Kind of contact, as sent in a request. Closed set: the provider's
 /// validation accepts exactly these three values.
-///
-/// Generated from `#/components/schemas/ContactType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactType {
@@ -192,9 +113,7 @@ rt::string_enum!(
     ContactType checked { Lead = "lead", Customer = "customer", Guest = "guest", }
 );
 /// Body of `createContact`.
-///
-/// Generated from `#/components/schemas/CreateContactRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateContactRequest {
     /// Given name of the contact.
@@ -275,7 +194,7 @@ impl CreateContactRequest {
     }
 }
 /// The required fields of [`CreateContactRequest`], by name so that values of the same type cannot be swapped; see [`CreateContactRequest::new`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CreateContactRequestRequired {
     pub firstname: String,
     pub lastname: String,
@@ -301,9 +220,7 @@ impl rt::Validate for CreateContactRequest {
 /// Success envelope of `createContact`. The provider's text promises a
 /// message and the contact resource, but its response widget shows `{}`,
 /// so both are optional; the envelope shape is assumed.
-///
-/// Generated from `#/components/schemas/CreateContactResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateContactResponse {
     /// `true` on success, when the server includes the flag.
@@ -318,25 +235,12 @@ pub struct CreateContactResponse {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl CreateContactResponse {
-    /// A value with every field absent.
-    pub fn new() -> Self {
-        Self {
-            success: None,
-            message: None,
-            data: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// Machine-readable WA.cr error code for `createContact` (open set: codes
 /// that are not documented, e.g. that of a token-scope failure, are
 /// accepted as unknown values). Documented codes:
 /// - `VALIDATION_ERROR` (422): input failed validation.
 /// - `FEATURE_LIMIT_EXCEEDED` (403): the tenant's contact limit is reached.
 /// - `INTERNAL_ERROR` (500): the server could not create the contact.
-///
-/// Generated from `#/components/schemas/ErrorCode`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -355,9 +259,7 @@ rt::string_enum!(
 );
 /// Nested error object of a generic error response, when the server sends
 /// one. Every field is optional because the provider never shows it.
-///
-/// Generated from `#/components/schemas/ErrorDetail`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -369,23 +271,11 @@ pub struct ErrorDetail {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl ErrorDetail {
-    /// A value with every field absent.
-    pub fn new() -> Self {
-        Self {
-            code: None,
-            message: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// Generic error envelope. The provider documents codes and statuses but
 /// not the body, so every field is optional and two shapes are read: nested
 /// (`{success, message, error: {code, message}}`) and flat (\`{success,
 /// message, code}`). The code is in `error.code` or `code\`.
-///
-/// Generated from `#/components/schemas/ErrorResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// `false` for an error, when the server includes the flag.
@@ -402,24 +292,10 @@ pub struct ErrorResponse {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl ErrorResponse {
-    /// A value with every field absent.
-    pub fn new() -> Self {
-        Self {
-            success: None,
-            message: None,
-            code: None,
-            error: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// Usage figures reported with `FEATURE_LIMIT_EXCEEDED`. The provider says
 /// the details include all three fields; they are optional here because a
 /// 403 may also be a token-scope failure whose details, if any, differ.
-///
-/// Generated from `#/components/schemas/FeatureLimitDetails`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FeatureLimitDetails {
     /// Name of the limited feature (contacts for this operation).
@@ -435,23 +311,10 @@ pub struct FeatureLimitDetails {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl FeatureLimitDetails {
-    /// A value with every field absent.
-    pub fn new() -> Self {
-        Self {
-            feature: None,
-            current: None,
-            maximum: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// Nested error object of a 403 response, when the server sends one:
 /// `FEATURE_LIMIT_EXCEEDED` with usage details, or a token-scope failure.
 /// Every field is optional.
-///
-/// Generated from `#/components/schemas/FeatureLimitErrorDetail`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FeatureLimitErrorDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -465,23 +328,10 @@ pub struct FeatureLimitErrorDetail {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl FeatureLimitErrorDetail {
-    /// A value with every field absent.
-    pub fn new() -> Self {
-        Self {
-            code: None,
-            message: None,
-            details: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// Error envelope of a 403: `FEATURE_LIMIT_EXCEEDED` or a token-scope
 /// failure. Every field is optional; the nested shape carries
 /// `error.details`, the flat one `details`.
-///
-/// Generated from `#/components/schemas/FeatureLimitErrorResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FeatureLimitErrorResponse {
     /// `false` for an error, when the server includes the flag.
@@ -500,24 +350,9 @@ pub struct FeatureLimitErrorResponse {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl FeatureLimitErrorResponse {
-    /// A value with every field absent.
-    pub fn new() -> Self {
-        Self {
-            success: None,
-            message: None,
-            code: None,
-            details: None,
-            error: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// Nested error object of a `VALIDATION_ERROR` response, when the server
 /// sends one. Every field is optional.
-///
-/// Generated from `#/components/schemas/ValidationErrorDetail`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValidationErrorDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -531,17 +366,6 @@ pub struct ValidationErrorDetail {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl ValidationErrorDetail {
-    /// A value with every field absent.
-    pub fn new() -> Self {
-        Self {
-            code: None,
-            message: None,
-            details: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// Per-field validation failures, keyed by request field name (for example
 /// `phone`). The value shape is not documented, so it is left free-form;
 /// a list of message strings per field is the expected form. The provider
@@ -551,14 +375,10 @@ impl ValidationErrorDetail {
 /// `Type must be either lead, customer, or guest`,
 /// `The selected source does not exist or does not belong to your account`,
 /// `The selected status does not exist or does not belong to your account`.
-///
-/// Generated from `#/components/schemas/ValidationErrorFields`.
 pub type ValidationErrorFields = rt::Map<rt::Json>;
 /// Error envelope for `VALIDATION_ERROR` (422). Every field is optional;
 /// the nested shape carries `error.details`, the flat one `details`.
-///
-/// Generated from `#/components/schemas/ValidationErrorResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValidationErrorResponse {
     /// `false` for an error, when the server includes the flag.
@@ -577,21 +397,8 @@ pub struct ValidationErrorResponse {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl ValidationErrorResponse {
-    /// A value with every field absent.
-    pub fn new() -> Self {
-        Self {
-            success: None,
-            message: None,
-            code: None,
-            details: None,
-            error: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// The documented error responses of `createContact`, one variant per status, each with its parsed body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CreateContactError {
     /// HTTP 403.

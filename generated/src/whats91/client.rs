@@ -107,26 +107,17 @@ pub struct CreateContactBook<'a> {
     body: &'a types::CreateContactBookRequest,
 }
 impl<'a> CreateContactBook<'a> {
-    /// Sends the request (retrying where safe) and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        rt::Response<types::CreateContactBookResponse>,
-        rt::Error<types::CreateContactBookError>,
-    > {
+    fn request(self) -> Result<rt::Request<'a>, rt::RequestError> {
         let path = String::from("/api/v2/contact-books");
-        let mut r = self
-            .call
-            .request(
-                rt::Method::Post,
-                "createContactBook",
-                "/api/v2/contact-books",
-                path,
-            );
+        let mut r = self.call.start::<Self>(path);
         let body = self.body;
         r.json("application/json", body)?;
         r.authenticate();
-        let r = r.send().await?;
+        Ok(r)
+    }
+    fn decode(
+        r: rt::RawResponse,
+    ) -> rt::Result<types::CreateContactBookResponse, types::CreateContactBookError> {
         match r.status() {
             400 => r.err_json(types::CreateContactBookError::BadRequest),
             401 => r.err_json(types::CreateContactBookError::Unauthorized),
@@ -137,8 +128,9 @@ impl<'a> CreateContactBook<'a> {
         }
     }
 }
-rt::request_builder!(
-    CreateContactBook => types::CreateContactBookResponse, types::CreateContactBookError
+rt::operation!(
+    CreateContactBook, Post "/api/v2/contact-books" "createContactBook" =>
+    types::CreateContactBookResponse, types::CreateContactBookError
 );
 /// A `bulkUploadContacts` request: see [`Client::bulk_upload_contacts`]. Set optional values with its methods, then `.await` it (or call [`send`](Self::send)).
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -149,13 +141,7 @@ pub struct BulkUploadContacts<'a> {
     body: &'a types::BulkUploadContactsRequest,
 }
 impl<'a> BulkUploadContacts<'a> {
-    /// Sends the request (retrying where safe) and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        rt::Response<types::BulkUploadContactsResponse>,
-        rt::Error<types::BulkUploadContactsError>,
-    > {
+    fn request(self) -> Result<rt::Request<'a>, rt::RequestError> {
         let mut out = rt::Violations::new();
         out.param(&self.body, "body", &rt::Rules::NONE);
         out.finish()?;
@@ -165,18 +151,15 @@ impl<'a> BulkUploadContacts<'a> {
             "/contacts/bulk",
         ]
             .concat();
-        let mut r = self
-            .call
-            .request(
-                rt::Method::Post,
-                "bulkUploadContacts",
-                "/api/v2/contact-books/{bookUid}/contacts/bulk",
-                path,
-            );
+        let mut r = self.call.start::<Self>(path);
         let body = self.body;
         r.json("application/json", body)?;
         r.authenticate();
-        let r = r.send().await?;
+        Ok(r)
+    }
+    fn decode(
+        r: rt::RawResponse,
+    ) -> rt::Result<types::BulkUploadContactsResponse, types::BulkUploadContactsError> {
         match r.status() {
             400 => r.err_json(types::BulkUploadContactsError::BadRequest),
             401 => r.err_json(types::BulkUploadContactsError::Unauthorized),
@@ -188,7 +171,8 @@ impl<'a> BulkUploadContacts<'a> {
         }
     }
 }
-rt::request_builder!(
-    BulkUploadContacts => types::BulkUploadContactsResponse,
+rt::operation!(
+    BulkUploadContacts, Post "/api/v2/contact-books/{bookUid}/contacts/bulk"
+    "bulkUploadContacts" => types::BulkUploadContactsResponse,
     types::BulkUploadContactsError
 );

@@ -5,9 +5,7 @@
 //! Types of the API: the schemas of the spec and each operation's outcomes.
 use ::oas_client_runtime as rt;
 /// One contact row of a bulk upload.
-///
-/// Generated from `#/components/schemas/BulkContactInput`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BulkContactInput {
     /// Phone number of the contact; local numbers are expanded with
@@ -51,9 +49,7 @@ impl BulkContactInput {
     }
 }
 /// Payload of a processed bulk upload.
-///
-/// Generated from `#/components/schemas/BulkUploadContactsData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BulkUploadContactsData {
     #[serde(rename = "contactBook")]
@@ -65,29 +61,8 @@ pub struct BulkUploadContactsData {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl BulkUploadContactsData {
-    /// A value with the required fields set and every optional field absent.
-    pub fn new(required: BulkUploadContactsDataRequired) -> Self {
-        let BulkUploadContactsDataRequired { contact_book, summary, results } = required;
-        Self {
-            contact_book,
-            summary,
-            results,
-            extra: rt::Map::new(),
-        }
-    }
-}
-/// The required fields of [`BulkUploadContactsData`], by name so that values of the same type cannot be swapped; see [`BulkUploadContactsData::new`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct BulkUploadContactsDataRequired {
-    pub contact_book: ContactBookRef,
-    pub summary: BulkUploadSummary,
-    pub results: Vec<BulkUploadRowResult>,
-}
 /// Body of `bulkUploadContacts`.
-///
-/// Generated from `#/components/schemas/BulkUploadContactsRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BulkUploadContactsRequest {
     /// Country code used to normalise phone numbers given in local format,
@@ -120,9 +95,7 @@ impl rt::Validate for BulkUploadContactsRequest {
     }
 }
 /// Success envelope returned by `bulkUploadContacts`.
-///
-/// Generated from `#/components/schemas/BulkUploadContactsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BulkUploadContactsResponse {
     /// Always `true` when the upload was processed.
@@ -137,29 +110,8 @@ pub struct BulkUploadContactsResponse {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl BulkUploadContactsResponse {
-    /// A value with the required fields set and every optional field absent.
-    pub fn new(required: BulkUploadContactsResponseRequired) -> Self {
-        let BulkUploadContactsResponseRequired { success, data } = required;
-        Self {
-            success,
-            message: None,
-            data,
-            metadata: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
-/// The required fields of [`BulkUploadContactsResponse`], by name so that values of the same type cannot be swapped; see [`BulkUploadContactsResponse::new`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct BulkUploadContactsResponseRequired {
-    pub success: bool,
-    pub data: BulkUploadContactsData,
-}
 /// Outcome of a single submitted contact row.
-///
-/// Generated from `#/components/schemas/BulkUploadRowResult`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BulkUploadRowResult {
     /// 1-based position of the row in the request's `contacts` array.
@@ -179,34 +131,12 @@ pub struct BulkUploadRowResult {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl BulkUploadRowResult {
-    /// A value with the required fields set and every optional field absent.
-    pub fn new(required: BulkUploadRowResultRequired) -> Self {
-        let BulkUploadRowResultRequired { row, status } = required;
-        Self {
-            row,
-            status,
-            reason: None,
-            contact: None,
-            phone: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
-/// The required fields of [`BulkUploadRowResult`], by name so that values of the same type cannot be swapped; see [`BulkUploadRowResult::new`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct BulkUploadRowResultRequired {
-    pub row: i32,
-    pub status: BulkUploadRowStatus,
-}
 /// Outcome of one bulk-upload row (open set: other values are accepted).
 /// `CREATED`, `UPDATED` and `SKIPPED` appear in the provider's example.
 /// `INVALID` is an inference, not a documented value: the summary counts
 /// `invalid` rows and the docs say invalid rows are reported per row, but
 /// the status word those rows carry is never shown. A server that uses
 /// another word yields an unknown value, not an error.
-///
-/// Generated from `#/components/schemas/BulkUploadRowStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BulkUploadRowStatus {
@@ -226,9 +156,7 @@ rt::string_enum!(
     Invalid = "INVALID", }
 );
 /// Per-outcome row counts for a bulk upload.
-///
-/// Generated from `#/components/schemas/BulkUploadSummary`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BulkUploadSummary {
     /// Number of rows received.
@@ -245,33 +173,8 @@ pub struct BulkUploadSummary {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl BulkUploadSummary {
-    /// A value with the required fields set and every optional field absent.
-    pub fn new(required: BulkUploadSummaryRequired) -> Self {
-        let BulkUploadSummaryRequired { total, created, updated, skipped, invalid } = required;
-        Self {
-            total,
-            created,
-            updated,
-            skipped,
-            invalid,
-            extra: rt::Map::new(),
-        }
-    }
-}
-/// The required fields of [`BulkUploadSummary`], by name so that values of the same type cannot be swapped; see [`BulkUploadSummary::new`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct BulkUploadSummaryRequired {
-    pub total: i32,
-    pub created: i32,
-    pub updated: i32,
-    pub skipped: i32,
-    pub invalid: i32,
-}
 /// A contact book as returned after creation.
-///
-/// Generated from `#/components/schemas/ContactBook`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContactBook {
     /// Unique identifier of the book; use it as `bookUid` in paths.
@@ -283,19 +186,11 @@ pub struct ContactBook {
     /// Display name of the book.
     pub name: String,
     /// Purpose note supplied at creation, if any.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub description: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub description: rt::Nullable<String>,
     /// Dashboard hex colour, if one was supplied.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::nullable"
-    )]
-    pub color: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub color: rt::Nullable<String>,
     /// Lifecycle state of the book. New books are `ACTIVE`; no other
     /// value is documented, so this is kept as an open string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -307,32 +202,8 @@ pub struct ContactBook {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl ContactBook {
-    /// A value with the required fields set and every optional field absent.
-    pub fn new(required: ContactBookRequired) -> Self {
-        let ContactBookRequired { contact_book_uid, name } = required;
-        Self {
-            contact_book_uid,
-            uid: None,
-            name,
-            description: None,
-            color: None,
-            status: None,
-            contact_count: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
-/// The required fields of [`ContactBook`], by name so that values of the same type cannot be swapped; see [`ContactBook::new`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct ContactBookRequired {
-    pub contact_book_uid: String,
-    pub name: String,
-}
 /// Short reference to the contact book the contacts were uploaded into.
-///
-/// Generated from `#/components/schemas/ContactBookRef`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContactBookRef {
     /// Unique identifier of the book.
@@ -344,27 +215,8 @@ pub struct ContactBookRef {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl ContactBookRef {
-    /// A value with the required fields set and every optional field absent.
-    pub fn new(required: ContactBookRefRequired) -> Self {
-        let ContactBookRefRequired { contact_book_uid, name } = required;
-        Self {
-            contact_book_uid,
-            name,
-            extra: rt::Map::new(),
-        }
-    }
-}
-/// The required fields of [`ContactBookRef`], by name so that values of the same type cannot be swapped; see [`ContactBookRef::new`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct ContactBookRefRequired {
-    pub contact_book_uid: String,
-    pub name: String,
-}
 /// Payload of a successful `createContactBook` call.
-///
-/// Generated from `#/components/schemas/CreateContactBookData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateContactBookData {
     #[serde(rename = "contactBook")]
@@ -373,19 +225,8 @@ pub struct CreateContactBookData {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl CreateContactBookData {
-    /// A value with the required field set and every optional field absent.
-    pub fn new(contact_book: ContactBook) -> Self {
-        Self {
-            contact_book,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// Body of `createContactBook`.
-///
-/// Generated from `#/components/schemas/CreateContactBookRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateContactBookRequest {
     /// Display name of the contact book. Mandatory; the provider rejects
@@ -418,8 +259,8 @@ pub struct CreateContactBookRequest {
     pub extra: rt::Map<rt::Json>,
 }
 impl CreateContactBookRequest {
-    #[allow(deprecated)]
     /// A value with the required field set and every optional field absent.
+    #[allow(deprecated)]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -433,9 +274,7 @@ impl CreateContactBookRequest {
     }
 }
 /// Success envelope returned by `createContactBook`.
-///
-/// Generated from `#/components/schemas/CreateContactBookResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateContactBookResponse {
     /// Always `true` for a successful call.
@@ -450,30 +289,9 @@ pub struct CreateContactBookResponse {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl CreateContactBookResponse {
-    /// A value with the required fields set and every optional field absent.
-    pub fn new(required: CreateContactBookResponseRequired) -> Self {
-        let CreateContactBookResponseRequired { success, data } = required;
-        Self {
-            success,
-            message: None,
-            data,
-            metadata: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
-/// The required fields of [`CreateContactBookResponse`], by name so that values of the same type cannot be swapped; see [`CreateContactBookResponse::new`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateContactBookResponseRequired {
-    pub success: bool,
-    pub data: CreateContactBookData,
-}
 /// Free-form key/value data defined by the integrating developer. The
 /// provider may reject values it considers invalid (`VALIDATION_FAILED`)
 /// but does not document the rules.
-///
-/// Generated from `#/components/schemas/CustomFields`.
 pub type CustomFields = rt::Map<rt::Json>;
 /// Machine-readable Whats91 error code (open set: codes the provider adds
 /// later are accepted as unknown values). Documented codes:
@@ -484,8 +302,6 @@ pub type CustomFields = rt::Map<rt::Json>;
 /// - `VALIDATION_FAILED` (400): the request payload or parameters are invalid.
 /// - `CONTACT_BOOK_NOT_FOUND` (404): the book UID is not owned by the caller.
 /// - `UNSUPPORTED_CONTENT_TYPE` (415): the POST body is not JSON.
-///
-/// Generated from `#/components/schemas/ErrorCode`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -515,9 +331,7 @@ rt::string_enum!(
 );
 /// Nested error object of an error response, when the server sends one.
 /// Every field is optional because the provider never shows this object.
-///
-/// Generated from `#/components/schemas/ErrorDetail`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -529,24 +343,12 @@ pub struct ErrorDetail {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl ErrorDetail {
-    /// A value with every field absent.
-    pub fn new() -> Self {
-        Self {
-            code: None,
-            message: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// Error envelope. The provider documents the codes and statuses but not
 /// the body, so every field is optional. Two shapes are read: a nested one
 /// that mirrors the success envelope (\`{success, message, error: {code,
 /// message}, metadata}`) and a flat one (`{success, message, code}\`). The
 /// error code is in `error.code` or in `code`, whichever is present.
-///
-/// Generated from `#/components/schemas/ErrorResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// `false` for an error, when the server includes the flag.
@@ -565,23 +367,8 @@ pub struct ErrorResponse {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl ErrorResponse {
-    /// A value with every field absent.
-    pub fn new() -> Self {
-        Self {
-            success: None,
-            message: None,
-            code: None,
-            error: None,
-            metadata: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// Request bookkeeping attached to responses.
-///
-/// Generated from `#/components/schemas/ResponseMetadata`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResponseMetadata {
     /// API version that served the request.
@@ -594,20 +381,8 @@ pub struct ResponseMetadata {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl ResponseMetadata {
-    /// A value with every field absent.
-    pub fn new() -> Self {
-        Self {
-            api_version: None,
-            request_id: None,
-            extra: rt::Map::new(),
-        }
-    }
-}
 /// Contact that a row created or updated.
-///
-/// Generated from `#/components/schemas/UploadedContact`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadedContact {
     /// Unique identifier of the contact.
@@ -619,25 +394,8 @@ pub struct UploadedContact {
     #[serde(flatten)]
     pub extra: rt::Map<rt::Json>,
 }
-impl UploadedContact {
-    /// A value with the required fields set and every optional field absent.
-    pub fn new(required: UploadedContactRequired) -> Self {
-        let UploadedContactRequired { contact_uid, phone } = required;
-        Self {
-            contact_uid,
-            phone,
-            extra: rt::Map::new(),
-        }
-    }
-}
-/// The required fields of [`UploadedContact`], by name so that values of the same type cannot be swapped; see [`UploadedContact::new`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct UploadedContactRequired {
-    pub contact_uid: String,
-    pub phone: String,
-}
 /// The documented error responses of `createContactBook`, one variant per status, each with its parsed body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CreateContactBookError {
     /// HTTP 400.
@@ -664,7 +422,7 @@ pub enum CreateContactBookError {
     UnsupportedMediaType(ErrorResponse),
 }
 /// The documented error responses of `bulkUploadContacts`, one variant per status, each with its parsed body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum BulkUploadContactsError {
     /// HTTP 400.

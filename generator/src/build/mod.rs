@@ -39,6 +39,14 @@ pub fn build(file: &Path, doc: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
     b.box_recursion();
     let mut types = std::mem::take(&mut b.types);
     mark_sent_and_checked(&mut types, &operations);
+    // Structs a caller builds with two or more required values take them by name.
+    for t in types.values_mut().filter(|t| t.sent) {
+        if let TypeKind::Struct { fields, required_struct, .. } = &mut t.kind {
+            if fields.iter().filter(|f| f.required).count() >= 2 {
+                *required_struct = Some(b.type_names.claim(&format!("{}Required", t.name)));
+            }
+        }
+    }
     let mut untyped = std::mem::take(&mut b.untyped);
     untyped.sort();
     untyped.dedup();

@@ -335,7 +335,7 @@ impl<'a> Builder<'a> {
             // Unknown fields are kept so that a round-trip through the client loses nothing.
             (None, false) => Some(Ty::Json),
         };
-        Ok(TypeKind::Struct { fields, extra })
+        Ok(TypeKind::Struct { fields, extra, required_struct: None })
     }
 
     fn union_kind(

@@ -320,9 +320,11 @@ impl ClientEmitter<'_> {
                 }
             }
         });
-        let send = self.send(op);
+        let request = self.request(op);
+        let decode = decode(op);
         let ok = success_type(op);
         let err = ident(&op.error_enum);
+        let (method, template, id) = (method_ident(op.method), &op.path, &op.id);
         quote! {
             #[doc = #struct_doc]
             #[must_use = "a request does nothing until it is awaited or sent"]
@@ -336,17 +338,17 @@ impl ClientEmitter<'_> {
             impl<'a> #builder<'a> {
                 #(#setters)*
                 #body_setter
-                #send
+                #request
+                #decode
             }
 
-            rt::request_builder!(#builder => #ok, types::#err);
+            rt::operation!(#builder, #method #template #id => #ok, types::#err);
         }
     }
 
-    fn send(&mut self, op: &Operation) -> TokenStream {
+    /// `fn request(self)`: checks the values against the spec's rules, then builds the request.
+    fn request(&mut self, op: &Operation) -> TokenStream {
         let types = quote!(types::);
-        let ok = success_type(op);
-        let err = ident(&op.error_enum);
         // Client-side checks: parameters with rules or checked types, and the body.
         let mut checks: Vec<TokenStream> = Vec::new();
         let checked: Vec<(&Param, How)> =
@@ -390,17 +392,8 @@ impl ClientEmitter<'_> {
             [] => quote!(String::new()),
             _ => quote!([#(#parts),*].concat()),
         };
-        let method = match op.method {
-            HttpMethod::Get => quote!(Get),
-            HttpMethod::Put => quote!(Put),
-            HttpMethod::Post => quote!(Post),
-            HttpMethod::Delete => quote!(Delete),
-            HttpMethod::Options => quote!(Options),
-            HttpMethod::Head => quote!(Head),
-            HttpMethod::Patch => quote!(Patch),
-            HttpMethod::Trace => quote!(Trace),
-        };
-        let (id, template) = (&op.id, &op.path);
+        // Apart from the call, so that the formatter keeps `start::<Self>` on one line.
+        let path = quote!(let path = #path;);
         let setup: Vec<TokenStream> = op
             .params
             .iter()
@@ -439,19 +432,41 @@ impl ClientEmitter<'_> {
         });
         let auth = op.authenticated.then(|| quote!(r.authenticate();));
         let mutable = if setup.is_empty() && body_set.is_none() && auth.is_none() { quote!() } else { quote!(mut) };
-        let arms = response_arms(op);
         quote! {
-            /// Sends the request (retrying where safe) and decodes the response.
-            pub async fn send(self) -> Result<rt::Response<#ok>, rt::Error<types::#err>> {
+            fn request(self) -> Result<rt::Request<'a>, rt::RequestError> {
                 #validate
-                let path = #path;
-                let #mutable r = self.call.request(rt::Method::#method, #id, #template, path);
+                #path
+                let #mutable r = self.call.start::<Self>(path);
                 #(#setup)*
                 #body_set
                 #auth
-                let r = r.send().await?;
-                #arms
+                Ok(r)
             }
+        }
+    }
+}
+
+fn method_ident(m: HttpMethod) -> proc_macro2::Ident {
+    ident(match m {
+        HttpMethod::Get => "Get",
+        HttpMethod::Put => "Put",
+        HttpMethod::Post => "Post",
+        HttpMethod::Delete => "Delete",
+        HttpMethod::Options => "Options",
+        HttpMethod::Head => "Head",
+        HttpMethod::Patch => "Patch",
+        HttpMethod::Trace => "Trace",
+    })
+}
+
+/// `fn decode(r)`: what the response means for this operation.
+fn decode(op: &Operation) -> TokenStream {
+    let ok = success_type(op);
+    let err = ident(&op.error_enum);
+    let arms = response_arms(op);
+    quote! {
+        fn decode(r: rt::RawResponse) -> rt::Result<#ok, types::#err> {
+            #arms
         }
     }
 }

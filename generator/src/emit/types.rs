@@ -51,14 +51,19 @@ struct TypesEmitter<'r> {
 impl TypesEmitter<'_> {
     fn type_def(&mut self, t: &TypeDef) -> TokenStream {
         let name = ident(&t.name);
-        let docs = doc(paragraphs(&[t.doc.as_deref(), Some(&format!("Generated from `{}`.", t.origin))]).as_deref());
+        // Where an inline schema came from is not obvious from its name; a component's is.
+        let origin = (!t.origin.starts_with("#/components/schemas/") || t.origin.matches('/').count() > 3)
+            .then(|| format!("Generated from `{}`.", t.origin));
+        let docs = doc(paragraphs(&[t.doc.as_deref(), origin.as_deref()]).as_deref());
         let none = TokenStream::new();
         match &t.kind {
             TypeKind::Alias { ty: inner } => {
                 let inner = ty(inner, &none);
                 quote! { #docs pub type #name = #inner; }
             }
-            TypeKind::Struct { fields, extra } => self.struct_def(t, &name, &docs, fields, extra.as_ref()),
+            TypeKind::Struct { fields, extra, required_struct } => {
+                self.struct_def(t, &name, &docs, fields, extra.as_ref(), required_struct.as_deref())
+            }
             TypeKind::Enum { values, open } => {
                 let idents: Vec<_> = values.iter().map(|v| ident(&v.name)).collect();
                 let wires: Vec<&String> = values.iter().map(|v| &v.wire).collect();
@@ -95,6 +100,7 @@ impl TypesEmitter<'_> {
         docs: &TokenStream,
         fields: &[Field],
         extra: Option<&Ty>,
+        required_struct: Option<&str>,
     ) -> TokenStream {
         let none = TokenStream::new();
         let mut names = Names::with_reserved(&fields.iter().map(|f| f.rust_name.as_str()).collect::<Vec<_>>());
@@ -110,18 +116,16 @@ impl TypesEmitter<'_> {
                 (true, false) => (inner, if rename.is_empty() { quote!() } else { quote!(#[serde(#rename)]) }),
                 // Required but nullable: always sent, `None` is `null`; a missing field is an error
                 // (serde would otherwise read a missing `Option` as `None`).
-                (true, true) => (
-                    quote!(Option<#inner>),
-                    quote!(#[serde(#rename deserialize_with = "rt::required_nullable")]),
-                ),
-                (false, false) => (
-                    quote!(Option<#inner>),
-                    quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")]),
-                ),
-                // Optional and nullable: absent (`None`) and null (`Some(None)`) stay different.
+                (true, true) => {
+                    (quote!(Option<#inner>), quote!(#[serde(#rename deserialize_with = "rt::required_nullable")]))
+                }
+                (false, false) => {
+                    (quote!(Option<#inner>), quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")]))
+                }
+                // Optional and nullable: absent, null and a value stay different.
                 (false, true) => (
-                    quote!(Option<Option<#inner>>),
-                    quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "rt::nullable")]),
+                    quote!(rt::Nullable<#inner>),
+                    quote!(#[serde(#rename default, skip_serializing_if = "rt::Nullable::is_absent")]),
                 ),
             };
             quote! { #fdoc #dep #attrs pub #fname: #fty, }
@@ -148,36 +152,45 @@ impl TypesEmitter<'_> {
         };
         let inits = fields.iter().map(|f| {
             let n = ident(&f.rust_name);
-            if f.required {
-                quote!(#n)
-            } else {
-                quote!(#n: None)
+            match (f.required, f.nullable) {
+                (true, _) => quote!(#n),
+                (false, false) => quote!(#n: None),
+                (false, true) => quote!(#n: rt::Nullable::Absent),
             }
         });
         let extra_init = extra_name.as_ref().map(|n| quote!(#n: rt::Map::new(),));
         let all_init = quote!(Self { #(#inits,)* #extra_init });
         let required_names: Vec<_> = required.iter().map(|f| ident(&f.rust_name)).collect();
-        // Two or more required values get names at the call site: a struct of them.
-        let (constructor, required_struct) = match required.len() {
-            0 => (
+        let deprecated = if fields.iter().any(|f| f.deprecated) { quote!(#[allow(deprecated)]) } else { quote!() };
+        // Construction helpers only for what a request carries (received types come from JSON);
+        // two or more required values get names at the call site: a struct of them.
+        let (constructor, required_struct) = match (t.sent, required.len(), required_struct) {
+            (false, ..) | (true, 2.., None) => (quote!(), quote!()),
+            (true, 0, _) => (
                 quote! {
-                    /// A value with every field absent.
-                    pub fn new() -> Self { #all_init }
+                    impl #name {
+                        /// A value with every field absent.
+                        #deprecated
+                        pub fn new() -> Self { #all_init }
+                    }
                 },
                 quote!(),
             ),
-            1 => {
+            (true, 1, _) => {
                 let (n, t) = (&required_names[0], field_ty(required[0]));
                 (
                     quote! {
-                        /// A value with the required field set and every optional field absent.
-                        pub fn new(#n: #t) -> Self { #all_init }
+                        impl #name {
+                            /// A value with the required field set and every optional field absent.
+                            #deprecated
+                            pub fn new(#n: #t) -> Self { #all_init }
+                        }
                     },
                     quote!(),
                 )
             }
-            _ => {
-                let req = ident(&format!("{}Required", t.name));
+            (true, _, Some(req_name)) => {
+                let req = ident(req_name);
                 let decl = required.iter().map(|f| {
                     let n = ident(&f.rust_name);
                     let t = field_ty(f);
@@ -189,22 +202,24 @@ impl TypesEmitter<'_> {
                 );
                 (
                     quote! {
-                        /// A value with the required fields set and every optional field absent.
-                        pub fn new(required: #req) -> Self {
-                            let #req { #(#required_names),* } = required;
-                            #all_init
+                        impl #name {
+                            /// A value with the required fields set and every optional field absent.
+                            #deprecated
+                            pub fn new(required: #req) -> Self {
+                                let #req { #(#required_names),* } = required;
+                                #all_init
+                            }
                         }
                     },
                     quote! {
                         #[doc = #struct_doc]
-                        #[derive(Debug, Clone, PartialEq)]
+                        #[derive(Debug, Clone)]
                         pub struct #req { #(#decl)* }
                     },
                 )
             }
         };
-        let default = if required.is_empty() { quote!(Default,) } else { quote!() };
-        let deprecated = if fields.iter().any(|f| f.deprecated) { quote!(#[allow(deprecated)]) } else { quote!() };
+        let default = if required.is_empty() && t.sent { quote!(Default,) } else { quote!() };
         let validate = t.checked.then(|| {
             let checked: Vec<(&Field, How)> =
                 fields.iter().filter_map(|f| self.checks.how(&f.ty, &f.rules).map(|h| (f, h))).collect();
@@ -231,16 +246,13 @@ impl TypesEmitter<'_> {
         });
         quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, #default ::serde::Serialize, ::serde::Deserialize)]
             #[non_exhaustive]
             pub struct #name {
                 #(#decls)*
                 #extra_decl
             }
-            impl #name {
-                #deprecated
-                #constructor
-            }
+            #constructor
             #required_struct
             #validate
         }
@@ -278,7 +290,7 @@ impl TypesEmitter<'_> {
         let Some(tag) = tag else {
             return quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
                 #[serde(untagged)]
                 #[non_exhaustive]
                 pub enum #name { #(#decls)* }
@@ -295,7 +307,7 @@ impl TypesEmitter<'_> {
         });
         quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+            #[derive(Debug, Clone, ::serde::Serialize)]
             #[serde(untagged)]
             #[non_exhaustive]
             pub enum #name {
@@ -340,7 +352,7 @@ fn operation_enums(op: &Operation) -> TokenStream {
         let d = format!(" The documented successful outcomes of `{}`, one variant per status.", op.id);
         quote! {
             #[doc = #d]
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Debug, Clone)]
             #[non_exhaustive]
             pub enum #n { #(#vs)* }
         }
@@ -352,7 +364,7 @@ fn operation_enums(op: &Operation) -> TokenStream {
     quote! {
         #success_enum
         #[doc = #d]
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone)]
         #[non_exhaustive]
         pub enum #en { #(#vs)* }
     }
