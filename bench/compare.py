@@ -54,7 +54,13 @@ def generator_package() -> str:
 
 
 def default_ours_cmd() -> str:
-    return f"cargo run --release -q -p {generator_package()} -- --spec {{spec}} --out {{out}} --crate {{name}}"
+    # The generated crate depends on this checkout's runtime crate (a dependency, like the peers'
+    # runtimes progenitor-client and ploidy-util), so its check measures the generated code alone.
+    runtime = REPO / "runtime"
+    return (
+        f"cargo run --release -q -p {generator_package()} -- generate {{spec}} --out {{out}} --crate {{name}} "
+        f"--runtime-path {runtime}"
+    )
 
 
 def direct_ours_cmd(ours_cmd: str) -> str | None:
@@ -417,8 +423,8 @@ def machine_info(args, ours_cmd: str, tools: list[str]) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("docs", nargs="*", help="corpus document names or paths (default: a built-in list of 5)")
-    ap.add_argument("--corpus", default=os.environ.get("BENCH_CORPUS", str(REPO.parent / "shared" / "corpus")),
-                    help="where bare document names are looked up (env BENCH_CORPUS; default ../shared/corpus, "
+    ap.add_argument("--corpus", default=os.environ.get("BENCH_CORPUS", str(REPO / "tests" / "corpus")),
+                    help="where bare document names are looked up (env BENCH_CORPUS; default tests/corpus, "
                          "falling back to /work/shared/corpus)")
     ap.add_argument("--ours-cmd", default=os.environ.get("BENCH_OURS_CMD") or default_ours_cmd(),
                     help="our generator's command, run from the repo root, with {spec} {out} {name} placeholders "

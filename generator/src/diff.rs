@@ -1,38 +1,50 @@
-//! What a change to the spec means for users of the generated client crate, and the semver bump it implies.
+//! What a change to the spec means for users of the generated crate, and the semver bump it implies.
 //!
-//! The yardstick is the *generated Rust API*, not only the wire: a change that keeps old JSON valid but changes
-//! a generated signature (e.g. `T` → `Option<T>`, a new method argument) still breaks callers' builds.
-//! Assumptions about the emitter (see `emit/`): structs have `new(required…)`, optional fields are `Option`,
-//! optional+nullable fields are `Option<Option<T>>`, every parameter is a positional method argument, string
-//! enums carry an `Unknown(String)` fallback, and requests are validated client-side against the spec's rules.
+//! The diff compares the two intermediate models ([`Api`]) that `build` makes of the old and the
+//! new document: the values the emitter turns into code, so the verdict follows the emitter by
+//! construction. Where it asks how a model value shows in Rust, it reads it as `emit/` does:
+//!
+//! - a method takes the required parameters and a required body; each optional one is a setter
+//!   of the operation's request builder (`client::X`);
+//! - a struct field is `T` (required), `Option<T>` (optional, or required and nullable) or
+//!   `rt::Nullable<T>` (optional and nullable), and `X::new` takes the required ones;
+//! - every type is `#[non_exhaustive]`: a new field, value, variant or documented status is an addition;
+//! - a request checks its values against their rules, and a closed enum's `Unknown`, before sending.
+//!
+//! Operations are matched by operation id (then by method and path), types by Rust name, fields
+//! and enum values by wire name, path parameters by position, other parameters by wire name.
 
-use crate::build::SchemaRef as SRef;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::model::{Api, AuthScheme, Body, BodyKind, EnumValue, Field, Operation, Param, ParamLocation, Response};
+use crate::model::{Rules, StatusMatch, Ty, TypeDef, TypeKind, UnionVariant};
+use std::collections::BTreeMap;
 use std::fmt;
+use std::path::Path;
+use Kind::{Added, Breaking, Changed, Docs};
 
-use indexmap::IndexMap;
-use openapiv3::{
-    Components, MediaType, OpenAPI, Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem,
-    ReferenceOr, Schema, SchemaKind, Type,
-};
-use serde_json::Value;
-
+/// What a change is for a user of the generated crate, most severe first. The `Debug` names
+/// are the report's section titles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
+pub enum Kind {
+    /// Code that compiled may not compile, or a request that was sent may be refused.
     Breaking,
-    NonBreaking,
+    /// Something new to use; existing code keeps working.
+    Added,
+    /// Existing code keeps compiling, but the client acts differently (another URL, looser rules…).
+    Changed,
+    /// Only documentation changes.
+    Docs,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Change {
-    pub severity: Severity,
-    /// e.g. "POST /contacts request body: field `email`", or a JSON pointer for document-level notes.
-    pub location: String,
+    pub kind: Kind,
+    /// The item of the generated module, e.g. `types::Contact.email` or `Client::get_contact`.
+    pub item: String,
+    /// What changes for a user of it.
     pub message: String,
-    /// Only documentation changed (descriptions, summaries, documented response rules): a patch at most.
-    pub docs_only: bool,
 }
 
+/// The version bump; `Display` is the lowercase name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Bump {
     None,
@@ -41,38 +53,71 @@ pub enum Bump {
     Major,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Report {
-    pub changes: Vec<Change>,
-}
-
-impl Report {
-    /// The semver bump the changes imply for a crate at `current` version (e.g. "0.3.1"): breaking → Major
-    /// (Minor while 0.x), non-breaking additions → Minor (Patch while 0.x), documentation-only → Patch,
-    /// nothing → None. An unparsable version is treated as ≥ 1.0, the more cautious reading.
-    pub fn bump(&self, current: &str) -> Bump {
-        let major = current.trim().trim_start_matches('v').split('.').next().and_then(|m| m.parse::<u64>().ok());
-        let level = if self.changes.iter().any(|c| c.severity == Severity::Breaking) {
-            3
-        } else if self.changes.iter().any(|c| !c.docs_only) {
-            2
-        } else {
-            usize::from(!self.changes.is_empty())
-        };
-        // Cargo treats 0.x minors as breaking, so before 1.0 each class shifts down one (documentation stays patch).
-        let level = if major == Some(0) && level >= 2 { level - 1 } else { level };
-        [Bump::None, Bump::Patch, Bump::Minor, Bump::Major][level]
+impl fmt::Display for Bump {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format!("{self:?}").to_lowercase())
     }
 }
 
-impl fmt::Display for Bump {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Bump::None => "none",
-            Bump::Patch => "patch",
-            Bump::Minor => "minor",
-            Bump::Major => "major",
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Sorted: breaking first, then by item.
+    pub changes: Vec<Change>,
+}
+
+/// `major.minor.patch` of a version such as `v1.2.3-rc.1`.
+fn parse_version(v: &str) -> Option<[u64; 3]> {
+    let core = v.trim().trim_start_matches('v').split(['-', '+']).next()?;
+    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+    let v = [parts.next()??, parts.next()??, parts.next()??];
+    parts.next().is_none().then_some(v)
+}
+
+impl Report {
+    /// The semver bump the changes imply for a crate at `current` (e.g. "0.3.1"): breaking →
+    /// major (minor while 0.x), additions and changes → minor (patch while 0.x), documentation
+    /// only → patch, nothing → none. An unparsable version counts as ≥ 1.0, the larger bump.
+    pub fn bump(&self, current: &str) -> Bump {
+        let level = match self.changes.iter().map(|c| c.kind).min() {
+            None => 0,
+            Some(Docs) => 1,
+            Some(Added | Changed) => 2,
+            Some(Breaking) => 3,
+        };
+        // Cargo treats a 0.x minor as breaking, so before 1.0 each class shifts down one
+        // (documentation stays a patch).
+        let zero = parse_version(current).is_some_and(|v| v[0] == 0);
+        let level = if zero && level >= 2 { level - 1 } else { level };
+        [Bump::None, Bump::Patch, Bump::Minor, Bump::Major][level]
+    }
+
+    /// The version after [`Report::bump`], if `current` parses.
+    pub fn next_version(&self, current: &str) -> Option<String> {
+        let [x, y, z] = parse_version(current)?;
+        Some(match self.bump(current) {
+            Bump::None => format!("{x}.{y}.{z}"),
+            Bump::Patch => format!("{x}.{y}.{}", z + 1),
+            Bump::Minor => format!("{x}.{}.0", y + 1),
+            Bump::Major => format!("{}.0.0", x + 1),
         })
+    }
+
+    fn sections(&self) -> impl Iterator<Item = (Kind, Vec<&Change>)> {
+        [Breaking, Added, Changed, Docs].into_iter().map(|k| (k, self.changes.iter().filter(|c| c.kind == k).collect()))
+    }
+
+    /// A changelog entry (Keep a Changelog style, without a date) for the release after `current`.
+    pub fn markdown(&self, current: &str) -> String {
+        let version = self.next_version(current).unwrap_or_else(|| "Unreleased".into());
+        let mut out = format!("## [{version}]\n");
+        if self.changes.is_empty() {
+            out.push_str("\nNo changes for users of the generated crate.\n");
+        }
+        for (kind, changes) in self.sections().filter(|(_, c)| !c.is_empty()) {
+            out.push_str(&format!("\n### {kind:?}\n\n"));
+            changes.iter().for_each(|c| out.push_str(&format!("- `{}`: {}\n", c.item, c.message)));
+        }
+        out
     }
 }
 
@@ -81,645 +126,626 @@ impl fmt::Display for Report {
         if self.changes.is_empty() {
             writeln!(f, "No changes.")?;
         }
-        for (severity, title) in
-            [(Severity::Breaking, "Breaking changes"), (Severity::NonBreaking, "Non-breaking changes")]
-        {
-            let group: Vec<&Change> = self.changes.iter().filter(|c| c.severity == severity).collect();
-            if group.is_empty() {
-                continue;
-            }
-            writeln!(f, "{title} ({}):", group.len())?;
-            for c in group {
-                writeln!(f, "  - {}: {}{}", c.location, c.message, if c.docs_only { " [docs]" } else { "" })?;
+        for (kind, changes) in self.sections().filter(|(_, c)| !c.is_empty()) {
+            writeln!(f, "{kind:?} ({}):", changes.len())?;
+            for c in changes {
+                writeln!(f, "  - {}: {}", c.item, c.message)?;
             }
             writeln!(f)?;
         }
-        // Display has no version to go by, so show both readings of the rule.
+        // Without a version, show both readings of the rule.
         writeln!(f, "Implied bump: {} ({} while 0.x)", self.bump("1.0.0"), self.bump("0.1.0"))
     }
 }
 
-/// Compares two documents. Never panics: dangling `$ref`s are skipped in the comparison and, when new in
-/// `new`, reported once as a note at their JSON pointer.
-pub fn diff(old: &OpenAPI, new: &OpenAPI) -> Report {
-    let mut d = Differ { old, new, out: Vec::new(), budget: BUDGET, dir: Dir::Request, seen: Vec::new() };
-    d.documents();
-    let (o, n) = (operations(old), operations(new));
-    for ((_, method), o, n) in pair(o, n) {
+/// Loads and builds both documents as the generator does, then compares the models.
+pub fn diff_files(old: &Path, new: &Path) -> Result<Report, crate::Error> {
+    let model = |p: &Path| crate::load::load_file(p).and_then(|l| crate::build_model(p, &l)).map(|(api, _)| api);
+    Ok(diff(&model(old)?, &model(new)?))
+}
+
+/// Compares two models of one API.
+pub fn diff(old: &Api, new: &Api) -> Report {
+    let mut d = Differ::default();
+    d.api(old, new);
+    for (name, o, n) in pair(old.types.values(), new.types.values(), |t| t.name.clone()) {
+        let item = format!("types::{name}");
         match (o, n) {
-            (Some((path, ..)), None) => d.push(BRK, format!("{method} {path}"), "operation removed"),
-            (None, Some((path, ..))) => d.push(ADD, format!("{method} {path}"), "new operation"),
-            (Some(o), Some(n)) => d.operation(&format!("{method} {}", n.0), o, n),
+            (Some(_), None) => d.push(Breaking, item, "type removed"),
+            (None, Some(t)) => d.push(Added, item, format!("new {}", kind_name(&t.kind))),
+            (Some(o), Some(n)) => d.type_def(&item, o, n),
+            (None, None) => {}
+        }
+    }
+    for (o, n) in pair_operations(&old.operations, &new.operations) {
+        let route = |op: &Operation| format!("`{} {}`", op.method.as_str(), op.path);
+        match (o, n) {
+            (Some(o), None) => d.push(Breaking, method(o), format!("removed ({})", route(o))),
+            (None, Some(n)) => d.push(Added, method(n), format!("new operation {}", route(n))),
+            (Some(o), Some(n)) => d.operation(o, n),
             (None, None) => {}
         }
     }
     let mut changes = d.out;
-    changes.sort_by(|a, b| {
-        (a.severity, a.docs_only, &a.location, &a.message).cmp(&(b.severity, b.docs_only, &b.location, &b.message))
-    });
+    changes.sort();
     changes.dedup();
     Report { changes }
 }
 
-/// For `Differ::push`: is the change breaking?
-const BRK: bool = true;
-const ADD: bool = false;
-/// Longest `$ref` chain followed, and deepest nesting compared (recursive schemas end here at the latest).
-const MAX_HOPS: usize = 32;
-const MAX_DEPTH: usize = 24;
-const ALLOF_PARTS: usize = 256;
-/// Schema comparisons per diff: bounds the work on wide, deeply shared (DAG-shaped) schemas.
-const BUDGET: usize = 100_000;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Dir {
-    Request,
-    Response,
-}
-
-const SCHEMAS: &str = "#/components/schemas/";
-
-type Pick<T> = fn(&Components) -> &IndexMap<String, ReferenceOr<T>>;
-
-fn component<'a, T>(spec: &'a OpenAPI, r: &str, prefix: &str, pick: Pick<T>) -> Option<&'a ReferenceOr<T>> {
-    let name = r.strip_prefix(prefix)?.replace("~1", "/").replace("~0", "~");
-    pick(spec.components.as_ref()?).get(&name)
-}
-
-/// Follows a chain of local refs into `components`; `None` if dangling, external or cyclic.
-fn resolve<'a, T>(spec: &'a OpenAPI, mut r: &'a ReferenceOr<T>, prefix: &str, pick: Pick<T>) -> Option<&'a T> {
-    for _ in 0..MAX_HOPS {
-        match r {
-            ReferenceOr::Item(t) => return Some(t),
-            ReferenceOr::Reference { reference } => r = component(spec, reference, prefix, pick)?,
-        }
-    }
-    None
-}
-
-fn schema_of<'a>(spec: &'a OpenAPI, s: SRef<'a>) -> Option<&'a Schema> {
-    match s {
-        SRef::Item(s) => Some(s),
-        SRef::Ref(r) => resolve(spec, component(spec, r, SCHEMAS, |c| &c.schemas)?, SCHEMAS, |c| &c.schemas),
-    }
-}
-
-/// Union of two keyed collections, sorted by key, for deterministic output.
-fn pair<K: Ord, V>(
-    old: impl IntoIterator<Item = (K, V)>,
-    new: impl IntoIterator<Item = (K, V)>,
-) -> Vec<(K, Option<V>, Option<V>)> {
-    let mut m: BTreeMap<K, (Option<V>, Option<V>)> = BTreeMap::new();
-    for (k, v) in old {
-        m.entry(k).or_insert((None, None)).0 = Some(v);
-    }
-    for (k, v) in new {
-        m.entry(k).or_insert((None, None)).1 = Some(v);
-    }
+/// The items of both sides by key, sorted by key.
+fn pair<'a, K: Ord, V: 'a>(
+    old: impl IntoIterator<Item = &'a V>,
+    new: impl IntoIterator<Item = &'a V>,
+    key: impl Fn(&V) -> K,
+) -> Vec<(K, Option<&'a V>, Option<&'a V>)> {
+    let mut m: BTreeMap<K, (Option<&V>, Option<&V>)> = BTreeMap::new();
+    old.into_iter().for_each(|v| m.entry(key(v)).or_default().0 = Some(v));
+    new.into_iter().for_each(|v| m.entry(key(v)).or_default().1 = Some(v));
     m.into_iter().map(|(k, (o, n))| (k, o, n)).collect()
 }
 
-type Op<'a> = (&'a str, &'a PathItem, &'a Operation);
+type OpPair<'a> = (Option<&'a Operation>, Option<&'a Operation>);
 
-/// Operations keyed by (path with `{name}` → `{}`, METHOD), so renaming a path parameter still matches.
-fn operations(spec: &OpenAPI) -> BTreeMap<(String, String), Op<'_>> {
-    let mut out = BTreeMap::new();
-    for (path, item) in &spec.paths.paths {
-        let Some(item) = item.as_item() else { continue };
-        let norm: String = path_vars(path).1;
-        for (method, op) in item.iter() {
-            out.insert((norm.clone(), method.to_uppercase()), (path.as_str(), item, op));
+/// Operations matched by id, then the rest by method and path (variable names left out).
+fn pair_operations<'a>(old: &'a [Operation], new: &'a [Operation]) -> Vec<OpPair<'a>> {
+    let route = |o: &Operation| (o.method, normalized(&o.path));
+    let mut out: Vec<OpPair> = old.iter().map(|o| (Some(o), new.iter().find(|n| n.id == o.id))).collect();
+    for n in new.iter().filter(|n| !old.iter().any(|o| o.id == n.id)) {
+        match out.iter_mut().find(|(o, m)| m.is_none() && o.is_some_and(|o| route(o) == route(n))) {
+            Some(slot) => slot.1 = Some(n),
+            None => out.push((None, Some(n))),
         }
     }
     out
 }
 
-/// The `{variables}` of a path template, and the template with each replaced by `{}`.
-fn path_vars(path: &str) -> (Vec<&str>, String) {
-    let (mut vars, mut norm, mut rest) = (Vec::new(), String::new(), path);
-    while let Some((lit, after)) = rest.split_once('{') {
-        let Some((var, tail)) = after.split_once('}') else { break };
-        norm.push_str(lit);
-        norm.push_str("{}");
-        vars.push(var);
-        rest = tail;
-    }
-    norm.push_str(rest);
-    (vars, norm)
-}
-
-/// Parameters keyed by (location, name) — path parameters by position, since the generated arguments are
-/// positional and the name does not matter. Operation-level ones override path-level ones.
-fn parameters<'a>(spec: &'a OpenAPI, (path, item, op): Op<'a>) -> BTreeMap<(&'static str, String), &'a ParameterData> {
-    let vars = path_vars(path).0;
-    let mut out = BTreeMap::new();
-    for p in item.parameters.iter().chain(&op.parameters) {
-        let Some(p) = resolve(spec, p, "#/components/parameters/", |c| &c.parameters) else { continue };
-        let (loc, d) = match p {
-            Parameter::Query { parameter_data, .. } => ("query", parameter_data),
-            Parameter::Header { parameter_data, .. } => ("header", parameter_data),
-            Parameter::Path { parameter_data, .. } => ("path", parameter_data),
-            Parameter::Cookie { parameter_data, .. } => ("cookie", parameter_data),
-        };
-        let key = match vars.iter().position(|v| *v == d.name) {
-            Some(i) if loc == "path" => format!("#{i}"),
-            _ => d.name.clone(),
-        };
-        out.insert((loc, key), d);
+/// `/a/{id}/b` → `/a/{}/b`.
+fn normalized(path: &str) -> String {
+    let mut parts = path.split('{');
+    let mut out = parts.next().unwrap_or_default().to_string();
+    for part in parts {
+        out.push_str("{}");
+        out.push_str(part.split_once('}').map_or(part, |(_, rest)| rest));
     }
     out
 }
 
-fn param_schema(d: &ParameterData) -> Option<SRef<'_>> {
-    match &d.format {
-        ParameterSchemaOrContent::Schema(s) => Some(s.into()),
-        ParameterSchemaOrContent::Content(c) => c.values().next()?.schema.as_ref().map(SRef::from),
+fn method(op: &Operation) -> String {
+    format!("Client::{}", op.name.trim_start_matches("r#"))
+}
+
+fn kind_name(k: &TypeKind) -> &'static str {
+    match k {
+        TypeKind::Struct { .. } => "struct",
+        TypeKind::Enum { .. } => "string enum",
+        TypeKind::Union { .. } => "union",
+        TypeKind::Alias { .. } => "type alias",
     }
 }
 
-/// `{location}: field `{path}``, or just the location for the root of a body or parameter.
-fn at(base: &str, field: &str) -> String {
-    match field {
-        "" => base.to_string(),
-        _ => format!("{base}: field `{field}`"),
+/// A type expression as the emitter writes it, without the `rt::` of runtime types.
+fn rust(t: &Ty) -> String {
+    crate::emit::ty(t, &Default::default()).to_string().replace(' ', "").replace("rt::", "")
+}
+
+/// The type of a struct field: `(required, nullable)` picks the `Option`s around it.
+fn field_ty(f: &Field) -> String {
+    match (f.required, f.nullable) {
+        (true, false) => rust(&f.ty),
+        (false, true) => format!("rt::Nullable<{}>", rust(&f.ty)),
+        _ => format!("Option<{}>", rust(&f.ty)),
     }
 }
 
-fn show<T: fmt::Display>(v: &Option<T>) -> String {
-    v.as_ref().map_or("none".to_string(), |v| format!("`{v}`"))
-}
-
-/// A name for the generated Rust type a schema maps to; any difference is a type change. Integer and number
-/// formats are included because they pick the Rust width (`int32` → `i32`, `float` → `f32`).
-fn label(spec: &OpenAPI, s: &Schema) -> String {
-    let with_format = |ty: &str, f: Option<String>| f.map_or(ty.to_string(), |f| format!("{ty}({f})"));
-    match &s.schema_kind {
-        SchemaKind::Type(Type::String(t)) if t.enumeration.is_empty() => "string".into(),
-        SchemaKind::Type(Type::String(_)) => "string enum".into(),
-        SchemaKind::Type(Type::Integer(t)) => with_format("integer", format_of(&t.format)),
-        SchemaKind::Type(Type::Number(t)) => with_format("number", format_of(&t.format)),
-        SchemaKind::Type(Type::Boolean(_)) => "boolean".into(),
-        SchemaKind::Type(Type::Array(_)) => "array".into(),
-        SchemaKind::Type(Type::Object(_)) => "object".into(),
-        SchemaKind::OneOf { .. } => "oneOf".into(),
-        SchemaKind::AnyOf { .. } => "anyOf".into(),
-        SchemaKind::Not { .. } => "not".into(),
-        _ if as_object(spec, s).is_some() => "object".into(),
-        SchemaKind::AllOf { .. } => "allOf".into(),
-        SchemaKind::Any(a) => a.typ.clone().unwrap_or_else(|| "any".into()),
+/// The type a body is passed as (text and bytes bodies as such).
+fn body_ty(b: &Body) -> String {
+    match b.kind {
+        BodyKind::Binary => "[u8]".into(),
+        BodyKind::Text => "str".into(),
+        _ => rust(&b.ty),
     }
 }
 
-fn format_of<F: serde::Serialize>(f: &F) -> Option<String> {
-    serde_json::to_value(f).ok()?.as_str().map(String::from)
+/// What `.await` gives in `Response<_>`: the success enum, or the one success body type.
+fn output(op: &Operation) -> String {
+    match (&op.success_enum, op.successes().find_map(|r| r.body.as_ref())) {
+        (Some(n), _) => n.clone(),
+        (None, Some(b)) => rust(&b.ty),
+        (None, None) => "()".into(),
+    }
+}
+
+fn status(s: &StatusMatch) -> String {
+    match s {
+        StatusMatch::Code(c) => format!("HTTP {c}"),
+        StatusMatch::Range(r) => format!("HTTP {r}XX"),
+        StatusMatch::Default => "any other status".into(),
+    }
+}
+
+/// The credentials `Client::new` and `Client::with_base_url` take (the first scheme's), and where
+/// an API key is sent.
+fn credentials(a: Option<&AuthScheme>) -> (&'static str, String) {
+    match a {
+        Some(AuthScheme::Bearer) => ("a bearer token", String::new()),
+        Some(AuthScheme::Basic) => ("a username and password", String::new()),
+        Some(AuthScheme::ApiKey { location, param }) => ("an API key", format!("{location:?} `{param}`")),
+        None => ("no credentials", String::new()),
+    }
+}
+
+/// The rules as the spec writes them, for messages.
+fn describe(r: &Rules) -> String {
+    let num = |name: &str, v: Option<String>| v.map(|v| format!("{name} {v}"));
+    let exclusive = |e: bool, name: &str| if e { format!("exclusive{name}") } else { name.to_lowercase() };
+    let parts: Vec<String> = [
+        num("minLength", r.min_length.map(|v| v.to_string())),
+        num("maxLength", r.max_length.map(|v| v.to_string())),
+        num("minItems", r.min_items.map(|v| v.to_string())),
+        num("maxItems", r.max_items.map(|v| v.to_string())),
+        num(&exclusive(r.exclusive_minimum, "Minimum"), r.minimum.map(|v| v.to_string())),
+        num(&exclusive(r.exclusive_maximum, "Maximum"), r.maximum.map(|v| v.to_string())),
+        num("pattern", r.pattern.as_ref().map(|p| format!("`{p}`"))),
+        r.email.then(|| "format email".into()),
+        r.items.as_ref().map(|i| format!("each item {{{}}}", describe(i))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Whether the new rules refuse a value the old ones accepted (`.0`, tighter) and accept one
+/// they refused (`.1`, looser). A changed pattern counts as both.
+fn compare_rules(o: &Rules, n: &Rules) -> (bool, bool) {
+    fn bound(o: Option<f64>, n: Option<f64>, upper: bool) -> (bool, bool) {
+        match (o, n) {
+            (None, Some(_)) => (true, false),
+            (Some(_), None) => (false, true),
+            (Some(a), Some(b)) if a != b => ((b < a) == upper, (b < a) != upper),
+            _ => (false, false),
+        }
+    }
+    let flag = |o: bool, n: bool| (!o && n, o && !n);
+    let len = |v: Option<usize>| v.map(|v| v as f64);
+    let none = Rules::default();
+    let items = match (&o.items, &n.items) {
+        (None, None) => (false, false),
+        (a, b) => compare_rules(a.as_deref().unwrap_or(&none), b.as_deref().unwrap_or(&none)),
+    };
+    let pattern = match (&o.pattern, &n.pattern) {
+        (a, b) if a == b => (false, false),
+        (a, b) => (b.is_some(), a.is_some()),
+    };
+    [
+        bound(len(o.min_length), len(n.min_length), false),
+        bound(len(o.max_length), len(n.max_length), true),
+        bound(len(o.min_items), len(n.min_items), false),
+        bound(len(o.max_items), len(n.max_items), true),
+        bound(o.minimum, n.minimum, false),
+        bound(o.maximum, n.maximum, true),
+        flag(o.exclusive_minimum, n.exclusive_minimum),
+        flag(o.exclusive_maximum, n.exclusive_maximum),
+        flag(o.email, n.email),
+        pattern,
+        items,
+    ]
+    .into_iter()
+    .fold((false, false), |(t, l), (a, b)| (t || a, l || b))
 }
 
 #[derive(Default)]
-struct Obj<'a> {
-    props: Vec<(&'a str, SRef<'a>)>,
-    required: BTreeSet<&'a str>,
+struct Differ {
+    out: Vec<Change>,
 }
 
-/// The properties of an object, with `allOf` of objects merged (the generator flattens them into one struct).
-fn as_object<'a>(spec: &'a OpenAPI, s: &'a Schema) -> Option<Obj<'a>> {
-    object_view(spec, s, &mut ALLOF_PARTS.to_owned())
-}
+impl Differ {
+    fn push(&mut self, kind: Kind, item: impl fmt::Display, message: impl fmt::Display) {
+        self.out.push(Change { kind, item: item.to_string(), message: message.to_string() });
+    }
 
-/// `parts` caps the `allOf` members visited, so nested or self-referencing `allOf`s stay cheap.
-fn object_view<'a>(spec: &'a OpenAPI, s: &'a Schema, parts: &mut usize) -> Option<Obj<'a>> {
-    let mut obj = Obj::default();
-    let (props, required) = match &s.schema_kind {
-        SchemaKind::Type(Type::Object(t)) => (&t.properties, &t.required),
-        SchemaKind::Any(a) if !a.properties.is_empty() || a.typ.as_deref() == Some("object") => {
-            (&a.properties, &a.required)
+    fn docs<T: PartialEq + ?Sized>(&mut self, item: &str, what: &str, old: &T, new: &T) {
+        if old != new {
+            self.push(Docs, item, format!("{what} changed"));
         }
-        SchemaKind::AllOf { all_of } => {
-            for part in all_of {
-                *parts = parts.checked_sub(1)?;
-                let part = object_view(spec, schema_of(spec, part.into())?, parts)?;
-                obj.props.extend(part.props);
-                obj.required.extend(part.required);
+    }
+
+    /// Rules a request checks before sending: tighter ones can refuse what was sent before.
+    fn rules(&mut self, item: &str, o: &Rules, n: &Rules) {
+        let rules = format!("{} (was {})", describe(n), describe(o));
+        match compare_rules(o, n) {
+            (true, _) => self.push(Breaking, item, format!("checked before sending against tighter rules: {rules}")),
+            (false, true) => self.push(Changed, item, format!("checked before sending against looser rules: {rules}")),
+            _ => {}
+        }
+    }
+
+    fn api(&mut self, o: &Api, n: &Api) {
+        self.docs("module docs", "title", &o.title, &n.title);
+        self.docs("module docs", "API version", &o.version, &n.version);
+        self.docs("module docs", "description", &o.description, &n.description);
+        // The first http(s) server is `Client::DEFAULT_BASE_URL`, and with it comes `Client::new`.
+        let default = |a: &Api| {
+            a.servers.first().map(|s| s.url.clone()).filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+        };
+        match (default(o), default(n)) {
+            (Some(_), None) => self.push(Breaking, "Client::new", "removed: the spec names no server any more"),
+            (None, Some(url)) => self.push(Added, "Client::new", format!("new: requests go to `{url}`")),
+            (Some(a), Some(b)) if a != b => {
+                let message = format!("now `{b}` (was `{a}`): where a client from `Client::new` sends requests");
+                self.push(Changed, "Client::DEFAULT_BASE_URL", message)
             }
-            return Some(obj);
+            _ => self.docs("module docs", "server list", &o.servers, &n.servers),
         }
-        _ => return None,
-    };
-    obj.props.extend(props.iter().map(|(k, v)| (k.as_str(), SRef::from(v))));
-    obj.required.extend(required.iter().map(String::as_str));
-    Some(obj)
-}
+        let ((a, x), (b, y)) = (credentials(o.auth.first()), credentials(n.auth.first()));
+        if a != b {
+            self.push(Breaking, "Client::new, Client::with_base_url", format!("take {b} (was {a})"));
+        } else if x != y {
+            self.push(Changed, "Client", format!("sends the API key in {y} (was {x})"));
+        }
+    }
 
-/// `$ref`s that point nowhere in this document, as (JSON pointer of the ref, target).
-fn dangling(spec: &OpenAPI) -> BTreeSet<(String, String)> {
-    fn walk(root: &Value, v: &Value, ptr: &str, out: &mut BTreeSet<(String, String)>) {
-        match v {
-            Value::Object(m) => {
-                for (k, x) in m {
-                    match (k.as_str(), x.as_str().and_then(|r| r.strip_prefix('#'))) {
-                        ("$ref", Some(p)) if root.pointer(p).is_none() => {
-                            out.insert((ptr.to_string(), format!("#{p}")));
-                        }
-                        _ => walk(root, x, &format!("{ptr}/{}", k.replace('~', "~0").replace('/', "~1")), out),
-                    }
+    fn type_def(&mut self, item: &str, o: &TypeDef, n: &TypeDef) {
+        self.docs(item, "description", &o.doc, &n.doc);
+        self.docs(item, "source schema", &o.origin, &n.origin);
+        match (&o.kind, &n.kind) {
+            (TypeKind::Struct { fields: a, extra: x, .. }, TypeKind::Struct { fields: b, extra: y, .. }) => {
+                // Constructors exist only for types a request carries.
+                match (o.sent, n.sent) {
+                    (true, false) => self.push(Breaking, item, "no longer carried by a request: `new` is gone"),
+                    (false, true) => self.push(Added, item, "now carried by a request: gains `new`"),
+                    _ => {}
+                }
+                self.fields(item, n.sent, a, b);
+                if x != y {
+                    let show =
+                        |t: &Option<Ty>| t.as_ref().map_or("none".into(), |t| format!("`rt::Extra<{}>`", rust(t)));
+                    let message = format!("undeclared properties: {} (was {})", show(y), show(x));
+                    self.push(if x.is_none() { Added } else { Breaking }, format!("{item}.extra"), message);
                 }
             }
-            Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| walk(root, x, &format!("{ptr}/{i}"), out)),
-            _ => {}
-        }
-    }
-    let root = serde_json::to_value(spec).unwrap_or_default();
-    let mut out = BTreeSet::new();
-    walk(&root, &root, "", &mut out);
-    out
-}
-
-struct Differ<'a> {
-    old: &'a OpenAPI,
-    new: &'a OpenAPI,
-    out: Vec<Change>,
-    budget: usize,
-    /// Which way the schema being compared flows, and the (old, new) `$ref` pairs open on the current path:
-    /// a recursive schema is compared once per path instead of forever.
-    dir: Dir,
-    seen: Vec<(&'a str, &'a str)>,
-}
-
-impl<'a> Differ<'a> {
-    fn push(&mut self, breaking: bool, location: impl Into<String>, message: impl Into<String>) {
-        let severity = if breaking { Severity::Breaking } else { Severity::NonBreaking };
-        self.out.push(Change { severity, location: location.into(), message: message.into(), docs_only: false });
-    }
-
-    fn push_docs(&mut self, location: &str, message: String) {
-        self.out.push(Change { severity: Severity::NonBreaking, location: location.into(), message, docs_only: true });
-    }
-
-    fn docs(&mut self, location: &str, what: &str, old: Option<&str>, new: Option<&str>) {
-        if old != new {
-            self.push_docs(location, format!("{what} changed"));
-        }
-    }
-
-    /// Document-level changes: info, servers, generated types, security schemes, dangling refs.
-    fn documents(&mut self) {
-        let (old, new) = (self.old, self.new);
-        self.docs("info", "title", Some(old.info.title.as_str()), Some(new.info.title.as_str()));
-        self.docs("info", "description", old.info.description.as_deref(), new.info.description.as_deref());
-
-        // The first http(s) server becomes `Client::DEFAULT_BASE_URL` and enables `Client::new`.
-        let default = |s: &'a OpenAPI| s.servers.first().map(|s| s.url.as_str()).filter(|u| u.starts_with("http"));
-        match (default(old), default(new)) {
-            (Some(_), None) => self.push(BRK, "servers", "no default server any more: `Client::new` disappears"),
-            (o, n) if o != n => {
-                self.push(ADD, "servers", format!("default base URL changed from {} to {}", show(&o), show(&n)))
+            (TypeKind::Enum { values: a, open: x }, TypeKind::Enum { values: b, open: y }) => {
+                self.values(item, n.sent, a, b);
+                match (x, y, n.sent) {
+                    (true, false, true) => self.push(Breaking, item, "now closed: requests refuse `Unknown(..)`"),
+                    (false, true, true) => self.push(Changed, item, "now open: requests may send `Unknown(..)`"),
+                    _ => self.docs(item, "whether other values are allowed (`Unknown`'s description)", x, y),
+                }
             }
-            _ => {}
-        }
-
-        let comps = |s: &'a OpenAPI| s.components.as_ref();
-        let schemas = |s| comps(s).into_iter().flat_map(|c| c.schemas.keys());
-        for (name, o, n) in pair(schemas(old).map(|k| (k, ())), schemas(new).map(|k| (k, ()))) {
-            let loc = format!("components.schemas `{name}`");
-            match (o, n) {
-                (Some(_), None) => self.push(BRK, loc, "schema removed: its generated type disappears"),
-                (None, Some(_)) => self.push(ADD, loc, "new schema (new generated type)"),
-                _ => {}
+            (TypeKind::Union { variants: a, tag: x }, TypeKind::Union { variants: b, tag: y }) => {
+                if x != y {
+                    self.push(Breaking, item, format!("variants are told apart by the property {y:?} (was {x:?})"));
+                }
+                self.variants(item, a, b);
             }
+            (TypeKind::Alias { ty: a }, TypeKind::Alias { ty: b }) if a != b => {
+                self.push(Breaking, item, format!("now `{}` (was `{}`)", rust(b), rust(a)))
+            }
+            (TypeKind::Alias { .. }, TypeKind::Alias { .. }) => {}
+            (a, b) => self.push(Breaking, item, format!("now a {} (was a {})", kind_name(b), kind_name(a))),
         }
+    }
 
-        // Ignoring descriptions, any change to a scheme changes how the client authenticates.
-        let schemes = |s: &'a OpenAPI| {
-            comps(s).into_iter().flat_map(|c| &c.security_schemes).map(|(k, v)| {
-                let mut v = serde_json::to_value(v).unwrap_or_default();
-                v.as_object_mut().map(|m| m.remove("description"));
-                (k, v)
-            })
+    fn fields(&mut self, ty: &str, sent: bool, old: &[Field], new: &[Field]) {
+        let pairs = pair(old, new, |f| f.json_name.clone());
+        // One field gone while one of the same type comes: reported as a rename.
+        let gone: Vec<&Field> = pairs.iter().filter_map(|(_, o, n)| o.filter(|_| n.is_none())).collect();
+        let came: Vec<&Field> = pairs.iter().filter_map(|(_, o, n)| n.filter(|_| o.is_none())).collect();
+        let renamed = match (gone.as_slice(), came.as_slice()) {
+            ([a], [b]) if field_ty(a) == field_ty(b) => Some((*a, *b)),
+            _ => None,
         };
-        for (name, o, n) in pair(schemes(old), schemes(new)) {
-            let loc = format!("components.securitySchemes `{name}`");
+        let name = |f: &Field| format!("{ty}.{}", f.rust_name.trim_start_matches("r#"));
+        if let Some((a, b)) = renamed {
+            let message = format!("renamed from `{}` (`{}` → `{}` on the wire)", name(a), a.json_name, b.json_name);
+            self.push(Breaking, name(b), message);
+        }
+        for (_, o, n) in pairs {
             match (o, n) {
-                (Some(_), None) => self.push(BRK, loc, "security scheme removed"),
-                (None, Some(_)) => self.push(ADD, loc, "new security scheme"),
-                (Some(o), Some(n)) if o != n => self.push(BRK, loc, "security scheme definition changed"),
+                _ if renamed.is_some_and(|(a, b)| o == Some(a) || n == Some(b)) => {}
+                (Some(f), None) => self.push(Breaking, name(f), "field removed"),
+                (None, Some(f)) if f.required => {
+                    self.push(Breaking, name(f), format!("new required field: `{ty}::new` takes it"))
+                }
+                (None, Some(f)) => self.push(Added, name(f), format!("new optional field: `{}`", field_ty(f))),
+                (Some(o), Some(n)) => self.field(ty, sent, o, n, &name(n)),
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn field(&mut self, ty: &str, sent: bool, o: &Field, n: &Field, item: &str) {
+        if o.rust_name != n.rust_name {
+            self.push(Breaking, item, format!("renamed from `{}`", o.rust_name));
+        }
+        let retyped = format!("type changes from `{}` to `{}`", field_ty(o), field_ty(n));
+        match (o.required, n.required) {
+            (false, true) => self.push(Breaking, item, format!("now required: `{ty}::new` takes it; {retyped}")),
+            (true, false) => {
+                self.push(Breaking, item, format!("now optional: `{ty}::new` no longer takes it; {retyped}"))
+            }
+            _ if field_ty(o) != field_ty(n) => self.push(Breaking, item, retyped),
+            _ => {}
+        }
+        if o.deprecated != n.deprecated {
+            self.push(Changed, item, if n.deprecated { "deprecated" } else { "no longer deprecated" });
+        }
+        self.docs(item, "description", &o.doc, &n.doc);
+        // Rules are checked only on the types a request carries.
+        if sent {
+            self.rules(item, &o.rules, &n.rules);
+        }
+    }
+
+    fn values(&mut self, ty: &str, sent: bool, old: &[EnumValue], new: &[EnumValue]) {
+        for (wire, o, n) in pair(old, new, |v| v.wire.clone()) {
+            match (o, n) {
+                (Some(v), None) => {
+                    let sent = if sent { "; a request can no longer send it" } else { "" };
+                    self.push(Breaking, format!("{ty}::{}", v.name), format!("value `{wire}` removed{sent}"))
+                }
+                (None, Some(v)) => self.push(Added, format!("{ty}::{}", v.name), format!("new value `{wire}`")),
+                (Some(a), Some(b)) if a.name != b.name => {
+                    self.push(Breaking, format!("{ty}::{}", b.name), format!("renamed from `{}`", a.name))
+                }
                 _ => {}
             }
         }
-
-        // Only refs that newly dangle: an unchanged broken ref is not a change.
-        let known = dangling(old);
-        for (ptr, target) in dangling(new).difference(&known) {
-            self.push(ADD, ptr.clone(), format!("unresolvable $ref `{target}` (not compared; generation will fail)"));
-        }
     }
 
-    fn operation(&mut self, label: &str, o: Op<'a>, n: Op<'a>) {
-        let (oop, nop) = (o.2, n.2);
-        if oop.operation_id != nop.operation_id {
-            let (a, b) = (show(&oop.operation_id), show(&nop.operation_id));
-            self.push(BRK, label, format!("operationId changed from {a} to {b}: the generated method is renamed"));
-        }
-        self.docs(label, "summary", oop.summary.as_deref(), nop.summary.as_deref());
-        self.docs(label, "description", oop.description.as_deref(), nop.description.as_deref());
-        if !oop.deprecated && nop.deprecated {
-            self.push(ADD, label, "operation deprecated");
-        }
-        self.params(label, o, n);
-        self.request_body(label, oop, nop);
-        self.responses(label, oop, nop);
-        self.security(label, oop, nop);
-    }
-
-    fn params(&mut self, label: &str, o: Op<'a>, n: Op<'a>) {
-        let (old, new) = (parameters(self.old, o), parameters(self.new, n));
-        for ((loc, _), o, n) in pair(old, new) {
-            let name = n.or(o).map_or("", |d| d.name.as_str());
-            let l = format!("{label} {loc} parameter `{name}`");
+    fn variants(&mut self, ty: &str, old: &[UnionVariant], new: &[UnionVariant]) {
+        for (name, o, n) in pair(old, new, |v| v.name.clone()) {
+            let item = format!("{ty}::{name}");
             match (o, n) {
-                (Some(_), None) => self.push(BRK, l, "parameter removed"),
-                (None, Some(n)) if n.required => self.push(BRK, l, "new required parameter"),
-                // Every parameter is a positional argument of the generated method, so even an optional one
-                // changes the signature (the brief's "non-breaking" assumed an options struct; see module docs).
-                (None, Some(_)) => self.push(BRK, l, "new optional parameter: the generated method gains an argument"),
-                (Some(o), Some(n)) => {
-                    if o.name != n.name {
-                        // Arguments are positional: only the argument's name (and docs) change.
-                        self.push_docs(&l, format!("path parameter renamed from `{}`", o.name));
+                (Some(_), None) => self.push(Breaking, item, "variant removed"),
+                (None, Some(v)) => self.push(Added, item, format!("new variant holding `{}`", rust(&v.ty))),
+                (Some(a), Some(b)) => {
+                    if a.ty != b.ty {
+                        self.push(Breaking, &item, format!("holds `{}` (was `{}`)", rust(&b.ty), rust(&a.ty)));
                     }
-                    match (o.required, n.required) {
-                        (false, true) => self.push(BRK, &l, "parameter became required"),
-                        (true, false) => self.push(BRK, &l, "parameter became optional: its argument becomes `Option`"),
-                        _ => {}
+                    // A tag that no longer selects the variant turns such values into `Unknown`.
+                    if a.tags != b.tags {
+                        let kind = if a.tags.iter().all(|t| b.tags.contains(t)) { Added } else { Breaking };
+                        self.push(kind, &item, format!("selected by tags {:?} (was {:?})", b.tags, a.tags));
                     }
-                    if o.deprecated != Some(true) && n.deprecated == Some(true) {
-                        self.push(ADD, &l, "parameter deprecated");
-                    }
-                    self.docs(&l, "description", o.description.as_deref(), n.description.as_deref());
-                    if let (Some(a), Some(b)) = (param_schema(o), param_schema(n)) {
-                        self.dir = Dir::Request;
-                        self.schema(&l, "", a, b);
-                    }
+                    self.docs(&item, "description", &a.doc, &b.doc);
                 }
                 (None, None) => {}
             }
         }
     }
 
-    fn request_body(&mut self, label: &str, o: &'a Operation, n: &'a Operation) {
-        let body = |spec, op: &'a Operation| {
-            op.request_body
-                .as_ref()
-                .and_then(|b| resolve(spec, b, "#/components/requestBodies/", |c| &c.request_bodies))
-        };
-        let l = format!("{label} request body");
-        match (body(self.old, o), body(self.new, n)) {
-            (Some(_), None) => self.push(BRK, l, "request body removed"),
-            (None, Some(b)) if b.required => self.push(BRK, l, "new required request body"),
-            (None, Some(_)) => self.push(BRK, l, "new optional request body: the generated method gains an argument"),
-            (Some(a), Some(b)) => {
-                match (a.required, b.required) {
-                    (false, true) => self.push(BRK, &l, "request body became required"),
-                    (true, false) => self.push(BRK, &l, "request body became optional: its argument becomes `Option`"),
-                    _ => {}
+    fn operation(&mut self, o: &Operation, n: &Operation) {
+        let m = &method(n);
+        if o.name != n.name || o.type_stem != n.type_stem {
+            self.push(Breaking, m, format!("renamed from `{}` (builder `{}`)", method(o), o.type_stem));
+        }
+        if o.method != n.method || normalized(&o.path) != normalized(&n.path) {
+            let message = format!("now `{} {}` (was `{} {}`)", n.method.as_str(), n.path, o.method.as_str(), o.path);
+            self.push(Changed, m, message);
+        }
+        if o.deprecated != n.deprecated {
+            self.push(Changed, m, if n.deprecated { "deprecated" } else { "no longer deprecated" });
+        }
+        if o.authenticated != n.authenticated {
+            let now =
+                if n.authenticated { "now sends the client's credentials" } else { "no longer sends credentials" };
+            self.push(Changed, m, now);
+        }
+        self.docs(m, "summary", &o.summary, &n.summary);
+        self.docs(m, "description", &o.doc, &n.doc);
+        self.docs(m, "required scopes", &o.scopes, &n.scopes);
+        let builder = &format!("client::{}", n.type_stem);
+        self.params(m, builder, o, n);
+        self.body(m, builder, o.body.as_ref(), n.body.as_ref());
+        self.responses(m, o, n);
+    }
+
+    fn params(&mut self, m: &str, builder: &str, o: &Operation, n: &Operation) {
+        // Path parameters are matched by position: they are positional arguments.
+        fn keyed(op: &Operation) -> Vec<((ParamLocation, String), &Param)> {
+            let mut path = 0;
+            let mut key = |p: &Param| match p.location {
+                ParamLocation::Path => {
+                    path += 1;
+                    (p.location, format!("#{path}"))
                 }
-                self.docs(&l, "description", a.description.as_deref(), b.description.as_deref());
-                self.dir = Dir::Request;
-                self.content(&l, &a.content, &b.content, true);
+                l => (l, p.name.clone()),
+            };
+            op.params.iter().map(|p| (key(p), p)).collect()
+        }
+        let (old, new) = (keyed(o), keyed(n));
+        let item = |p: &Param| match p.rust_name.trim_start_matches("r#") {
+            name if p.required => format!("{m}({name})"),
+            name => format!("{builder}::{name}"),
+        };
+        for (_, a, b) in pair(&old, &new, |(k, _)| k.clone()) {
+            match (a.map(|a| a.1), b.map(|b| b.1)) {
+                (Some(p), None) if p.required => self.push(Breaking, item(p), "argument removed"),
+                (Some(p), None) => self.push(Breaking, item(p), "optional parameter removed with its setter"),
+                (None, Some(p)) if p.required => self.push(Breaking, item(p), "new required parameter: a new argument"),
+                (None, Some(p)) => self.push(Added, item(p), format!("new optional parameter `{}`", p.name)),
+                (Some(a), Some(b)) => self.param(&item(b), builder, a, b),
+                (None, None) => {}
+            }
+        }
+        // The same required values in another order break callers.
+        let order = |ps: &[((ParamLocation, String), &Param)], other: &[((ParamLocation, String), &Param)]| {
+            let both = |(k, p): &&(_, &Param)| p.required && other.iter().any(|(j, q)| j == k && q.required);
+            ps.iter().filter(both).map(|(k, _)| k.clone()).collect::<Vec<_>>()
+        };
+        if order(&old, &new) != order(&new, &old) {
+            self.push(Breaking, m, "its arguments come in another order");
+        }
+    }
+
+    fn param(&mut self, item: &str, builder: &str, a: &Param, b: &Param) {
+        let renamed = format!("renamed from `{}` (`{}` → `{}` in the spec)", a.rust_name, a.name, b.name);
+        match (a.required, b.required) {
+            (false, true) => self.push(Breaking, item, format!("now required: an argument, no longer `{builder}`'s")),
+            (true, false) => self.push(Breaking, item, format!("now optional: a setter of `{builder}`")),
+            // Arguments are positional: a new name only shows in the docs.
+            (true, true) if a.rust_name != b.rust_name || a.name != b.name => {
+                self.push(Docs, item, format!("argument {renamed}"))
+            }
+            _ if a.rust_name != b.rust_name => self.push(Breaking, item, format!("setter {renamed}")),
+            _ => {}
+        }
+        if a.ty != b.ty {
+            self.push(Breaking, item, format!("type changes from `{}` to `{}`", rust(&a.ty), rust(&b.ty)));
+        }
+        if a.style != b.style || a.idempotency_key != b.idempotency_key {
+            self.push(Changed, item, "sent differently (query style, or idempotency key generation)");
+        }
+        self.docs(item, "description", &a.doc, &b.doc);
+        self.rules(item, &a.rules, &b.rules);
+    }
+
+    fn body(&mut self, m: &str, builder: &str, o: Option<&Body>, n: Option<&Body>) {
+        let item = |b: &Body| if b.required { format!("{m}(body)") } else { format!("{builder}::body") };
+        match (o, n) {
+            (Some(b), None) => self.push(Breaking, item(b), "request body removed"),
+            (None, Some(b)) if b.required => self.push(Breaking, item(b), "new required request body: a new argument"),
+            (None, Some(b)) => self.push(Added, item(b), format!("new optional request body `{}`", body_ty(b))),
+            (Some(a), Some(b)) => {
+                if a.required != b.required {
+                    let now = if b.required { "required: an argument" } else { "optional: a setter" };
+                    self.push(Breaking, item(b), format!("the body is now {now}"));
+                }
+                if body_ty(a) != body_ty(b) {
+                    self.push(Breaking, item(b), format!("type changes from `{}` to `{}`", body_ty(a), body_ty(b)));
+                } else if a.content_type != b.content_type {
+                    self.push(Changed, item(b), format!("sent as `{}` (was `{}`)", b.content_type, a.content_type));
+                }
             }
             (None, None) => {}
         }
     }
 
-    fn responses(&mut self, label: &str, o: &'a Operation, n: &'a Operation) {
-        let all = |op: &'a Operation| {
-            let codes = op.responses.responses.iter().map(|(k, v)| (k.to_string(), v));
-            codes.chain(op.responses.default.iter().map(|v| ("default".to_string(), v)))
+    fn responses(&mut self, m: &str, o: &Operation, n: &Operation) {
+        let (x, y) = (output(o), output(n));
+        if x != y {
+            self.push(Breaking, m, format!("returns `Response<{y}>` (was `Response<{x}>`)"));
+        }
+        if o.error_enum != n.error_enum {
+            self.push(Breaking, m, format!("its error type is `{}` (was `{}`)", n.error_enum, o.error_enum));
+        }
+        // A status is a variant of the error enum, or of the success enum if there is one;
+        // otherwise every 2xx decodes as the one success type and the status only documents.
+        let variant = |op: &Operation, r: &Response| {
+            let e = if r.success { op.success_enum.as_ref() } else { Some(&op.error_enum) };
+            e.map(|e| format!("types::{e}::{}", r.variant))
         };
-        for (status, a, b) in pair(all(o), all(n)) {
-            let l = format!("{label} response {status}");
-            let success = status.starts_with('2');
+        let body = |r: &Response| r.body.as_ref().map_or("no body".into(), |b| format!("`{}`", rust(&b.ty)));
+        for (s, a, b) in pair(&o.responses, &n.responses, |r| r.status.clone()) {
+            let st = status(&s);
+            let plain = if matches!(s, StatusMatch::Code(200..=299) | StatusMatch::Range(2)) { Docs } else { Changed };
             match (a, b) {
-                (Some(_), None) if success => self.push(BRK, l, "success response removed"),
-                // Error statuses are variants of the operation's error enum: code matching on one breaks.
-                (Some(_), None) => self.push(BRK, l, "error response removed: its error enum variant disappears"),
-                // Like enum values, a new status is an addition (an undocumented status already surfaced as an error).
-                (None, Some(_)) => self.push(ADD, l, "new response status"),
+                (Some(r), None) => match variant(o, r) {
+                    Some(v) => self.push(Breaking, v, format!("{st} no longer documented: variant removed")),
+                    None => self.push(plain, m, format!("{st} no longer a documented success; still gives `{y}`")),
+                },
+                (None, Some(r)) => match variant(n, r) {
+                    Some(v) => self.push(Added, v, format!("{st} now documented: new variant")),
+                    None => self.push(plain, m, format!("{st} now a documented success; still gives `{y}`")),
+                },
                 (Some(a), Some(b)) => {
-                    let get = |spec, r| resolve(spec, r, "#/components/responses/", |c| &c.responses);
-                    if let (Some(a), Some(b)) = (get(self.old, a), get(self.new, b)) {
-                        self.docs(&l, "description", Some(a.description.as_str()), Some(b.description.as_str()));
-                        self.dir = Dir::Response;
-                        self.content(&l, &a.content, &b.content, success);
+                    let (va, vb) = (variant(o, a), variant(n, b));
+                    let item = vb.clone().unwrap_or_else(|| m.to_string());
+                    let now = if b.success { "a success" } else { "an error" };
+                    if a.success != b.success {
+                        self.push(Breaking, &item, format!("{st} is now {now}"));
+                    } else if va.is_some() && vb.is_some() && a.variant != b.variant {
+                        self.push(Breaking, &item, format!("{st}: variant renamed from `{}`", a.variant));
                     }
+                    if vb.is_some() && body(a) != body(b) {
+                        self.push(Breaking, &item, format!("{st} holds {} (was {})", body(b), body(a)));
+                    } else if a.body.as_ref().map(|b| b.kind) != b.body.as_ref().map(|b| b.kind) {
+                        self.push(Changed, &item, format!("{st}: its body is decoded from another content type"));
+                    }
+                    self.docs(&item, &format!("{st} description"), &a.doc, &b.doc);
                 }
                 (None, None) => {}
             }
         }
     }
+}
 
-    /// Effective security: the set of alternatives, each its scheme names joined by `+` (`none`: no credentials).
-    fn security(&mut self, label: &str, o: &'a Operation, n: &'a Operation) {
-        let alts = |spec: &'a OpenAPI, op: &'a Operation| {
-            let reqs = op.security.as_ref().or(spec.security.as_ref()).filter(|r| !r.is_empty());
-            let alt = |r: &IndexMap<String, Vec<String>>| match r.keys().cloned().collect::<BTreeSet<_>>() {
-                names if names.is_empty() => "none".to_string(),
-                names => names.into_iter().collect::<Vec<_>>().join("+"),
-            };
-            reqs.map_or(BTreeSet::from(["none".to_string()]), |r| r.iter().map(alt).collect())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_tighten_and_loosen() {
+        let r = |f: fn(&mut Rules)| {
+            let mut r = Rules::default();
+            f(&mut r);
+            r
         };
-        let (a, b) = (alts(self.old, o), alts(self.new, n));
-        if a != b {
-            let fmt = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(" | ");
-            let message = format!("security changed from `{}` to `{}`", fmt(&a), fmt(&b));
-            // Breaking if some previously sufficient credentials no longer are.
-            self.push(!a.is_subset(&b), format!("{label} security"), message);
+        let max10 = r(|r| r.max_length = Some(10));
+        let cases: &[(&str, Rules, Rules, (bool, bool))] = &[
+            ("same", max10.clone(), max10.clone(), (false, false)),
+            ("lower upper bound", max10.clone(), r(|r| r.max_length = Some(5)), (true, false)),
+            ("higher upper bound", max10.clone(), r(|r| r.max_length = Some(20)), (false, true)),
+            ("new lower bound", Rules::default(), r(|r| r.minimum = Some(1.0)), (true, false)),
+            ("higher lower bound", r(|r| r.min_items = Some(1)), r(|r| r.min_items = Some(2)), (true, false)),
+            ("bound dropped", max10.clone(), Rules::default(), (false, true)),
+            (
+                "now exclusive",
+                r(|r| r.maximum = Some(9.0)),
+                r(|r| (r.maximum, r.exclusive_maximum) = (Some(9.0), true)),
+                (true, false),
+            ),
+            ("email dropped", r(|r| r.email = true), Rules::default(), (false, true)),
+            ("new pattern", Rules::default(), r(|r| r.pattern = Some("^a".into())), (true, false)),
+            ("other pattern", r(|r| r.pattern = Some("^a".into())), r(|r| r.pattern = Some("^b".into())), (true, true)),
+            (
+                "items",
+                Rules::default(),
+                r(|r| r.items = Some(Box::new(Rules { max_length: Some(3), ..Rules::default() }))),
+                (true, false),
+            ),
+        ];
+        for (name, o, n, want) in cases {
+            assert_eq!(compare_rules(o, n), *want, "{name}: {} → {}", describe(o), describe(n));
         }
+        assert_eq!(
+            describe(&r(|r| (r.minimum, r.exclusive_minimum, r.email) = (Some(0.0), true, true))),
+            "exclusiveMinimum 0, format email"
+        );
     }
 
-    /// Media types of a body; `strict` when losing one breaks callers (requests, success responses).
-    fn content(
-        &mut self,
-        l: &str,
-        o: &'a IndexMap<String, MediaType>,
-        n: &'a IndexMap<String, MediaType>,
-        strict: bool,
-    ) {
-        let entries = |m: &'a IndexMap<String, MediaType>| m.iter().map(|(k, v)| (k.as_str(), v));
-        for (mt, a, b) in pair(entries(o), entries(n)) {
-            let l = if mt == "application/json" { l.to_string() } else { format!("{l} ({mt})") };
-            match (a, b) {
-                (Some(_), None) => self.push(strict, l, format!("content type `{mt}` removed")),
-                (None, Some(_)) => self.push(ADD, l, format!("new content type `{mt}`")),
-                (Some(MediaType { schema: Some(a), .. }), Some(MediaType { schema: Some(b), .. })) => {
-                    self.schema(&l, "", a.into(), b.into())
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// Structural comparison of the schemas at `field` (a dotted path) under the location `base`.
-    fn schema(&mut self, base: &str, field: &str, o: SRef<'a>, n: SRef<'a>) {
-        let refs = match (o, n) {
-            (SRef::Ref(a), SRef::Ref(b)) if self.seen.contains(&(a, b)) => return,
-            (SRef::Ref(a), SRef::Ref(b)) => Some((a, b)),
-            _ => None,
+    #[test]
+    fn bump_and_next_version() {
+        let report = |kinds: &[Kind]| Report {
+            changes: kinds.iter().map(|&kind| Change { kind, item: "x".into(), message: "y".into() }).collect(),
         };
-        // Nesting depth is bounded too: a schema can recurse through inline parts, not only through refs.
-        let depth = field.matches(['.', '[', '<']).count();
-        if depth >= MAX_DEPTH || self.budget == 0 {
-            return;
-        }
-        self.budget -= 1;
-        if let (Some(os), Some(ns)) = (schema_of(self.old, o), schema_of(self.new, n)) {
-            self.seen.extend(refs);
-            self.schema_body(base, field, os, ns);
-            if refs.is_some() {
-                self.seen.pop();
-            }
-        }
-    }
-
-    fn schema_body(&mut self, base: &str, field: &str, os: &'a Schema, ns: &'a Schema) {
-        let l = at(base, field);
-        self.docs(&l, "description", os.schema_data.description.as_deref(), ns.schema_data.description.as_deref());
-        let (a, b) = (label(self.old, os), label(self.new, ns));
-        if a != b {
-            // Any type change changes the generated Rust type, whichever direction the data flows.
-            return self.push(BRK, l, format!("type changed from `{a}` to `{b}`"));
-        }
-        match (&os.schema_kind, &ns.schema_kind) {
-            (SchemaKind::Type(Type::String(a)), SchemaKind::Type(Type::String(b))) => {
-                self.enums(&l, true, &a.enumeration, &b.enumeration);
-                self.bound(&l, "maxLength", true, a.max_length, b.max_length);
-                self.bound(&l, "minLength", false, a.min_length, b.min_length);
-                // A new or different pattern (or format, e.g. `email`) may reject values the old one accepted.
-                if a.pattern != b.pattern {
-                    self.constraint(&l, "pattern", show(&a.pattern), show(&b.pattern), b.pattern.is_some());
-                }
-                let (fa, fb) = (format_of(&a.format), format_of(&b.format));
-                if fa != fb {
-                    self.constraint(&l, "format", show(&fa), show(&fb), fb.is_some());
-                }
-            }
-            (SchemaKind::Type(Type::Integer(a)), SchemaKind::Type(Type::Integer(b))) => {
-                self.enums(&l, false, &a.enumeration, &b.enumeration);
-                self.bound(&l, "maximum", true, a.maximum, b.maximum);
-                self.bound(&l, "minimum", false, a.minimum, b.minimum);
-            }
-            (SchemaKind::Type(Type::Number(a)), SchemaKind::Type(Type::Number(b))) => {
-                self.enums(&l, false, &a.enumeration, &b.enumeration);
-                self.bound(&l, "maximum", true, a.maximum, b.maximum);
-                self.bound(&l, "minimum", false, a.minimum, b.minimum);
-            }
-            (SchemaKind::Type(Type::Boolean(a)), SchemaKind::Type(Type::Boolean(b))) => {
-                self.enums(&l, false, &a.enumeration, &b.enumeration);
-            }
-            (SchemaKind::Type(Type::Array(a)), SchemaKind::Type(Type::Array(b))) => {
-                self.bound(&l, "maxItems", true, a.max_items, b.max_items);
-                self.bound(&l, "minItems", false, a.min_items, b.min_items);
-                if let (Some(x), Some(y)) = (&a.items, &b.items) {
-                    self.schema(base, &format!("{field}[]"), x.into(), y.into());
-                }
-            }
-            (SchemaKind::OneOf { one_of: a }, SchemaKind::OneOf { one_of: b })
-            | (SchemaKind::AnyOf { any_of: a }, SchemaKind::AnyOf { any_of: b }) => {
-                // Variants are generated enum variants: removing one breaks, adding one is an addition.
-                for i in 0..a.len().max(b.len()) {
-                    let f = format!("{field}<variant {i}>");
-                    match (a.get(i), b.get(i)) {
-                        (Some(x), Some(y)) => self.schema(base, &f, x.into(), y.into()),
-                        (Some(_), None) => self.push(BRK, at(base, &f), "union variant removed"),
-                        (None, Some(_)) => self.push(ADD, at(base, &f), "new union variant"),
-                        (None, None) => {}
-                    }
-                }
-            }
-            _ => {
-                if let (Some(a), Some(b)) = (as_object(self.old, os), as_object(self.new, ns)) {
-                    self.object(base, field, a, b);
-                }
-            }
+        let cases: &[(&[Kind], &str, Bump, Option<&str>)] = &[
+            (&[], "1.2.3", Bump::None, Some("1.2.3")),
+            (&[Docs], "1.2.3", Bump::Patch, Some("1.2.4")),
+            (&[Docs, Added], "1.2.3", Bump::Minor, Some("1.3.0")),
+            (&[Changed], "0.2.3", Bump::Patch, Some("0.2.4")),
+            (&[Docs, Breaking], "v2.0.0", Bump::Major, Some("3.0.0")),
+            (&[Breaking], "0.1.0", Bump::Minor, Some("0.2.0")),
+            (&[Breaking], "0.0.1-alpha", Bump::Minor, Some("0.1.0")),
+            // Unparsable: counted as ≥ 1.0, the larger bump.
+            (&[Breaking], "not a version", Bump::Major, None),
+        ];
+        for (kinds, version, bump, next) in cases {
+            let r = report(kinds);
+            assert_eq!((r.bump(version), r.next_version(version).as_deref()), (*bump, *next), "{kinds:?} at {version}");
         }
     }
 
-    fn object(&mut self, base: &str, field: &str, o: Obj<'a>, n: Obj<'a>) {
-        for (name, a, b) in pair(o.props.iter().copied(), n.props.iter().copied()) {
-            let f = if field.is_empty() { name.to_string() } else { format!("{field}.{name}") };
-            let l = at(base, &f);
-            let (oreq, nreq) = (o.required.contains(name), n.required.contains(name));
-            match (a, b, self.dir) {
-                (Some(_), None, _) => self.push(BRK, l, "field removed"),
-                // A required field is an argument of the struct's `new`, so adding one changes its signature.
-                (None, Some(_), Dir::Request) if nreq => self.push(BRK, l, "new required field"),
-                (None, Some(_), Dir::Request) => self.push(ADD, l, "new optional field"),
-                (None, Some(_), Dir::Response) => self.push(ADD, l, "new field"),
-                (Some(a), Some(b), _) => {
-                    let nullable = |spec, s| schema_of(spec, s).is_some_and(|s| s.schema_data.nullable);
-                    let (onull, nnull) = (nullable(self.old, a), nullable(self.new, b));
-                    // (required, nullable) picks `T`, `Option<T>` or `Option<Option<T>>`, so any flip changes the
-                    // generated field type, even where the wire stays compatible (e.g. required → optional).
-                    let message = match (self.dir, oreq, nreq) {
-                        (Dir::Request, false, true) => "field became required",
-                        (Dir::Request, true, false) => "field became optional (its type gains an `Option`)",
-                        (Dir::Response, true, false) => "field became optional (readers now get an `Option`)",
-                        (Dir::Response, false, true) => "field became required (its type loses an `Option`)",
-                        _ if !onull && nnull => "field became nullable (its type gains an `Option`)",
-                        _ if onull && !nnull => "field no longer nullable (its type loses an `Option`)",
-                        _ => "",
-                    };
-                    if !message.is_empty() {
-                        self.push(BRK, &l, message);
-                    }
-                    self.schema(base, &f, a, b);
-                }
-                (None, None, _) => {}
-            }
-        }
-    }
-
-    fn enums<T: fmt::Display>(&mut self, l: &str, generated: bool, o: &[Option<T>], n: &[Option<T>]) {
-        let request = self.dir == Dir::Request;
-        let set = |v: &[Option<T>]| {
-            v.iter().map(|x| x.as_ref().map_or("null".into(), T::to_string)).collect::<BTreeSet<String>>()
-        };
-        let (o, n) = (set(o), set(n));
-        if o == n {
-            return;
-        } else if o.is_empty() {
-            let values = n.iter().cloned().collect::<Vec<_>>().join(", ");
-            return self.push(request, l, format!("values restricted to enum [{values}]"));
-        } else if n.is_empty() {
-            return self.push(ADD, l, "enum restriction removed");
-        }
-        for v in o.difference(&n) {
-            // Requests: callers may no longer send it. String enums: the generated variant disappears.
-            self.push(request || generated, l, format!("enum value `{v}` removed"));
-        }
-        for v in n.difference(&o) {
-            // Widening a request is harmless; in responses generated enums parse unlisted values into
-            // `Unknown(String)`, so a new value neither fails to deserialize nor needs new code.
-            self.push(ADD, l, format!("enum value `{v}` added"));
-        }
-    }
-
-    /// An upper (`upper`) or lower bound. Tightening a request rule breaks callers, since the client validates
-    /// requests before sending; response rules only appear in docs.
-    fn bound<T: PartialOrd + fmt::Display>(&mut self, l: &str, name: &str, upper: bool, o: Option<T>, n: Option<T>) {
-        let tighter = match (&o, &n) {
-            (Some(a), Some(b)) if a == b => return,
-            (Some(a), Some(b)) => (upper && b < a) || (!upper && b > a),
-            (None, None) => return,
-            (old, _) => old.is_none(),
-        };
-        self.constraint(l, name, show(&o), show(&n), tighter);
-    }
-
-    fn constraint(&mut self, l: &str, name: &str, o: String, n: String, tighter: bool) {
-        let how = if tighter { "tightened" } else { "loosened" };
-        let message = format!("{name} {how} from {o} to {n}");
-        match self.dir {
-            Dir::Request => self.push(tighter, l, message),
-            Dir::Response => self.push_docs(l, message),
+    #[test]
+    fn paths_match_whatever_their_variables_are_called() {
+        for (path, want) in [("/a/{id}/b", "/a/{}/b"), ("/{x}", "/{}"), ("/plain", "/plain"), ("/a/{x}{y}", "/a/{}{}")]
+        {
+            assert_eq!(normalized(path), want);
         }
     }
 }

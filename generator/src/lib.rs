@@ -127,7 +127,7 @@ pub fn inline_runtime_files() -> Files {
     for (name, text) in oas_client_runtime::source::FILES {
         let (rel, text) = if *name == "lib.rs" {
             let text = text.replace(INLINE_LEFT_OUT, "");
-            let text = format!("{text}\n#[doc(hidden)]\npub use crate::{{request_builder, string_enum}};\n");
+            let text = format!("{text}\n#[doc(hidden)]\npub use crate::{{__decode_arm, __object_field, object, operation, string_enum}};\n");
             ("runtime/mod.rs".to_string(), text)
         } else {
             (format!("runtime/{name}"), text.to_string())

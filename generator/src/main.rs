@@ -1,8 +1,11 @@
 //! `oas-client-gen`: regenerate the workspace's client crate, check it is fresh, generate any
 //! spec into any directory, or report what changed between two versions of a spec.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use oas_client_gen::{load, standalone_crate, write, Error, Module, RuntimeSource};
+use oas_client_gen::{standalone_crate, write, Error, Module, RuntimeSource};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -77,6 +80,15 @@ struct DiffArgs {
     /// The generated crate's current version, for the semver bump.
     #[arg(long, default_value = "0.1.0")]
     version: String,
+    /// `text`: every change and the bump; `markdown`: a changelog entry for the next version.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Markdown,
 }
 
 #[cfg(feature = "verify")]
@@ -235,11 +247,15 @@ fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 fn diff(args: DiffArgs) -> Result<bool, Box<dyn std::error::Error>> {
-    let old_doc = load::load_file(&args.old)?.doc;
-    let new_doc = load::load_file(&args.new)?.doc;
-    let report = oas_client_gen::diff::diff(&old_doc, &new_doc);
-    println!("{report}");
-    println!("Version {} → bump: {}", args.version, report.bump(&args.version));
+    let report = oas_client_gen::diff::diff_files(&args.old, &args.new)?;
+    match args.format {
+        Format::Markdown => print!("{}", report.markdown(&args.version)),
+        Format::Text => {
+            print!("{report}");
+            let next = report.next_version(&args.version).map(|v| format!(" → {v}")).unwrap_or_default();
+            println!("Version {}{next}: bump: {}", args.version, report.bump(&args.version));
+        }
+    }
     Ok(true)
 }
 

@@ -147,6 +147,9 @@ pub struct Field {
     pub doc: Option<String>,
     pub rules: Rules,
     pub deprecated: bool,
+    /// The one value the spec allows (a single-value string enum, or 3.1 `const`): the field is
+    /// a plain `String`, filled in by the constructor.
+    pub constant: Option<String>,
 }
 
 /// One value of a string enum.

@@ -118,11 +118,24 @@ fn diff_reports_breaking_changes_and_the_bump() {
         .arg("--version")
         .arg("1.4.2"));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("Breaking changes"), "{stdout}");
-    assert!(stdout.contains("bump: major"), "{stdout}");
+    assert!(stdout.contains("Breaking (1):\n  - Client::delete_contact: removed"), "{stdout}");
+    assert!(stdout.contains("Version 1.4.2 → 2.0.0: bump: major"), "{stdout}");
     let same = root().join("spec/wacr.yaml");
     let (_, stdout, _) = run(bin().arg("diff").arg(&same).arg(&same));
     assert!(stdout.contains("No changes") && stdout.contains("bump: none"), "{stdout}");
+    // The changelog entry for the next version.
+    let fixtures = root().join("generator/tests/fixtures/diff/new-operation");
+    let (code, stdout, stderr) = run(bin()
+        .arg("diff")
+        .arg(fixtures.join("old.yaml"))
+        .arg(fixtures.join("new.yaml"))
+        .args(["--version", "0.2.0", "--format", "markdown"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "## [0.2.1]\n\n### Added\n\n- `Client::replace_contact`: new operation `PUT /contacts/{id}`\n");
+    // A document the generator refuses: its error, and exit code 2.
+    let (code, _, stderr) = run(bin().arg("diff").arg(&same).arg(root().join("generator/tests/fixtures/none.yaml")));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("none.yaml"), "{stderr}");
 }
 
 #[test]

@@ -7,7 +7,7 @@
 use super::client::Client;
 use super::config::RetryPolicy;
 use super::error::{Error, RequestError};
-use super::request::{header_pair, Method, Request};
+use super::request::{header_pair, path_param, Method, Request};
 use super::response::{RawResponse, Response};
 use reqwest::header::HeaderMap;
 use std::future::Future;
@@ -76,11 +76,44 @@ pub trait Operation {
 }
 
 impl<'a> Call<'a> {
-    /// The request for operation `O`, to the path `path` (the template with its parameters
-    /// already encoded).
-    pub fn start<O: Operation>(self, path: String) -> Request<'a> {
-        Request::new(self, O::METHOD, O::ID, O::TEMPLATE, path)
+    /// The request for operation `O`: its path template with each `{name}` replaced, in order,
+    /// by one of `params`, percent-encoded as one path segment (see [`path_param`](crate::path_param)).
+    pub fn start<O: Operation>(self, params: &[&dyn PathValue]) -> std::result::Result<Request<'a>, RequestError> {
+        let path = fill_template(O::TEMPLATE, params)?;
+        Ok(Request::new(self, O::METHOD, O::ID, O::TEMPLATE, path))
     }
+}
+
+/// A value that can fill a `{name}` of a path template.
+pub trait PathValue {
+    /// The value percent-encoded as one path segment; `name` names it in errors.
+    fn segment(&self, name: &str) -> std::result::Result<String, RequestError>;
+}
+
+impl<T: serde::Serialize + ?Sized> PathValue for T {
+    fn segment(&self, name: &str) -> std::result::Result<String, RequestError> {
+        path_param(name, self)
+    }
+}
+
+/// `/a/{x}/b/{y}` with `params` in place of `{x}` and `{y}`, in order.
+fn fill_template(template: &str, params: &[&dyn PathValue]) -> std::result::Result<String, RequestError> {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    let mut params = params.iter();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+        let name = &rest[open + 1..close];
+        let value = params.next().ok_or_else(|| RequestError::InvalidParameter {
+            name: name.to_string(),
+            reason: "no value was given for this path parameter".into(),
+        })?;
+        out.push_str(&rest[..open]);
+        out.push_str(&value.segment(name)?);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// What every call returns: the typed response, or why there is none.
@@ -95,20 +128,34 @@ pub fn send<'a, T: 'a, E: 'a>(
     Box::pin(async move { decode(request?.send().await?) })
 }
 
-/// Completes a generated request builder: a struct with a `call: Call<'a>` field, a
-/// `fn request(self) -> Result<Request<'a>, RequestError>` and a
-/// `fn decode(RawResponse) -> Result<T, E>`. It adds `send`, the per-call overrides
-/// (`with_timeout`, `with_retry`, `with_header`) and `IntoFuture`, so the builder can be awaited
-/// directly: `client.op(required).optional(x).with_timeout(d).await`.
+/// Completes a generated request builder: a struct with a `call: Call<'a>` field and a
+/// `fn request(self) -> Result<Request<'a>, RequestError>`. From the operation's method, path
+/// template, id, types and its table of responses it adds `decode`, `send`, the per-call
+/// overrides (`with_timeout`, `with_retry`, `with_header`) and `IntoFuture`, so that the builder
+/// is awaited directly: `client.op(required).optional(x).with_timeout(d).await`.
+///
+/// Each row of the table is `status pattern => outcome`, the outcome one of `ok json`,
+/// `ok text`, `ok bytes`, `ok empty` (the success type itself), the same followed by a variant of
+/// the success enum, `err json V`, `err text V`, `err bytes V`, `err empty V` (a variant of the
+/// error enum), or `unexpected`. See [`RawResponse`] for what each does.
 #[macro_export]
 macro_rules! operation {
-    ($builder:ident, $method:ident $template:literal $id:literal => $ok:ty, $err:ty) => {
+    (
+        $builder:ident, $method:ident $template:literal $id:literal => $ok:ty, $err:ty {
+            $($status:pat => $($outcome:ident)+),* $(,)?
+        }
+    ) => {
         impl $crate::__rt::Operation for $builder<'_> {
             const ID: &'static str = $id;
             const METHOD: $crate::__rt::Method = $crate::__rt::Method::$method;
             const TEMPLATE: &'static str = $template;
         }
         impl<'a> $builder<'a> {
+            fn decode(r: $crate::__rt::RawResponse) -> $crate::__rt::Result<$ok, $err> {
+                match r.status() {
+                    $($status => $crate::__decode_arm!(r, $ok, $err, $($outcome)+),)*
+                }
+            }
             /// Sends the request (retrying where safe) and decodes the response.
             pub fn send(self) -> $crate::__rt::BoxFuture<'a, $crate::__rt::Result<$ok, $err>> {
                 $crate::__rt::send(self.request(), Self::decode)
@@ -138,4 +185,75 @@ macro_rules! operation {
             }
         }
     };
+}
+
+/// One outcome of an [`operation!`](crate::operation) table, as a call on the raw response.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __decode_arm {
+    ($r:ident, $ok:ty, $err:ty, ok json) => {
+        $r.ok_json()
+    };
+    ($r:ident, $ok:ty, $err:ty, ok text) => {
+        $r.ok_text(::std::string::String::from)
+    };
+    ($r:ident, $ok:ty, $err:ty, ok bytes) => {
+        $r.ok_bytes(::std::vec::Vec::from)
+    };
+    ($r:ident, $ok:ty, $err:ty, ok empty) => {
+        $r.ok_empty(())
+    };
+    ($r:ident, $ok:ty, $err:ty, ok json $v:ident) => {
+        $r.ok_json_as(<$ok>::$v)
+    };
+    ($r:ident, $ok:ty, $err:ty, ok text $v:ident) => {
+        $r.ok_text(<$ok>::$v)
+    };
+    ($r:ident, $ok:ty, $err:ty, ok bytes $v:ident) => {
+        $r.ok_bytes(<$ok>::$v)
+    };
+    ($r:ident, $ok:ty, $err:ty, ok empty $v:ident) => {
+        $r.ok_empty(<$ok>::$v)
+    };
+    ($r:ident, $ok:ty, $err:ty, err json $v:ident) => {
+        $r.err_json(<$err>::$v)
+    };
+    ($r:ident, $ok:ty, $err:ty, err text $v:ident) => {
+        $r.err_text(<$err>::$v)
+    };
+    ($r:ident, $ok:ty, $err:ty, err bytes $v:ident) => {
+        $r.err_bytes(<$err>::$v)
+    };
+    ($r:ident, $ok:ty, $err:ty, err empty $v:ident) => {
+        $r.err_empty(<$err>::$v)
+    };
+    ($r:ident, $ok:ty, $err:ty, unexpected) => {
+        $r.unexpected()
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_filled_in_order_and_encoded() {
+        /// Template, values, the path or a part of the error.
+        type Row<'a> = (&'a str, &'a [&'a dyn PathValue], std::result::Result<&'a str, &'a str>);
+        let table: &[Row] = &[
+            ("/a/{x}/b/{y}", &[&"one two", &7u32], Ok("/a/one%20two/b/7")),
+            ("/static", &[], Ok("/static")),
+            ("/{id}.json", &[&"a/b"], Ok("/a%2Fb.json")),
+            ("/{a}{b}", &[&"x", &"y"], Ok("/xy")),
+            ("/{x}", &[], Err("no value")),
+            ("/{x}", &[&".."], Err("dot-segment")),
+        ];
+        for (template, params, want) in table {
+            match (fill_template(template, params), want) {
+                (Ok(got), Ok(w)) => assert_eq!(&got, w, "{template}"),
+                (Err(e), Err(w)) => assert!(e.to_string().contains(w), "{template}: {e}"),
+                (got, w) => panic!("{template}: wanted {w:?}, got {got:?}"),
+            }
+        }
+    }
 }

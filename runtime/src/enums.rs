@@ -62,15 +62,16 @@ macro_rules! string_enum {
         }
 
         impl $crate::__rt::serde::Serialize for $name {
-            fn serialize<S: $crate::__rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<__S: $crate::__rt::serde::Serializer>(&self, s: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
 
         impl<'de> $crate::__rt::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::__rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let s = <::std::borrow::Cow<'de, str> as $crate::__rt::serde::Deserialize>::deserialize(d)?;
-                ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(&*s))
+            fn deserialize<__D: $crate::__rt::serde::Deserializer<'de>>(d: __D) -> ::std::result::Result<Self, __D::Error> {
+                // Borrowed from the input where the format allows: no allocation for a listed value.
+                let s = <$crate::__rt::object::Key<'de> as $crate::__rt::serde::Deserialize>::deserialize(d)?;
+                ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(&*s.0))
             }
         }
     };

@@ -16,7 +16,8 @@
 //! - [`Error`]: what went wrong, with the status, the provider's error code and request id, and
 //!   the raw body whenever a response arrived;
 //! - [`Validate`]: the spec's constraints, checked before anything is sent;
-//! - string enums that keep values the spec does not list ([`string_enum!`]).
+//! - string enums that keep values the spec does not list ([`string_enum!`]), and objects that
+//!   keep keys it does not list, decoded in one pass ([`object!`](macro@object)).
 //!
 //! With the `tracing` feature every call is one span (operation, method, path template,
 //! attempt, status, request id, duration) and every retry an event. Neither the credentials nor
@@ -36,16 +37,18 @@ mod config;
 mod enums;
 mod error;
 mod nullable;
+pub mod object;
 mod request;
 mod response;
 mod validate;
 
 pub use self::auth::{Credentials, KeyLocation, Secret};
-pub use self::call::{send, BoxFuture, Call, Operation, Result};
+pub use self::call::{send, BoxFuture, Call, Operation, PathValue, Result};
 pub use self::client::{retry_after, Client};
 pub use self::config::{Config, ConfigError, RetryPolicy};
 pub use self::error::{ApiError, DecodeError, Error, RequestError, SendError, StatusError, TransportError};
 pub use self::nullable::{required_nullable, round_trip, validate_example, Nullable, RoundTrip};
+pub use self::object::Extra;
 pub use self::request::{path_param, Method, QueryStyle, Request};
 pub use self::response::{RawResponse, Response};
 pub use self::validate::{FieldPath, Items, Rules, Validate, Violation, Violations};

@@ -13,6 +13,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("enums.rs", include_str!("enums.rs")),
     ("error.rs", include_str!("error.rs")),
     ("nullable.rs", include_str!("nullable.rs")),
+    ("object.rs", include_str!("object.rs")),
     ("request.rs", include_str!("request.rs")),
     ("response.rs", include_str!("response.rs")),
     ("validate.rs", include_str!("validate.rs")),

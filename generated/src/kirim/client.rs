@@ -59,7 +59,7 @@ impl Client {
     /// `POST /{phone_number_id}/contacts`
     ///
     /// Arguments:
-    /// - `phone_number_id` (path `phone_number_id`): Meta WhatsApp Business `phone_number_id` of the connected account that owns the resource. The values available to a token are listed by `GET /v1/accounts` (field `phone_number_id` of each row).
+    /// - `phone_number_id`: Meta WhatsApp Business `phone_number_id` of the connected account that owns the resource. The values available to a token are listed by `GET /v1/accounts` (field `phone_number_id` of each row).
     ///
     /// Optional values are set on the returned [`CreateContact`]: `idempotency_key`.
     pub fn create_contact<'a>(
@@ -104,35 +104,17 @@ impl<'a> CreateContact<'a> {
         let mut out = rt::Violations::new();
         out.param(&self.body, "body", &rt::Rules::NONE);
         out.finish()?;
-        let path = [
-            "/",
-            &rt::path_param("phone_number_id", &self.phone_number_id)?,
-            "/contacts",
-        ]
-            .concat();
-        let mut r = self.call.start::<Self>(path);
+        let mut r = self.call.start::<Self>(&[&self.phone_number_id])?;
         r.idempotency_key("Idempotency-Key", self.idempotency_key)?;
-        let body = self.body;
-        r.json("application/json", body)?;
+        r.json("application/json", self.body)?;
         r.authenticate();
         Ok(r)
-    }
-    fn decode(
-        r: rt::RawResponse,
-    ) -> rt::Result<types::CreateContactResponse, types::CreateContactError> {
-        match r.status() {
-            400 => r.err_json(types::CreateContactError::BadRequest),
-            401 => r.err_json(types::CreateContactError::Unauthorized),
-            404 => r.err_json(types::CreateContactError::NotFound),
-            422 => r.err_json(types::CreateContactError::UnprocessableEntity),
-            429 => r.err_json(types::CreateContactError::TooManyRequests),
-            500 => r.err_json(types::CreateContactError::InternalServerError),
-            200..=299 => r.ok_json(),
-            _ => r.unexpected(),
-        }
     }
 }
 rt::operation!(
     CreateContact, Post "/{phone_number_id}/contacts" "createContact" =>
-    types::CreateContactResponse, types::CreateContactError
+    types::CreateContactResponse, types::CreateContactError { 400 => err json BadRequest,
+    401 => err json Unauthorized, 404 => err json NotFound, 422 => err json
+    UnprocessableEntity, 429 => err json TooManyRequests, 500 => err json
+    InternalServerError, 200..= 299 => ok json, _ => unexpected }
 );

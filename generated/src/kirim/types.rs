@@ -7,7 +7,7 @@ use ::oas_client_runtime as rt;
 /// A contact owned by a connected WhatsApp account. The provider's schema
 /// marks every field required, but its own example returns only `id` and
 /// `object`, so only those two are required here.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Contact {
     /// Unique identifier of the contact (prefixed `ctc_`).
@@ -15,48 +15,46 @@ pub struct Contact {
     /// Type of the returned object; `contact` for this resource.
     pub object: String,
     /// Phone number of the contact, or null (may be absent).
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub phone_number: rt::Nullable<String>,
     /// Display name of the contact, or null (may be absent).
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Email address of the contact, or null (may be absent). Returned as
     /// stored; the provider states no format for the response field.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub email: rt::Nullable<String>,
     /// Caller-defined key/value data, or null when none is stored (may be absent).
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub metadata: rt::Nullable<rt::Map<rt::Json>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whatsapp_account: Option<WhatsAppAccountRef>,
     /// When the contact was created (RFC 3339; may be absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the contact was last changed (RFC 3339; may be absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    Contact { id : "id" req, object : "object" req, phone_number : "phone_number" opt,
+    name : "name" opt, email : "email" opt, metadata : "metadata" opt, whatsapp_account :
+    "whatsapp_account" opt, created_at : "created_at" opt, updated_at : "updated_at" opt
+    } ..extra
+);
 /// Body of `createContact`.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateContactRequest {
     /// Phone number of the contact.
     pub phone_number: String,
     /// Display name of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Email address of the contact; may be null.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub email: rt::Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    CreateContactRequest { phone_number : "phone_number" req, name : "name" opt, email :
+    "email" opt, metadata : "metadata" opt } ..extra
+);
 impl CreateContactRequest {
     /// A value with the required field set and every optional field absent.
     pub fn new(phone_number: String) -> Self {
@@ -65,7 +63,7 @@ impl CreateContactRequest {
             name: None,
             email: rt::Nullable::Absent,
             metadata: None,
-            extra: rt::Map::new(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -77,21 +75,22 @@ impl rt::Validate for CreateContactRequest {
 /// Success body of `createContact`. The provider's schema lists a
 /// top-level `request_id` as required, but its example omits it, so it is
 /// optional.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateContactResponse {
     pub data: Contact,
     /// Identifier of the request, useful when contacting support (may be absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    CreateContactResponse { data : "data" req, request_id : "request_id" opt } ..extra
+);
 /// Details of a failed request. The provider's schema requires `message`,
 /// but its example (repeated for every failure) has none, so `message` is
 /// optional; `type` and `code` appear in both and stay required.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Error {
     /// Broad category of the error. The only value shown by the provider is
@@ -101,74 +100,64 @@ pub struct Error {
     /// complete list; the only value shown is `invalid_phone_number`.
     pub code: String,
     /// Human-readable explanation of the error (may be absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Name of the request parameter the error relates to, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
     /// Identifier of the request. The provider's example places it here;
     /// its flattened schema can also be read as a top-level field. Read
     /// whichever is present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    Error { r#type : "type" req, code : "code" req, message : "message" opt, param :
+    "param" opt, request_id : "request_id" opt } ..extra
+);
 /// Envelope shared by every Kirim failure response. The request identifier
 /// may be inside `error` (as in the provider's example) or at the top level.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     pub error: Error,
     /// Identifier of the request at the top level, when present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    ErrorResponse { error : "error" req, request_id : "request_id" opt } ..extra
+);
 /// Free-form key/value data attached to a contact by the caller.
 pub type Metadata = rt::Map<rt::Json>;
 /// The connected WhatsApp Business account that owns the contact.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WhatsAppAccountRef {
     /// Phone number of the WhatsApp Business account, or null.
-    #[serde(deserialize_with = "rt::required_nullable")]
     pub phone_number: Option<String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(WhatsAppAccountRef { phone_number : "phone_number" req } ..extra);
 /// The documented error responses of `createContact`, one variant per status, each with its parsed body.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CreateContactError {
-    /// HTTP 400.
-    ///
-    /// Validation failure, for example a malformed phone number.
+    /// HTTP 400: Validation failure, for example a malformed phone number.
     BadRequest(ErrorResponse),
-    /// HTTP 401.
-    ///
-    /// Authentication failure, for example a missing or invalid bearer token.
+    /// HTTP 401: Authentication failure, for example a missing or invalid bearer token.
     Unauthorized(ErrorResponse),
-    /// HTTP 404.
-    ///
-    /// Resource not found, for example an unknown `phone_number_id`.
+    /// HTTP 404: Resource not found, for example an unknown `phone_number_id`.
     NotFound(ErrorResponse),
     /// HTTP 422.
     ///
     /// Semantic failure: the request is well formed but cannot be applied, for
     /// example an `Idempotency-Key` reused with a different body.
     UnprocessableEntity(ErrorResponse),
-    /// HTTP 429.
-    ///
-    /// Rate limit exceeded; retry later.
+    /// HTTP 429: Rate limit exceeded; retry later.
     TooManyRequests(ErrorResponse),
-    /// HTTP 500.
-    ///
-    /// Internal server error.
+    /// HTTP 500: Internal server error.
     InternalServerError(ErrorResponse),
 }
 pub(super) const R_EMAIL: rt::Rules = rt::Rules::NONE.email();

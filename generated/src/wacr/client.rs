@@ -91,26 +91,15 @@ impl<'a> CreateContact<'a> {
         let mut out = rt::Violations::new();
         out.param(&self.body, "body", &rt::Rules::NONE);
         out.finish()?;
-        let path = String::from("/contacts");
-        let mut r = self.call.start::<Self>(path);
-        let body = self.body;
-        r.json("application/json", body)?;
+        let mut r = self.call.start::<Self>(&[])?;
+        r.json("application/json", self.body)?;
         r.authenticate();
         Ok(r)
-    }
-    fn decode(
-        r: rt::RawResponse,
-    ) -> rt::Result<types::CreateContactResponse, types::CreateContactError> {
-        match r.status() {
-            403 => r.err_json(types::CreateContactError::Forbidden),
-            422 => r.err_json(types::CreateContactError::UnprocessableEntity),
-            500 => r.err_json(types::CreateContactError::InternalServerError),
-            200..=299 => r.ok_json(),
-            _ => r.unexpected(),
-        }
     }
 }
 rt::operation!(
     CreateContact, Post "/contacts" "createContact" => types::CreateContactResponse,
-    types::CreateContactError
+    types::CreateContactError { 403 => err json Forbidden, 422 => err json
+    UnprocessableEntity, 500 => err json InternalServerError, 200..= 299 => ok json, _ =>
+    unexpected }
 );

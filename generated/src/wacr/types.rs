@@ -5,89 +5,78 @@
 //! Types of the API: the schemas of the spec and each operation's outcomes.
 use ::oas_client_runtime as rt;
 /// A group that a contact belongs to, as embedded in a contact resource.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContactGroup {
     /// Identifier of the group.
     pub id: i64,
     /// Display name of the group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(ContactGroup { id : "id" req, name : "name" opt } ..extra);
 /// A contact as returned by the API, with its groups loaded. The provider
 /// does not list the resource's fields; they are modelled on the request
 /// fields plus `id` and `groups`. Only `id` is treated as always present,
 /// and fields that are optional on creation may be null.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContactResource {
     /// Identifier of the contact within the tenant.
     pub id: i64,
     /// Given name of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firstname: Option<String>,
     /// Family name of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastname: Option<String>,
     /// Phone number including the country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ContactResourceType>,
     /// ID of the contact's source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_id: Option<i64>,
     /// ID of the contact's status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
     /// Email address, if known.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub email: rt::Nullable<String>,
     /// Company name, if known.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub company: rt::Nullable<String>,
     /// Free-text notes, if any.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub description: rt::Nullable<String>,
     /// City, if known.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub city: rt::Nullable<String>,
     /// State or province, if known.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub state: rt::Nullable<String>,
     /// Postal or ZIP code, if known.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub zip: rt::Nullable<String>,
     /// Street address, if known.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub address: rt::Nullable<String>,
     /// ID of the contact's country, if set.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub country_id: rt::Nullable<i64>,
     /// ID of the user the contact is assigned to, if any.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub assigned_id: rt::Nullable<i64>,
     /// Groups the contact belongs to (loaded automatically on creation).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<ContactGroup>>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    ContactResource { id : "id" req, firstname : "firstname" opt, lastname : "lastname"
+    opt, phone : "phone" opt, r#type : "type" opt, source_id : "source_id" opt, status_id
+    : "status_id" opt, email : "email" opt, company : "company" opt, description :
+    "description" opt, city : "city" opt, state : "state" opt, zip : "zip" opt, address :
+    "address" opt, country_id : "country_id" opt, assigned_id : "assigned_id" opt, groups
+    : "groups" opt } ..extra
+);
 /// Kind of a returned contact (open set). The documented values are those
 /// of `ContactType`; other values are accepted as unknown values so that a
 /// contact created elsewhere with a newer type still reads.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Values: `lead`, `customer`, `guest`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactResourceType {
-    /// `lead`
     Lead,
-    /// `customer`
     Customer,
-    /// `guest`
     Guest,
     /// Any other value: the spec allows values beyond the listed ones.
     Unknown(String),
@@ -97,14 +86,13 @@ rt::string_enum!(
 );
 /// Kind of contact, as sent in a request. Closed set: the provider's
 /// validation accepts exactly these three values.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Values: `lead`, `customer`, `guest`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactType {
-    /// `lead`
     Lead,
-    /// `customer`
     Customer,
-    /// `guest`
     Guest,
     /// A value this version of the spec does not list, kept verbatim so it round-trips (refused when sending).
     Unknown(String),
@@ -113,7 +101,7 @@ rt::string_enum!(
     ContactType checked { Lead = "lead", Customer = "customer", Guest = "guest", }
 );
 /// Body of `createContact`.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateContactRequest {
     /// Given name of the contact.
@@ -128,39 +116,36 @@ pub struct CreateContactRequest {
     /// ID of one of the tenant's contact statuses.
     pub status_id: i64,
     /// Email address; must not already exist in the tenant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Company the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Free-text notes about the contact (no documented length limit).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// City of the contact's address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State or province of the contact's address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Postal or ZIP code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// Street part of the contact's address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// ID of the contact's country.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_id: Option<i64>,
     /// ID of the tenant user the contact is assigned to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_id: Option<i64>,
     /// IDs of the groups the new contact should join.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<i64>>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    CreateContactRequest { firstname : "firstname" req, lastname : "lastname" req, phone
+    : "phone" req, r#type : "type" req, source_id : "source_id" req, status_id :
+    "status_id" req, email : "email" opt, company : "company" opt, description :
+    "description" opt, city : "city" opt, state : "state" opt, zip : "zip" opt, address :
+    "address" opt, country_id : "country_id" opt, assigned_id : "assigned_id" opt, groups
+    : "groups" opt } ..extra
+);
 impl CreateContactRequest {
     /// A value with the required fields set and every optional field absent.
     pub fn new(required: CreateContactRequestRequired) -> Self {
@@ -189,7 +174,7 @@ impl CreateContactRequest {
             country_id: None,
             assigned_id: None,
             groups: None,
-            extra: rt::Map::new(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -220,35 +205,34 @@ impl rt::Validate for CreateContactRequest {
 /// Success envelope of `createContact`. The provider's text promises a
 /// message and the contact resource, but its response widget shows `{}`,
 /// so both are optional; the envelope shape is assumed.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateContactResponse {
     /// `true` on success, when the server includes the flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Outcome message, documented as `Contact created successfully`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactResource>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    CreateContactResponse { success : "success" opt, message : "message" opt, data :
+    "data" opt } ..extra
+);
 /// Machine-readable WA.cr error code for `createContact` (open set: codes
 /// that are not documented, e.g. that of a token-scope failure, are
 /// accepted as unknown values). Documented codes:
 /// - `VALIDATION_ERROR` (422): input failed validation.
 /// - `FEATURE_LIMIT_EXCEEDED` (403): the tenant's contact limit is reached.
 /// - `INTERNAL_ERROR` (500): the server could not create the contact.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Values: `VALIDATION_ERROR`, `FEATURE_LIMIT_EXCEEDED`, `INTERNAL_ERROR`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
-    /// `VALIDATION_ERROR`
     ValidationError,
-    /// `FEATURE_LIMIT_EXCEEDED`
     FeatureLimitExceeded,
-    /// `INTERNAL_ERROR`
     InternalError,
     /// Any other value: the spec allows values beyond the listed ones.
     Unknown(String),
@@ -259,113 +243,108 @@ rt::string_enum!(
 );
 /// Nested error object of a generic error response, when the server sends
 /// one. Every field is optional because the provider never shows it.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ErrorDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorCode>,
     /// Human-readable explanation of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(ErrorDetail { code : "code" opt, message : "message" opt } ..extra);
 /// Generic error envelope. The provider documents codes and statuses but
 /// not the body, so every field is optional and two shapes are read: nested
 /// (`{success, message, error: {code, message}}`) and flat (\`{success,
 /// message, code}`). The code is in `error.code` or `code\`.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// `false` for an error, when the server includes the flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Human-readable summary of the failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorDetail>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    ErrorResponse { success : "success" opt, message : "message" opt, code : "code" opt,
+    error : "error" opt } ..extra
+);
 /// Usage figures reported with `FEATURE_LIMIT_EXCEEDED`. The provider says
 /// the details include all three fields; they are optional here because a
 /// 403 may also be a token-scope failure whose details, if any, differ.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FeatureLimitDetails {
     /// Name of the limited feature (contacts for this operation).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
     /// How much of the feature the tenant currently uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<i64>,
     /// The most the tenant's plan allows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<i64>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    FeatureLimitDetails { feature : "feature" opt, current : "current" opt, maximum :
+    "maximum" opt } ..extra
+);
 /// Nested error object of a 403 response, when the server sends one:
 /// `FEATURE_LIMIT_EXCEEDED` with usage details, or a token-scope failure.
 /// Every field is optional.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FeatureLimitErrorDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorCode>,
     /// Human-readable explanation of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<FeatureLimitDetails>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    FeatureLimitErrorDetail { code : "code" opt, message : "message" opt, details :
+    "details" opt } ..extra
+);
 /// Error envelope of a 403: `FEATURE_LIMIT_EXCEEDED` or a token-scope
 /// failure. Every field is optional; the nested shape carries
 /// `error.details`, the flat one `details`.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FeatureLimitErrorResponse {
     /// `false` for an error, when the server includes the flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Human-readable summary of the failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<FeatureLimitDetails>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<FeatureLimitErrorDetail>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    FeatureLimitErrorResponse { success : "success" opt, message : "message" opt, code :
+    "code" opt, details : "details" opt, error : "error" opt } ..extra
+);
 /// Nested error object of a `VALIDATION_ERROR` response, when the server
 /// sends one. Every field is optional.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ValidationErrorDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorCode>,
     /// Human-readable explanation of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<ValidationErrorFields>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    ValidationErrorDetail { code : "code" opt, message : "message" opt, details :
+    "details" opt } ..extra
+);
 /// Per-field validation failures, keyed by request field name (for example
 /// `phone`). The value shape is not documented, so it is left free-form;
 /// a list of message strings per field is the expected form. The provider
@@ -378,25 +357,23 @@ pub struct ValidationErrorDetail {
 pub type ValidationErrorFields = rt::Map<rt::Json>;
 /// Error envelope for `VALIDATION_ERROR` (422). Every field is optional;
 /// the nested shape carries `error.details`, the flat one `details`.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ValidationErrorResponse {
     /// `false` for an error, when the server includes the flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Human-readable summary of the failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<ValidationErrorFields>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ValidationErrorDetail>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    ValidationErrorResponse { success : "success" opt, message : "message" opt, code :
+    "code" opt, details : "details" opt, error : "error" opt } ..extra
+);
 /// The documented error responses of `createContact`, one variant per status, each with its parsed body.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -108,29 +108,17 @@ pub struct CreateContactBook<'a> {
 }
 impl<'a> CreateContactBook<'a> {
     fn request(self) -> Result<rt::Request<'a>, rt::RequestError> {
-        let path = String::from("/api/v2/contact-books");
-        let mut r = self.call.start::<Self>(path);
-        let body = self.body;
-        r.json("application/json", body)?;
+        let mut r = self.call.start::<Self>(&[])?;
+        r.json("application/json", self.body)?;
         r.authenticate();
         Ok(r)
-    }
-    fn decode(
-        r: rt::RawResponse,
-    ) -> rt::Result<types::CreateContactBookResponse, types::CreateContactBookError> {
-        match r.status() {
-            400 => r.err_json(types::CreateContactBookError::BadRequest),
-            401 => r.err_json(types::CreateContactBookError::Unauthorized),
-            403 => r.err_json(types::CreateContactBookError::Forbidden),
-            415 => r.err_json(types::CreateContactBookError::UnsupportedMediaType),
-            200..=299 => r.ok_json(),
-            _ => r.unexpected(),
-        }
     }
 }
 rt::operation!(
     CreateContactBook, Post "/api/v2/contact-books" "createContactBook" =>
-    types::CreateContactBookResponse, types::CreateContactBookError
+    types::CreateContactBookResponse, types::CreateContactBookError { 400 => err json
+    BadRequest, 401 => err json Unauthorized, 403 => err json Forbidden, 415 => err json
+    UnsupportedMediaType, 200..= 299 => ok json, _ => unexpected }
 );
 /// A `bulkUploadContacts` request: see [`Client::bulk_upload_contacts`]. Set optional values with its methods, then `.await` it (or call [`send`](Self::send)).
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -145,34 +133,16 @@ impl<'a> BulkUploadContacts<'a> {
         let mut out = rt::Violations::new();
         out.param(&self.body, "body", &rt::Rules::NONE);
         out.finish()?;
-        let path = [
-            "/api/v2/contact-books/",
-            &rt::path_param("bookUid", &self.book_uid)?,
-            "/contacts/bulk",
-        ]
-            .concat();
-        let mut r = self.call.start::<Self>(path);
-        let body = self.body;
-        r.json("application/json", body)?;
+        let mut r = self.call.start::<Self>(&[&self.book_uid])?;
+        r.json("application/json", self.body)?;
         r.authenticate();
         Ok(r)
-    }
-    fn decode(
-        r: rt::RawResponse,
-    ) -> rt::Result<types::BulkUploadContactsResponse, types::BulkUploadContactsError> {
-        match r.status() {
-            400 => r.err_json(types::BulkUploadContactsError::BadRequest),
-            401 => r.err_json(types::BulkUploadContactsError::Unauthorized),
-            403 => r.err_json(types::BulkUploadContactsError::Forbidden),
-            404 => r.err_json(types::BulkUploadContactsError::NotFound),
-            415 => r.err_json(types::BulkUploadContactsError::UnsupportedMediaType),
-            200..=299 => r.ok_json(),
-            _ => r.unexpected(),
-        }
     }
 }
 rt::operation!(
     BulkUploadContacts, Post "/api/v2/contact-books/{bookUid}/contacts/bulk"
     "bulkUploadContacts" => types::BulkUploadContactsResponse,
-    types::BulkUploadContactsError
+    types::BulkUploadContactsError { 400 => err json BadRequest, 401 => err json
+    Unauthorized, 403 => err json Forbidden, 404 => err json NotFound, 415 => err json
+    UnsupportedMediaType, 200..= 299 => ok json, _ => unexpected }
 );

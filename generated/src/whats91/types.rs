@@ -5,34 +5,32 @@
 //! Types of the API: the schemas of the spec and each operation's outcomes.
 use ::oas_client_runtime as rt;
 /// One contact row of a bulk upload.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkContactInput {
     /// Phone number of the contact; local numbers are expanded with
     /// `defaultCountryCode`.
     pub phone: String,
     /// Human-readable name shown for the contact.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Given name of the contact.
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Family name of the contact.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Email address of the contact. Not format-checked on the client: the
     /// provider reports invalid rows per row instead of failing the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Company the contact works for.
-    #[serde(rename = "companyName", default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
-    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<CustomFields>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    BulkContactInput { phone : "phone" req, display_name : "displayName" opt, first_name
+    : "firstName" opt, last_name : "lastName" opt, email : "email" opt, company_name :
+    "companyName" opt, custom_fields : "customFields" opt } ..extra
+);
 impl BulkContactInput {
     /// A value with the required field set and every optional field absent.
     pub fn new(phone: String) -> Self {
@@ -44,48 +42,48 @@ impl BulkContactInput {
             email: None,
             company_name: None,
             custom_fields: None,
-            extra: rt::Map::new(),
+            extra: rt::Extra::new(),
         }
     }
 }
 /// Payload of a processed bulk upload.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkUploadContactsData {
-    #[serde(rename = "contactBook")]
     pub contact_book: ContactBookRef,
     pub summary: BulkUploadSummary,
     /// One entry per submitted contact, in request order.
     pub results: Vec<BulkUploadRowResult>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    BulkUploadContactsData { contact_book : "contactBook" req, summary : "summary" req,
+    results : "results" req } ..extra
+);
 /// Body of `bulkUploadContacts`.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkUploadContactsRequest {
     /// Country code used to normalise phone numbers given in local format,
     /// for example `91`. No format rule is documented.
-    #[serde(
-        rename = "defaultCountryCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_country_code: Option<String>,
     /// Contacts to create or update; at most 1000 per request.
     pub contacts: Vec<BulkContactInput>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    BulkUploadContactsRequest { default_country_code : "defaultCountryCode" opt, contacts
+    : "contacts" req } ..extra
+);
 impl BulkUploadContactsRequest {
     /// A value with the required field set and every optional field absent.
     pub fn new(contacts: Vec<BulkContactInput>) -> Self {
         Self {
             default_country_code: None,
             contacts,
-            extra: rt::Map::new(),
+            extra: rt::Extra::new(),
         }
     }
 }
@@ -95,23 +93,24 @@ impl rt::Validate for BulkUploadContactsRequest {
     }
 }
 /// Success envelope returned by `bulkUploadContacts`.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkUploadContactsResponse {
     /// Always `true` when the upload was processed.
     pub success: bool,
     /// Human-readable outcome, e.g. `Contacts uploaded`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     pub data: BulkUploadContactsData,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ResponseMetadata>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    BulkUploadContactsResponse { success : "success" req, message : "message" opt, data :
+    "data" req, metadata : "metadata" opt } ..extra
+);
 /// Outcome of a single submitted contact row.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkUploadRowResult {
     /// 1-based position of the row in the request's `contacts` array.
@@ -120,33 +119,31 @@ pub struct BulkUploadRowResult {
     /// Machine-readable cause for a skipped or invalid row. The only
     /// documented value is `DUPLICATE_IN_REQUEST` (number already present
     /// earlier in the same request); other values may appear.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<UploadedContact>,
     /// Normalised phone number of the row, given when no contact object is returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    BulkUploadRowResult { row : "row" req, status : "status" req, reason : "reason" opt,
+    contact : "contact" opt, phone : "phone" opt } ..extra
+);
 /// Outcome of one bulk-upload row (open set: other values are accepted).
 /// `CREATED`, `UPDATED` and `SKIPPED` appear in the provider's example.
 /// `INVALID` is an inference, not a documented value: the summary counts
 /// `invalid` rows and the docs say invalid rows are reported per row, but
 /// the status word those rows carry is never shown. A server that uses
 /// another word yields an unknown value, not an error.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Values: `CREATED`, `UPDATED`, `SKIPPED`, `INVALID`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkUploadRowStatus {
-    /// `CREATED`
     Created,
-    /// `UPDATED`
     Updated,
-    /// `SKIPPED`
     Skipped,
-    /// `INVALID`
     Invalid,
     /// Any other value: the spec allows values beyond the listed ones.
     Unknown(String),
@@ -156,7 +153,7 @@ rt::string_enum!(
     Invalid = "INVALID", }
 );
 /// Per-outcome row counts for a bulk upload.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkUploadSummary {
     /// Number of rows received.
@@ -170,94 +167,94 @@ pub struct BulkUploadSummary {
     /// Rows rejected as invalid.
     pub invalid: i32,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    BulkUploadSummary { total : "total" req, created : "created" req, updated : "updated"
+    req, skipped : "skipped" req, invalid : "invalid" req } ..extra
+);
 /// A contact book as returned after creation.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContactBook {
     /// Unique identifier of the book; use it as `bookUid` in paths.
-    #[serde(rename = "contactBookUid")]
     pub contact_book_uid: String,
     /// Same value as `contactBookUid`, returned under a shorter name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Display name of the book.
     pub name: String,
     /// Purpose note supplied at creation, if any.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub description: rt::Nullable<String>,
     /// Dashboard hex colour, if one was supplied.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub color: rt::Nullable<String>,
     /// Lifecycle state of the book. New books are `ACTIVE`; no other
     /// value is documented, so this is kept as an open string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Number of contacts currently linked to the book (0 right after creation).
-    #[serde(rename = "contactCount", default, skip_serializing_if = "Option::is_none")]
     pub contact_count: Option<i32>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    ContactBook { contact_book_uid : "contactBookUid" req, uid : "uid" opt, name : "name"
+    req, description : "description" opt, color : "color" opt, status : "status" opt,
+    contact_count : "contactCount" opt } ..extra
+);
 /// Short reference to the contact book the contacts were uploaded into.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContactBookRef {
     /// Unique identifier of the book.
-    #[serde(rename = "contactBookUid")]
     pub contact_book_uid: String,
     /// Display name of the book.
     pub name: String,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    ContactBookRef { contact_book_uid : "contactBookUid" req, name : "name" req } ..extra
+);
 /// Payload of a successful `createContactBook` call.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateContactBookData {
-    #[serde(rename = "contactBook")]
     pub contact_book: ContactBook,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(CreateContactBookData { contact_book : "contactBook" req } ..extra);
 /// Body of `createContactBook`.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateContactBookRequest {
     /// Display name of the contact book. Mandatory; the provider rejects
     /// names that are too long but does not publish the limit.
     pub name: String,
     /// Free-text note on what the book is used for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Hex colour used to group the book in the dashboard, for example
     /// `#0f62fe`. The provider states no stricter format (no digit count,
     /// no short form rule), so none is enforced here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Compatibility way of passing the public API token inside the body
     /// (the provider also accepts `auth_token` and `token`). Prefer the
     /// `Authorization: Bearer` header.
     #[deprecated]
-    #[serde(rename = "authToken", default, skip_serializing_if = "Option::is_none")]
     pub auth_token: Option<String>,
     /// Snake-case alias of `authToken`; same discouraged compatibility token.
     #[deprecated]
-    #[serde(rename = "auth_token", default, skip_serializing_if = "Option::is_none")]
     pub auth_token2: Option<String>,
     /// Short alias of `authToken`; same discouraged compatibility token.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    CreateContactBookRequest { name : "name" req, description : "description" opt, color
+    : "color" opt, auth_token : "authToken" opt, auth_token2 : "auth_token" opt, token :
+    "token" opt } ..extra
+);
 impl CreateContactBookRequest {
     /// A value with the required field set and every optional field absent.
     #[allow(deprecated)]
@@ -269,26 +266,27 @@ impl CreateContactBookRequest {
             auth_token: None,
             auth_token2: None,
             token: None,
-            extra: rt::Map::new(),
+            extra: rt::Extra::new(),
         }
     }
 }
 /// Success envelope returned by `createContactBook`.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateContactBookResponse {
     /// Always `true` for a successful call.
     pub success: bool,
     /// Human-readable outcome, e.g. `Contact book created`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     pub data: CreateContactBookData,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ResponseMetadata>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    CreateContactBookResponse { success : "success" req, message : "message" opt, data :
+    "data" req, metadata : "metadata" opt } ..extra
+);
 /// Free-form key/value data defined by the integrating developer. The
 /// provider may reject values it considers invalid (`VALIDATION_FAILED`)
 /// but does not document the rules.
@@ -302,22 +300,17 @@ pub type CustomFields = rt::Map<rt::Json>;
 /// - `VALIDATION_FAILED` (400): the request payload or parameters are invalid.
 /// - `CONTACT_BOOK_NOT_FOUND` (404): the book UID is not owned by the caller.
 /// - `UNSUPPORTED_CONTENT_TYPE` (415): the POST body is not JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Values: `MISSING_AUTH_TOKEN`, `INVALID_AUTH_TOKEN`, `TOKEN_SCOPE_NOT_ALLOWED`, `FEATURE_NOT_AVAILABLE`, `VALIDATION_FAILED`, `CONTACT_BOOK_NOT_FOUND`, `UNSUPPORTED_CONTENT_TYPE`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
-    /// `MISSING_AUTH_TOKEN`
     MissingAuthToken,
-    /// `INVALID_AUTH_TOKEN`
     InvalidAuthToken,
-    /// `TOKEN_SCOPE_NOT_ALLOWED`
     TokenScopeNotAllowed,
-    /// `FEATURE_NOT_AVAILABLE`
     FeatureNotAvailable,
-    /// `VALIDATION_FAILED`
     ValidationFailed,
-    /// `CONTACT_BOOK_NOT_FOUND`
     ContactBookNotFound,
-    /// `UNSUPPORTED_CONTENT_TYPE`
     UnsupportedContentType,
     /// Any other value: the spec allows values beyond the listed ones.
     Unknown(String),
@@ -331,69 +324,67 @@ rt::string_enum!(
 );
 /// Nested error object of an error response, when the server sends one.
 /// Every field is optional because the provider never shows this object.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ErrorDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorCode>,
     /// Human-readable explanation of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(ErrorDetail { code : "code" opt, message : "message" opt } ..extra);
 /// Error envelope. The provider documents the codes and statuses but not
 /// the body, so every field is optional. Two shapes are read: a nested one
 /// that mirrors the success envelope (\`{success, message, error: {code,
 /// message}, metadata}`) and a flat one (`{success, message, code}\`). The
 /// error code is in `error.code` or in `code`, whichever is present.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// `false` for an error, when the server includes the flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Human-readable summary of the failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorDetail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ResponseMetadata>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    ErrorResponse { success : "success" opt, message : "message" opt, code : "code" opt,
+    error : "error" opt, metadata : "metadata" opt } ..extra
+);
 /// Request bookkeeping attached to responses.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResponseMetadata {
     /// API version that served the request.
-    #[serde(rename = "apiVersion", default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// Identifier of the request, useful when contacting support.
-    #[serde(rename = "requestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    ResponseMetadata { api_version : "apiVersion" opt, request_id : "requestId" opt }
+    ..extra
+);
 /// Contact that a row created or updated.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UploadedContact {
     /// Unique identifier of the contact.
-    #[serde(rename = "contactUid")]
     pub contact_uid: String,
     /// Phone number after normalisation, including the country code.
     pub phone: String,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-    #[serde(flatten)]
-    pub extra: rt::Map<rt::Json>,
+    pub extra: rt::Extra,
 }
+rt::object!(
+    UploadedContact { contact_uid : "contactUid" req, phone : "phone" req } ..extra
+);
 /// The documented error responses of `createContactBook`, one variant per status, each with its parsed body.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -416,9 +407,7 @@ pub enum CreateContactBookError {
     /// (contact books need a global token), or `FEATURE_NOT_AVAILABLE` when the
     /// customer's subscription does not include contacts.
     Forbidden(ErrorResponse),
-    /// HTTP 415.
-    ///
-    /// `UNSUPPORTED_CONTENT_TYPE`: the POST body was not sent as `application/json`.
+    /// HTTP 415: `UNSUPPORTED_CONTENT_TYPE`: the POST body was not sent as `application/json`.
     UnsupportedMediaType(ErrorResponse),
 }
 /// The documented error responses of `bulkUploadContacts`, one variant per status, each with its parsed body.
@@ -448,9 +437,7 @@ pub enum BulkUploadContactsError {
     /// `CONTACT_BOOK_NOT_FOUND`: no contact book with this UID belongs to the
     /// authenticated customer.
     NotFound(ErrorResponse),
-    /// HTTP 415.
-    ///
-    /// `UNSUPPORTED_CONTENT_TYPE`: the POST body was not sent as `application/json`.
+    /// HTTP 415: `UNSUPPORTED_CONTENT_TYPE`: the POST body was not sent as `application/json`.
     UnsupportedMediaType(ErrorResponse),
 }
 pub(super) const R_MAX_ITEMS_1000: rt::Rules = rt::Rules::NONE.max_items(1000usize);

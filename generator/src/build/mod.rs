@@ -42,7 +42,7 @@ pub fn build(file: &Path, doc: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
     // Structs a caller builds with two or more required values take them by name.
     for t in types.values_mut().filter(|t| t.sent) {
         if let TypeKind::Struct { fields, required_struct, .. } = &mut t.kind {
-            if fields.iter().filter(|f| f.required).count() >= 2 {
+            if fields.iter().filter(|f| f.required && f.constant.is_none()).count() >= 2 {
                 *required_struct = Some(b.type_names.claim(&format!("{}Required", t.name)));
             }
         }

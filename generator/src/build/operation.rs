@@ -16,7 +16,8 @@ use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, PathItem, Refere
 /// Method names the generated client defines itself.
 const CLIENT_METHODS: &[&str] = &["new", "with_base_url", "from_config", "base_url", "config"];
 /// Names a request builder uses itself: its fields (`call`, `body`) and methods.
-const BUILDER_NAMES: &[&str] = &["call", "body", "send", "with_timeout", "with_retry", "with_header", "into_future"];
+const BUILDER_NAMES: &[&str] =
+    &["call", "body", "send", "request", "decode", "with_timeout", "with_retry", "with_header", "into_future"];
 /// Type names the client module uses itself.
 const CLIENT_TYPES: &[&str] = &["Client"];
 
@@ -302,16 +303,22 @@ impl<'a> Builder<'a> {
             entries.push((StatusMatch::Default, d, format!("{at}/default")));
         }
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let count = entries.len();
         let statuses: Vec<StatusMatch> = entries.iter().map(|e| e.0.clone()).collect();
+        // The first success's inline body is `<Op>Response`, every other one `<Op><Status>Response`:
+        // a newly documented failure status never renames a type users already have.
+        let first_success = statuses.iter().position(|s| is_success(s, &statuses));
         let mut variants = Names::default();
         let mut out = Vec::new();
-        for (status, r, ptr) in entries {
+        for (i, (status, r, ptr)) in entries.into_iter().enumerate() {
             let (r, ptr) = resolve::located(self.doc, r, &ptr).map_err(|e| self.ref_error(&ptr, e))?;
             let variant = variants.claim(&status_variant(&status));
             let body = match pick_content(&r.content) {
                 Some((ct, media, kind)) => {
-                    let hint = if count == 1 { format!("{stem}Response") } else { format!("{stem}{variant}Response") };
+                    let hint = if Some(i) == first_success {
+                        format!("{stem}Response")
+                    } else {
+                        format!("{stem}{variant}Response")
+                    };
                     let at = format!("{}/schema", pointer::child(&format!("{ptr}/content"), ct));
                     Some(ResponseBody { ty: self.body_ty(media, kind, &hint, &at)?, kind })
                 }

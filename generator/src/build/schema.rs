@@ -59,11 +59,9 @@ impl<'a> Builder<'a> {
                 let (key, target) = self.schema_target(reference, at)?;
                 let name =
                     self.component_names.get(key).cloned().ok_or_else(|| self.err(at, "unresolved component"))?;
-                let mut rules = Rules::default();
-                // Aliases of primitives carry their constraints to the place they are used.
-                if let Some(TypeKind::Alias { .. }) = self.types.get(&name).map(|t| &t.kind) {
-                    rules = self.checkable(rules_of(target), at);
-                }
+                // Aliases of primitives carry their constraints to the place they are used (the
+                // schema decides, not whether its type is defined yet: components come in any order).
+                let rules = self.checkable(rules_of(target), at);
                 Ok(Usage { ty: Ty::Named(name), nullable: target.schema_data.nullable, rules, doc: None })
             }
             SchemaRef::Item(s) => {
@@ -301,7 +299,12 @@ impl<'a> Builder<'a> {
         let mut fields = Vec::new();
         for (json_name, schema, ptr) in g.props {
             let hint = format!("{name}{}", type_name(&json_name));
-            let u = self.usage(schema, &hint, &ptr)?;
+            let constant = constant_of(schema);
+            let u = match &constant {
+                // A pinned string needs no type of its own.
+                Some(_) => Usage { ty: Ty::String, nullable: false, rules: Rules::default(), doc: schema_doc(schema) },
+                None => self.usage(schema, &hint, &ptr)?,
+            };
             let (deprecated, doc) = match schema {
                 SchemaRef::Item(s) => (s.schema_data.deprecated, u.doc.clone()),
                 SchemaRef::Ref(_) => (false, None),
@@ -323,6 +326,7 @@ impl<'a> Builder<'a> {
                 doc,
                 rules: u.rules,
                 deprecated,
+                constant,
             });
         }
         let extra = match (g.extra, g.closed) {
@@ -426,6 +430,25 @@ impl<'a> Builder<'a> {
             distinct.dedup();
             (distinct.len() == values.len()).then(|| (candidate.clone(), values))
         })
+    }
+}
+
+/// The one string an inline schema allows (`enum` with a single value), if that is all it is.
+fn constant_of(schema: SchemaRef) -> Option<String> {
+    let SchemaRef::Item(s) = schema else { return None };
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) if !s.schema_data.nullable => match st.enumeration.as_slice() {
+            [Some(only)] => Some(only.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn schema_doc(schema: SchemaRef) -> Option<String> {
+    match schema {
+        SchemaRef::Item(s) => s.schema_data.description.clone(),
+        SchemaRef::Ref(_) => None,
     }
 }
 

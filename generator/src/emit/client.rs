@@ -11,8 +11,8 @@ use super::checks::{Checks, How};
 use super::rules::RuleConsts;
 use super::{doc, ident, one_line, paragraphs, ty, use_runtime, Allows, RuntimeSource};
 use crate::model::{
-    Api, AuthScheme, BodyKind, HttpMethod, Operation, Param, ParamLocation, QueryStyle, Response, ResponseBody,
-    Segment, StatusMatch, Ty,
+    Api, AuthScheme, BodyKind, HttpMethod, Operation, Param, ParamLocation, QueryStyle, ResponseBody, Segment,
+    StatusMatch, Ty,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -183,15 +183,14 @@ fn method(op: &Operation) -> TokenStream {
     let scopes = (!op.scopes.is_empty()).then(|| {
         format!("Required scopes: {}.", op.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
     });
+    // Arguments with something to say: a description, or a wire name unlike the Rust one.
     let required_docs: Vec<String> = arguments(op)
-        .map(|p| {
-            format!(
-                "- `{}` ({} `{}`): {}",
-                p.rust_name.trim_start_matches("r#"),
-                location_label(p.location),
-                p.name,
-                one_line(p.doc.as_deref().unwrap_or(""))
-            )
+        .filter_map(|p| {
+            let rust = p.rust_name.trim_start_matches("r#");
+            let text = one_line(p.doc.as_deref().unwrap_or(""));
+            let wire = (rust != p.name).then(|| format!(" ({} `{}`)", location_label(p.location), p.name));
+            (!text.is_empty() || wire.is_some())
+                .then(|| format!("- `{rust}`{}: {text}", wire.unwrap_or_default()).trim_end_matches(": ").to_string())
         })
         .collect();
     let required_docs = (!required_docs.is_empty()).then(|| format!("Arguments:\n{}", required_docs.join("\n")));
@@ -293,11 +292,12 @@ impl ClientEmitter<'_> {
             let n = ident(&p.rust_name);
             let t = held_ty(&p.ty);
             let mut d = format!("{} `{}`", location_label(p.location), p.name);
-            if let Some(text) = p.doc.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                d = format!("{text}\n\n({d})");
-            } else {
-                d = format!("Sets the {d}.");
-            }
+            d = match p.doc.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                // A one-line description keeps the parameter's place on its line.
+                Some(text) if !text.contains('\n') => format!("{} ({d}).", text.trim_end_matches('.')),
+                Some(text) => format!("{text}\n\n({d})"),
+                None => format!("Sets the {d}."),
+            };
             if p.idempotency_key {
                 d.push_str("\n\nWhen not set, a random key is generated; either way the same key is sent on every retry of this call, so a retried request is applied once.");
             }
@@ -321,7 +321,7 @@ impl ClientEmitter<'_> {
             }
         });
         let request = self.request(op);
-        let decode = decode(op);
+        let table = response_table(op);
         let ok = success_type(op);
         let err = ident(&op.error_enum);
         let (method, template, id) = (method_ident(op.method), &op.path, &op.id);
@@ -339,10 +339,9 @@ impl ClientEmitter<'_> {
                 #(#setters)*
                 #body_setter
                 #request
-                #decode
             }
 
-            rt::operation!(#builder, #method #template #id => #ok, types::#err);
+            rt::operation!(#builder, #method #template #id => #ok, types::#err { #table });
         }
     }
 
@@ -374,26 +373,14 @@ impl ClientEmitter<'_> {
                 out.finish()?;
             }
         });
-        // Path: literal pieces verbatim, each variable percent-encoded by the runtime.
-        let parts: Vec<TokenStream> = op
-            .segments
-            .iter()
-            .map(|s| match s {
-                Segment::Lit(l) => quote!(#l),
-                Segment::Param(i) => {
-                    let p = &op.params[*i];
-                    let (n, wire) = (ident(&p.rust_name), &p.name);
-                    quote!(&rt::path_param(#wire, &self.#n)?)
-                }
-            })
-            .collect();
-        let path = match op.segments.as_slice() {
-            [Segment::Lit(l)] => quote!(String::from(#l)),
-            [] => quote!(String::new()),
-            _ => quote!([#(#parts),*].concat()),
-        };
-        // Apart from the call, so that the formatter keeps `start::<Self>` on one line.
-        let path = quote!(let path = #path;);
+        // The runtime fills the template's `{name}`s in order, each percent-encoded.
+        let path_values = op.segments.iter().filter_map(|s| match s {
+            Segment::Param(i) => {
+                let n = ident(&op.params[*i].rust_name);
+                Some(quote!(&self.#n))
+            }
+            Segment::Lit(_) => None,
+        });
         let setup: Vec<TokenStream> = op
             .params
             .iter()
@@ -417,15 +404,16 @@ impl ClientEmitter<'_> {
             .collect();
         let body_set = op.body.as_ref().map(|b| {
             let ct = &b.content_type;
+            let value = if b.required { quote!(self.body) } else { quote!(body) };
             let call = match b.kind {
-                BodyKind::Json => quote!(r.json(#ct, body)?;),
-                BodyKind::Form => quote!(r.form(#ct, body)?;),
-                BodyKind::Multipart => quote!(r.multipart(body)?;),
-                BodyKind::Text => quote!(r.bytes(#ct, body.as_bytes());),
-                BodyKind::Binary => quote!(r.bytes(#ct, body);),
+                BodyKind::Json => quote!(r.json(#ct, #value)?;),
+                BodyKind::Form => quote!(r.form(#ct, #value)?;),
+                BodyKind::Multipart => quote!(r.multipart(#value)?;),
+                BodyKind::Text => quote!(r.bytes(#ct, #value.as_bytes());),
+                BodyKind::Binary => quote!(r.bytes(#ct, #value);),
             };
             if b.required {
-                quote!(let body = self.body; #call)
+                call
             } else {
                 quote!(if let Some(body) = self.body { #call })
             }
@@ -435,8 +423,7 @@ impl ClientEmitter<'_> {
         quote! {
             fn request(self) -> Result<rt::Request<'a>, rt::RequestError> {
                 #validate
-                #path
-                let #mutable r = self.call.start::<Self>(path);
+                let #mutable r = self.call.start::<Self>(&[#(#path_values),*])?;
                 #(#setup)*
                 #body_set
                 #auth
@@ -459,39 +446,51 @@ fn method_ident(m: HttpMethod) -> proc_macro2::Ident {
     })
 }
 
-/// `fn decode(r)`: what the response means for this operation.
-fn decode(op: &Operation) -> TokenStream {
-    let ok = success_type(op);
-    let err = ident(&op.error_enum);
-    let arms = response_arms(op);
-    quote! {
-        fn decode(r: rt::RawResponse) -> rt::Result<#ok, types::#err> {
-            #arms
-        }
+/// The rows of an operation's response table (`status => outcome`, see the runtime's
+/// `operation!`). An operation with one success body type decodes every 2xx as it (the real
+/// status stays in `Response::status`); documented failures decode their bodies; anything else
+/// is `Error::Status`.
+fn response_table(op: &Operation) -> TokenStream {
+    let kind = |b: Option<&ResponseBody>| match b.map(|b| b.kind) {
+        None => quote!(empty),
+        Some(BodyKind::Text) => quote!(text),
+        Some(BodyKind::Binary) => quote!(bytes),
+        Some(_) => quote!(json),
+    };
+    let rank = |s: &StatusMatch| match s {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 3,
+    };
+    let single = op.single_success();
+    let mut rows: Vec<(u8, TokenStream)> = Vec::new();
+    for r in &op.responses {
+        let pat = status_pattern(&r.status);
+        let body = kind(r.body.as_ref());
+        let v = ident(&r.variant);
+        let row = match (r.success, &single, &op.success_enum) {
+            // Covered by the 2xx row below unless it lies outside 2xx.
+            (true, Some(_), _) if matches!(r.status, StatusMatch::Code(200..=299) | StatusMatch::Range(2)) => continue,
+            (true, Some(b), _) => {
+                let k = kind(*b);
+                quote!(#pat => ok #k)
+            }
+            (true, None, Some(_)) => quote!(#pat => ok #body #v),
+            (true, None, None) => continue,
+            (false, ..) => quote!(#pat => err #body #v),
+        };
+        rows.push((rank(&r.status), row));
     }
-}
-
-/// The decoding call for a success (`wrap`: the success-enum variant, if the operation has one).
-fn ok_call(body: Option<&ResponseBody>, wrap: Option<TokenStream>) -> TokenStream {
-    match (body.map(|b| b.kind), wrap) {
-        (None, None) => quote!(r.ok_empty(())),
-        (None, Some(w)) => quote!(r.ok_empty(#w)),
-        (Some(BodyKind::Text), None) => quote!(r.ok_text(String::from)),
-        (Some(BodyKind::Text), Some(w)) => quote!(r.ok_text(#w)),
-        (Some(BodyKind::Binary), None) => quote!(r.ok_bytes(Vec::from)),
-        (Some(BodyKind::Binary), Some(w)) => quote!(r.ok_bytes(#w)),
-        (Some(_), None) => quote!(r.ok_json()),
-        (Some(_), Some(w)) => quote!(r.ok_json_as(#w)),
+    if let Some(b) = single {
+        let k = kind(b);
+        rows.push((2, quote!(200..=299 => ok #k)));
     }
-}
-
-fn err_call(r: &Response, wrap: TokenStream) -> TokenStream {
-    match r.body.as_ref().map(|b| b.kind) {
-        None => quote!(r.err_empty(#wrap)),
-        Some(BodyKind::Text) => quote!(r.err_text(#wrap)),
-        Some(BodyKind::Binary) => quote!(r.err_bytes(#wrap)),
-        Some(_) => quote!(r.err_json(#wrap)),
+    rows.sort_by_key(|(rank, _)| *rank);
+    if !op.responses.iter().any(|r| r.status == StatusMatch::Default) {
+        rows.push((4, quote!(_ => unexpected)));
     }
+    let rows = rows.into_iter().map(|(_, r)| r);
+    quote!(#(#rows),*)
 }
 
 fn status_pattern(s: &StatusMatch) -> TokenStream {
@@ -507,53 +506,4 @@ fn status_pattern(s: &StatusMatch) -> TokenStream {
         }
         StatusMatch::Default => quote!(_),
     }
-}
-
-/// The match on the status. An operation with one success body type decodes every 2xx as it
-/// (the real status stays in `Response::status`); documented failures decode their bodies;
-/// anything else is `Error::Status`.
-fn response_arms(op: &Operation) -> TokenStream {
-    let order = |r: &&Response| match r.status {
-        StatusMatch::Code(_) => 0,
-        StatusMatch::Range(_) => 1,
-        StatusMatch::Default => 3,
-    };
-    let single = op.single_success();
-    let mut arms: Vec<(u8, TokenStream)> = Vec::new();
-    let enum_path = |n: &str, v: &str| {
-        let (n, v) = (ident(n), ident(v));
-        quote!(types::#n::#v)
-    };
-    for r in op.responses.iter() {
-        let pat = status_pattern(&r.status);
-        let rank = order(&r);
-        if r.success {
-            match (&single, &op.success_enum) {
-                // Covered by the 2xx arm below unless it lies outside 2xx.
-                (Some(_), _) if matches!(r.status, StatusMatch::Code(200..=299) | StatusMatch::Range(2)) => continue,
-                (Some(b), _) => {
-                    let call = ok_call(*b, None);
-                    arms.push((rank, quote!(#pat => #call,)));
-                }
-                (None, Some(n)) => {
-                    let call = ok_call(r.body.as_ref(), Some(enum_path(n, &r.variant)));
-                    arms.push((rank, quote!(#pat => #call,)));
-                }
-                (None, None) => {}
-            }
-        } else {
-            let call = err_call(r, enum_path(&op.error_enum, &r.variant));
-            arms.push((rank, quote!(#pat => #call,)));
-        }
-    }
-    if let Some(b) = single {
-        let call = ok_call(b, None);
-        arms.push((2, quote!(200..=299 => #call,)));
-    }
-    arms.sort_by_key(|(rank, _)| *rank);
-    if !op.responses.iter().any(|r| r.status == StatusMatch::Default) {
-        arms.push((4, quote!(_ => r.unexpected(),)));
-    }
-    let arms = arms.into_iter().map(|(_, a)| a);
-    quote!(match r.status() { #(#arms)* })
 }

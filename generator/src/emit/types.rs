@@ -51,10 +51,19 @@ struct TypesEmitter<'r> {
 impl TypesEmitter<'_> {
     fn type_def(&mut self, t: &TypeDef) -> TokenStream {
         let name = ident(&t.name);
-        // Where an inline schema came from is not obvious from its name; a component's is.
-        let origin = (!t.origin.starts_with("#/components/schemas/") || t.origin.matches('/').count() > 3)
-            .then(|| format!("Generated from `{}`.", t.origin));
-        let docs = doc(paragraphs(&[t.doc.as_deref(), origin.as_deref()]).as_deref());
+        // Where an undocumented inline schema came from is not obvious from its name; a
+        // component's is.
+        let inline = !t.origin.starts_with("#/components/schemas/") || t.origin.matches('/').count() > 3;
+        let origin = (inline && t.doc.is_none()).then(|| format!("Generated from `{}`.", t.origin));
+        // An enum lists its wire values once, in its own docs.
+        let values = match &t.kind {
+            TypeKind::Enum { values, .. } => Some(format!(
+                "Values: {}.",
+                values.iter().map(|v| format!("`{}`", v.wire)).collect::<Vec<_>>().join(", ")
+            )),
+            _ => None,
+        };
+        let docs = doc(paragraphs(&[t.doc.as_deref(), origin.as_deref(), values.as_deref()]).as_deref());
         let none = TokenStream::new();
         match &t.kind {
             TypeKind::Alias { ty: inner } => {
@@ -67,10 +76,6 @@ impl TypesEmitter<'_> {
             TypeKind::Enum { values, open } => {
                 let idents: Vec<_> = values.iter().map(|v| ident(&v.name)).collect();
                 let wires: Vec<&String> = values.iter().map(|v| &v.wire).collect();
-                let vdocs = wires.iter().map(|v| {
-                    let d = format!(" `{v}`");
-                    quote!(#[doc = #d])
-                });
                 let unknown = if *open {
                     " Any other value: the spec allows values beyond the listed ones."
                 } else {
@@ -79,10 +84,10 @@ impl TypesEmitter<'_> {
                 let checked = if t.checked { quote!(checked) } else { quote!() };
                 quote! {
                     #docs
-                    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
                     #[non_exhaustive]
                     pub enum #name {
-                        #( #vdocs #idents, )*
+                        #( #idents, )*
                         #[doc = #unknown]
                         Unknown(String),
                     }
@@ -107,41 +112,43 @@ impl TypesEmitter<'_> {
         let extra_name = extra.map(|_| ident(&names.claim("extra")));
         let decls = fields.iter().map(|f| {
             let fname = ident(&f.rust_name);
-            let wire = &f.json_name;
-            let rename = if f.rust_name.trim_start_matches("r#") == wire { quote!() } else { quote!(rename = #wire,) };
             let inner = ty(&f.ty, &none);
-            let fdoc = doc(f.doc.as_deref());
+            let pinned = f.constant.as_ref().map(|c| format!("Always `{c}`."));
+            let fdoc = doc(paragraphs(&[f.doc.as_deref(), pinned.as_deref()]).as_deref());
             let dep = if f.deprecated { quote!(#[deprecated]) } else { quote!() };
-            let (fty, attrs) = match (f.required, f.nullable) {
-                (true, false) => (inner, if rename.is_empty() { quote!() } else { quote!(#[serde(#rename)]) }),
-                // Required but nullable: always sent, `None` is `null`; a missing field is an error
-                // (serde would otherwise read a missing `Option` as `None`).
-                (true, true) => {
-                    (quote!(Option<#inner>), quote!(#[serde(#rename deserialize_with = "rt::required_nullable")]))
-                }
-                (false, false) => {
-                    (quote!(Option<#inner>), quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")]))
-                }
+            let fty = match (f.required, f.nullable) {
+                (true, false) => inner,
+                // Required but nullable: always sent, `None` is `null`; decoding fails without it.
+                (true, true) | (false, false) => quote!(Option<#inner>),
                 // Optional and nullable: absent, null and a value stay different.
-                (false, true) => (
-                    quote!(rt::Nullable<#inner>),
-                    quote!(#[serde(#rename default, skip_serializing_if = "rt::Nullable::is_absent")]),
-                ),
+                (false, true) => quote!(rt::Nullable<#inner>),
             };
-            quote! { #fdoc #dep #attrs pub #fname: #fty, }
+            quote! { #fdoc #dep pub #fname: #fty, }
         });
+        // The wire table `rt::object!` reads: each field's JSON name and whether it must be present.
+        let wire = fields.iter().map(|f| {
+            let (fname, json) = (ident(&f.rust_name), &f.json_name);
+            let kind = if f.required { quote!(req) } else { quote!(opt) };
+            quote!(#fname: #json #kind)
+        });
+        let object = quote!(rt::object!(#name { #(#wire),* } ..#extra_name););
         let extra_decl = match (extra, &extra_name) {
             (Some(t), Some(n)) => {
-                let t = ty(t, &none);
+                let t = if *t == Ty::Json {
+                    quote!(rt::Extra)
+                } else {
+                    let t = ty(t, &none);
+                    quote!(rt::Extra<#t>)
+                };
                 quote! {
                     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
-                    #[serde(flatten)]
-                    pub #n: rt::Map<#t>,
+                    pub #n: #t,
                 }
             }
             _ => quote!(),
         };
-        let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+        // What a caller must give: required fields, but those the spec pins to one value.
+        let required: Vec<&Field> = fields.iter().filter(|f| f.required && f.constant.is_none()).collect();
         let field_ty = |f: &Field| {
             let t = ty(&f.ty, &none);
             if f.nullable {
@@ -153,12 +160,16 @@ impl TypesEmitter<'_> {
         let inits = fields.iter().map(|f| {
             let n = ident(&f.rust_name);
             match (f.required, f.nullable) {
+                (true, _) if f.constant.is_some() => {
+                    let c = f.constant.as_deref().unwrap_or_default();
+                    quote!(#n: String::from(#c))
+                }
                 (true, _) => quote!(#n),
                 (false, false) => quote!(#n: None),
                 (false, true) => quote!(#n: rt::Nullable::Absent),
             }
         });
-        let extra_init = extra_name.as_ref().map(|n| quote!(#n: rt::Map::new(),));
+        let extra_init = extra_name.as_ref().map(|n| quote!(#n: rt::Extra::new(),));
         let all_init = quote!(Self { #(#inits,)* #extra_init });
         let required_names: Vec<_> = required.iter().map(|f| ident(&f.rust_name)).collect();
         let deprecated = if fields.iter().any(|f| f.deprecated) { quote!(#[allow(deprecated)]) } else { quote!() };
@@ -246,12 +257,13 @@ impl TypesEmitter<'_> {
         });
         quote! {
             #docs
-            #[derive(Debug, Clone, #default ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, #default)]
             #[non_exhaustive]
             pub struct #name {
                 #(#decls)*
                 #extra_decl
             }
+            #object
             #constructor
             #required_struct
             #validate
@@ -316,7 +328,7 @@ impl TypesEmitter<'_> {
                 Unknown(rt::Json),
             }
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
                     use ::serde::de::Error as _;
                     let value = <rt::Json as ::serde::Deserialize>::deserialize(d)?;
                     let tag = value.get(#tag).and_then(rt::Json::as_str).map(str::to_owned);
@@ -324,7 +336,7 @@ impl TypesEmitter<'_> {
                         #(#arms)*
                         _ => return Ok(Self::Unknown(value)),
                     };
-                    result.map_err(D::Error::custom)
+                    result.map_err(__D::Error::custom)
                 }
             }
             #validate
@@ -337,7 +349,11 @@ fn operation_enums(op: &Operation) -> TokenStream {
     let none = TokenStream::new();
     let variant = |r: &Response| {
         let vn = ident(&r.variant);
-        let d = doc(paragraphs(&[Some(&status_label(&r.status)), r.doc.as_deref()]).as_deref());
+        // `HTTP 404: Not found.` on one line when the description is one line.
+        let d = match r.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            Some(text) if !text.contains('\n') => doc(Some(&format!("{}: {text}", status_label(&r.status)))),
+            other => doc(paragraphs(&[Some(&format!("{}.", status_label(&r.status))), other]).as_deref()),
+        };
         match &r.body {
             Some(b) => {
                 let t = ty(&b.ty, &none);
@@ -372,8 +388,8 @@ fn operation_enums(op: &Operation) -> TokenStream {
 
 pub fn status_label(s: &StatusMatch) -> String {
     match s {
-        StatusMatch::Code(c) => format!("HTTP {c}."),
-        StatusMatch::Range(r) => format!("HTTP {r}XX."),
-        StatusMatch::Default => "Any other status.".into(),
+        StatusMatch::Code(c) => format!("HTTP {c}"),
+        StatusMatch::Range(r) => format!("HTTP {r}XX"),
+        StatusMatch::Default => "Any other status".into(),
     }
 }

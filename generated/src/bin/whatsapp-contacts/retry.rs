@@ -1,0 +1,273 @@
+//! Sending one request until it gets an answer that settles it.
+//!
+//! Every importer call is sent with the runtime's retries off, and retried here instead, for all
+//! three providers alike: a Whats91 batch carries no idempotency key, so the runtime would not
+//! retry it, yet giving up on it would lose its rows. Retrying is safe because a request that
+//! was applied but not answered does no harm when sent again (Whats91 upserts by phone, Kirim
+//! replays the idempotency key, WA.cr refuses a phone it already has).
+//!
+//! | answer | verdict |
+//! |---|---|
+//! | 429, 503 | retry after `Retry-After` (all requests pause that long), else backoff; not applied |
+//! | connection refused | retry with backoff; not applied |
+//! | timeout, connection reset, 408, other 5xx, a 2xx whose body is unreadable | retry with backoff; *unanswered*: it may have been applied |
+//! | 401, 403, 404, 415 | stop the import: no other request can succeed |
+//! | any other failure (400, 409, 422, …) | refused: the row (or batch) gets status `FAILED` |
+
+use crate::pipeline::Ctx;
+use std::future::Future;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::time::Instant;
+use whatsapp_contacts::runtime::{self as rt, Error};
+
+#[derive(Debug, Clone)]
+pub struct RetrySettings {
+    /// Retries of one request after its first attempt.
+    pub max_retries: u32,
+    /// Limit of one attempt.
+    pub timeout: Duration,
+    /// The longest `Retry-After` waited for; a longer one stops the import (it can be resumed).
+    pub max_wait: Duration,
+    /// Backoff before the first retry; doubled for each further one (with jitter), up to 30 s.
+    pub backoff: Duration,
+}
+
+/// Why the import stopped before every row had an outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Abort {
+    /// Nothing more can succeed (bad token, unknown book, journal not writable).
+    Fatal(String),
+    /// A request kept failing in a way that may pass; running the command again resumes.
+    GaveUp(String),
+    /// Another request stopped the import.
+    Stopped,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Retry {
+        after: Option<Duration>,
+        unanswered: bool,
+        why: String,
+    },
+    Refused,
+    /// What is wrong, to be followed by the failure's description.
+    Fatal(&'static str),
+}
+
+/// What kind of failure an error is, apart from its details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    NotSent,
+    Connect,
+    Timeout,
+    BrokeOff,
+    Unreadable,
+    Status(u16),
+}
+
+impl Failure {
+    pub fn of<E>(e: &Error<E>) -> Failure {
+        match e {
+            Error::InvalidRequest(_) => Failure::NotSent,
+            Error::Transport(t) if t.is_connect() => Failure::Connect,
+            Error::Transport(t) if t.is_timeout() => Failure::Timeout,
+            Error::Transport(_) => Failure::BrokeOff,
+            Error::Decode(_) | Error::ResponseTooLarge { .. } => Failure::Unreadable,
+            _ => Failure::Status(e.status().unwrap_or(0)),
+        }
+    }
+}
+
+pub fn classify(failure: Failure, after: Option<Duration>) -> Verdict {
+    let retry = |unanswered: bool, why: &str| Verdict::Retry { after: None, unanswered, why: why.to_string() };
+    match failure {
+        Failure::NotSent => Verdict::Refused,
+        Failure::Connect => retry(false, "cannot connect"),
+        Failure::Timeout => retry(true, "no answer within the timeout"),
+        Failure::BrokeOff => retry(true, "the connection broke off before the answer"),
+        Failure::Unreadable => retry(true, "the answer could not be read"),
+        Failure::Status(s @ (429 | 503)) => Verdict::Retry { after, unanswered: false, why: format!("HTTP {s}") },
+        Failure::Status(s @ (408 | 500..=599)) => Verdict::Retry { after, unanswered: true, why: format!("HTTP {s}") },
+        Failure::Status(401 | 403) => Verdict::Fatal("the server refused the token"),
+        Failure::Status(404) => Verdict::Fatal("the server has no such target (check the id and --base-url)"),
+        Failure::Status(415) => Verdict::Fatal("the server refused the request format"),
+        Failure::Status(_) => Verdict::Refused,
+    }
+}
+
+/// A short account of a failure for the report: status, provider code, message, request id.
+pub fn describe<E>(e: &Error<E>) -> String {
+    let Some(status) = e.status().filter(|_| !matches!(e, Error::Transport(_))) else {
+        return e.to_string();
+    };
+    let mut out = format!("HTTP {status}");
+    if let Some(code) = e.error_code() {
+        out.push(' ');
+        out.push_str(&code);
+    }
+    if let Some(message) = e.message() {
+        out.push_str(": ");
+        out.push_str(&message);
+    }
+    if let Some(id) = e.request_id() {
+        out.push_str(&format!(" (request id {id})"));
+    }
+    out
+}
+
+/// The answer that settled a request.
+pub enum Answer<T, E> {
+    Done(rt::Response<T>),
+    Refused(Error<E>),
+}
+
+pub struct Outcome<T, E> {
+    pub answer: Answer<T, E>,
+    /// An earlier attempt got no answer: it may have been applied.
+    pub unanswered: bool,
+}
+
+/// Sends (through `attempt`) until the answer settles it; `what` names the request in logs.
+pub async fn send<T, E, F, Fut>(
+    ctx: &Ctx,
+    what: &(dyn Fn() -> String + Sync),
+    mut attempt: F,
+) -> Result<Outcome<T, E>, Abort>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<rt::Response<T>, Error<E>>>,
+{
+    let mut unanswered = false;
+    for tries in 0.. {
+        ctx.pacer.wait().await;
+        if ctx.stopped() {
+            return Err(Abort::Stopped);
+        }
+        ctx.stats.requests.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!("{}: sending (attempt {})", what(), tries + 1);
+        let e = match attempt().await {
+            Ok(response) => return Ok(Outcome { answer: Answer::Done(response), unanswered }),
+            Err(e) => e,
+        };
+        let failure = Failure::of(&e);
+        let (after, why) = match classify(failure, e.headers().and_then(rt::retry_after)) {
+            Verdict::Refused => return Ok(Outcome { answer: Answer::Refused(e), unanswered }),
+            Verdict::Fatal(what) => return Err(Abort::Fatal(format!("{what}: {}", describe(&e)))),
+            Verdict::Retry { after, unanswered: u, why } => {
+                unanswered |= u;
+                let counter = match (u, failure) {
+                    (true, _) => &ctx.stats.unanswered,
+                    (false, Failure::Status(429)) => &ctx.stats.throttled,
+                    _ => &ctx.stats.unavailable,
+                };
+                counter.fetch_add(1, Ordering::Relaxed);
+                (after, why)
+            }
+        };
+        if tries >= ctx.retry.max_retries {
+            return Err(Abort::GaveUp(format!("{}: {why} ({} attempts)", what(), tries + 1)));
+        }
+        let wait = match after {
+            Some(after) if after > ctx.retry.max_wait => {
+                return Err(Abort::GaveUp(format!(
+                    "{}: the server asks to wait {} s, more than --max-wait ({} s); run the command again later",
+                    what(),
+                    after.as_secs(),
+                    ctx.retry.max_wait.as_secs()
+                )))
+            }
+            Some(after) => {
+                ctx.pacer.hold(after);
+                after
+            }
+            None => backoff(ctx.retry.backoff, tries),
+        };
+        tracing::info!("{}: {why}; retrying in {} ms", what(), wait.as_millis());
+        tokio::time::sleep(wait).await;
+    }
+    unreachable!("the loop returns")
+}
+
+/// Exponential backoff with jitter: between half and all of `base · 2^tries`, at most 30 s.
+pub fn backoff(base: Duration, tries: u32) -> Duration {
+    let full = base.saturating_mul(1 << tries.min(16)).min(Duration::from_secs(30));
+    full / 2 + full.mul_f64(random_unit() / 2.0)
+}
+
+fn random_unit() -> f64 {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A pause shared by all requests: when the server asks one of them to wait (`Retry-After`),
+/// the others wait too instead of running into the same limit.
+#[derive(Debug, Default)]
+pub struct Pacer {
+    until: Mutex<Option<Instant>>,
+}
+
+impl Pacer {
+    pub fn hold(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut u = self.until.lock().unwrap_or_else(|p| p.into_inner());
+        if u.is_none_or(|t| t < until) {
+            *u = Some(until);
+        }
+    }
+
+    pub async fn wait(&self) {
+        loop {
+            let until = *self.until.lock().unwrap_or_else(|p| p.into_inner());
+            match until {
+                Some(t) if t > Instant::now() => tokio::time::sleep_until(t).await,
+                _ => return,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_are_retried_refused_or_fatal_as_the_table_says() {
+        let secs = Some(Duration::from_secs(2));
+        let retry = |after, unanswered| move |v: Verdict| matches!(v, Verdict::Retry { after: a, unanswered: u, .. } if a == after && u == unanswered);
+        assert!(retry(secs, false)(classify(Failure::Status(429), secs)));
+        assert!(retry(None, false)(classify(Failure::Status(503), None)));
+        assert!(retry(None, false)(classify(Failure::Connect, secs)), "Retry-After comes only with a status");
+        for f in [
+            Failure::Timeout,
+            Failure::BrokeOff,
+            Failure::Unreadable,
+            Failure::Status(500),
+            Failure::Status(502),
+            Failure::Status(408),
+        ] {
+            assert!(retry(None, true)(classify(f, None)), "{f:?} may have been applied");
+        }
+        for s in [401, 403, 404, 415] {
+            assert!(matches!(classify(Failure::Status(s), None), Verdict::Fatal(_)), "{s}");
+        }
+        for f in [Failure::Status(400), Failure::Status(409), Failure::Status(422), Failure::NotSent] {
+            assert_eq!(classify(f, secs), Verdict::Refused, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_within_bounds() {
+        for tries in 0..5 {
+            let full = Duration::from_millis(100 * (1 << tries));
+            let b = backoff(Duration::from_millis(100), tries);
+            assert!(b >= full / 2 && b <= full, "{tries}: {b:?}");
+        }
+        assert!(backoff(Duration::from_secs(1), 30) <= Duration::from_secs(30));
+    }
+}

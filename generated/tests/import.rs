@@ -1,0 +1,407 @@
+//! The `whatsapp-contacts` importer as a user runs it, against the provider mock on 127.0.0.1:
+//! mapping, reports, bad input, tokens, dry runs, retries, resumption, and each provider's
+//! rules. The long fault and kill runs are in `import_faults.rs`.
+
+mod support;
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use support::mock::{Fault, FaultPlan, Mock, BOOK};
+use support::{importer, report, report_by_row, run, scratch, TOKEN};
+
+fn whats91_args<'a>(mock_url: &'a str, file: &'a Path) -> Vec<&'a str> {
+    vec!["import", "whats91", "--book", BOOK, "--base-url", mock_url, file.to_str().unwrap()]
+}
+
+fn journal_of(report: &Path) -> std::path::PathBuf {
+    report.with_file_name(format!("{}.journal", report.file_name().unwrap().to_str().unwrap()))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn whats91_rows_are_mapped_sent_and_reported_row_by_row() {
+    let dir = scratch("whats91-mapping");
+    let file = dir.join("leads.csv");
+    std::fs::write(
+        &file,
+        "Phone,Name,First Name,Notes,Ref\n\
+         +911,Ann A,Ann,call back,r-1\n\
+         ,No Phone,Nobody,,r-2\n\
+         bad-2,Bad,Bad,,r-3\n\
+         +913,\"Cruz, Carl\",Carl,,\n\
+         +911,Ann Again,Ann,,r-5\n",
+    )
+    .unwrap();
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    let mut args = whats91_args(&url, &file);
+    args.extend(["--map", "Notes=-", "--map", "Ref=customFields.reference"]);
+    let out = run(importer(&args)).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "columns Phone → phone, Name → displayName, First Name → firstName, Notes → (dropped), Ref → customFields.reference"
+        ),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("5 of 5 rows have a result"), "{out:?}");
+
+    let report_path = dir.join("leads.whats91-report.csv");
+    let rows = report_by_row(&report_path, 5);
+    let status: Vec<&str> = (1..=5).map(|r| rows[&r].status.as_str()).collect();
+    assert_eq!(status, ["CREATED", "REJECTED", "INVALID", "CREATED", "SKIPPED"]);
+    assert_eq!(rows[&2].reason, "column `Phone`: the phone number is empty");
+    assert_eq!((rows[&2].line, rows[&4].line), (3, 5));
+    assert_eq!(rows[&3].reason, "INVALID_PHONE");
+    assert_eq!(rows[&5].reason, "DUPLICATE_IN_REQUEST");
+    let book = mock.state.book();
+    assert_eq!(rows[&1].uid, book["+911"].uid);
+    assert_eq!(book.len(), 2);
+    assert_eq!(book["+911"].custom, Some(serde_json::json!({"reference": "r-1"})), "Notes is dropped");
+    assert_eq!(book["+913"].display_name.as_deref(), Some("Cruz, Carl"));
+    assert_eq!(book["+913"].custom, None, "an empty cell sends nothing");
+    assert!(journal_of(&report_path).exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_lines_keep_value_types_and_reject_rows_they_cannot_map() {
+    let dir = scratch("whats91-jsonl");
+    let file = dir.join("contacts.ndjson");
+    std::fs::write(
+        &file,
+        "{\"phone\": 919000000001, \"firstName\": \"Ann\", \"score\": 7, \"tags\": [\"a\"]}\n\
+         \n\
+         {\"phone\": \"+912\", \"firstName\": [\"not\", \"text\"]}\n\
+         {\"mobile\": \"+913\", \"vip\": true, \"score\": null}\n",
+    )
+    .unwrap();
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    let out = run(importer(&whats91_args(&url, &file))).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let rows = report_by_row(&dir.join("contacts.whats91-report.csv"), 3);
+    assert_eq!((rows[&2].status.as_str(), rows[&2].line), ("REJECTED", 3));
+    assert_eq!(rows[&2].reason, "column `firstName`: expected text, found an array");
+    let book = mock.state.book();
+    assert_eq!(book["919000000001"].custom, Some(serde_json::json!({"score": 7, "tags": ["a"]})));
+    assert_eq!(book["+913"].custom, Some(serde_json::json!({"vip": true})), "null is left out");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_refused_as_a_whole_is_split_until_the_bad_row_is_alone() {
+    let dir = scratch("whats91-bisect");
+    let file = dir.join("c.csv");
+    let mut text = String::from("phone,poison\n");
+    for i in 1..=10 {
+        text.push_str(&format!("+91{i},{}\n", if i == 7 { "yes" } else { "" }));
+    }
+    std::fs::write(&file, text).unwrap();
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    let out = run(importer(&whats91_args(&url, &file))).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let rows = report_by_row(&dir.join("c.whats91-report.csv"), 10);
+    for r in 1..=10 {
+        let want = if r == 7 { "FAILED" } else { "CREATED" };
+        assert_eq!(rows[&r].status, want, "row {r}: {:?}", rows[&r]);
+    }
+    assert_eq!(rows[&7].reason, "HTTP 400 VALIDATION_FAILED: Invalid custom fields");
+    assert_eq!(mock.state.book().len(), 9);
+    // 10 → 5+5 → the bad half 5 → 2+3 → 3 → 1+2 → 2 → 1+1: 7 requests, not one per row.
+    assert_eq!(mock.state.import_requests.load(Ordering::Relaxed), 7);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn malformed_files_are_refused_before_anything_is_sent() {
+    let dir = scratch("malformed");
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "bad-utf8.csv",
+            b"phone,firstName\n+911,Ann\n+912,B\xffob\n",
+            "bad-utf8.csv:3: column 2 (firstName): not valid UTF-8",
+        ),
+        (
+            "ragged.csv",
+            b"phone,firstName\n+911,Ann\n+912\n+913,Cy\n",
+            "ragged.csv:3: the row has 1 field, the header has 2 columns",
+        ),
+        ("no-phone.csv", b"name,email\nAnn,a@example.com\n", "no-phone.csv: no column maps to `phone`"),
+        ("empty.csv", b"", "empty.csv: the file is empty; a CSV file starts with a header row"),
+        ("header-only.csv", b"phone,name\n", "header-only.csv: the file has no rows to import"),
+        ("broken.jsonl", b"{\"phone\":\"+911\"}\n{\"phone\": \"+912\",}\n", "broken.jsonl:2:18: trailing comma"),
+    ];
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    for (name, bytes, message) in cases {
+        let file = dir.join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let out = run(importer(&whats91_args(&url, &file))).await;
+        assert_eq!(out.code(), Some(1), "{name}: {out:?}");
+        assert!(
+            out.stderr.contains("error: ") && out.stderr.contains(message),
+            "{name}: wanted {message:?} in {out:?}"
+        );
+        let stem = name.split('.').next().unwrap();
+        assert!(!dir.join(format!("{stem}.whats91-report.csv")).exists(), "{name}: no report");
+        assert!(!dir.join(format!("{stem}.whats91-report.csv.journal")).exists(), "{name}: no journal");
+    }
+    let ragged = run(importer(&whats91_args(&url, &dir.join("ragged.csv")))).await;
+    assert!(ragged.stderr.contains("1 of 3 rows cannot be read, so nothing was sent"), "{ragged:?}");
+    assert!(ragged.stderr.contains("--skip-malformed"), "{ragged:?}");
+    assert_eq!(mock.state.requests.load(Ordering::Relaxed), 0, "nothing reached the server");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn skip_malformed_imports_the_readable_rows_and_reports_the_others() {
+    let dir = scratch("skip-malformed");
+    let file = dir.join("c.csv");
+    std::fs::write(&file, b"phone,firstName\n+911,Ann\n+912,B\xffob\n+913\n+914,Dee\n").unwrap();
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    let mut args = whats91_args(&url, &file);
+    args.push("--skip-malformed");
+    let out = run(importer(&args)).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let rows = report_by_row(&dir.join("c.whats91-report.csv"), 4);
+    assert_eq!(rows[&2].status, "REJECTED");
+    assert_eq!(rows[&2].reason, "malformed row: column 2 (firstName): not valid UTF-8 (after 1 valid bytes)");
+    assert_eq!(rows[&3].reason, "malformed row: the row has 1 field, the header has 2 columns");
+    assert_eq!((rows[&1].status.as_str(), rows[&4].status.as_str()), ("CREATED", "CREATED"));
+    assert_eq!(mock.state.book().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dry_run_checks_every_row_and_sends_nothing() {
+    let dir = scratch("dry-run");
+    let file = dir.join("c.csv");
+    let long = "x".repeat(256);
+    std::fs::write(&file, format!("First,lastname,phone\nAsha,Rao,+911\n{long},Rao,+912\nBo,,+913\n")).unwrap();
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    let path = file.to_str().unwrap();
+    let args = [
+        "import",
+        "wacr",
+        "--base-url",
+        &url,
+        "--map",
+        "First=firstname",
+        "--type",
+        "lead",
+        "--source-id",
+        "1",
+        "--status-id",
+        "2",
+        "--dry-run",
+        path,
+    ];
+    let mut cmd = importer(&args);
+    cmd.env_remove("WACR_TOKEN");
+    let out = run(cmd).await;
+    assert_eq!(out.code(), Some(4), "{out:?}");
+    assert!(out.stderr.contains("c.csv:3: column `First`: firstname (maxLength): "), "{out:?}");
+    assert!(out.stderr.contains("c.csv:4: lastname is empty; WA.cr requires it"), "{out:?}");
+    assert!(out.stderr.contains("3 rows: 1 would be sent, 2 would be rejected; nothing was sent"), "{out:?}");
+    assert_eq!(mock.state.requests.load(Ordering::Relaxed), 0);
+    assert!(!dir.join("c.wacr-report.csv").exists() && !dir.join("c.wacr-report.csv.journal").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_never_appears_in_output_report_or_journal() {
+    let dir = scratch("token");
+    let file = dir.join("c.csv");
+    std::fs::write(&file, "phone,name\n+911,Ann\n+912,Bo\n").unwrap();
+    let mock = Mock::start(TOKEN, FaultPlan::script([Some(Fault::Unavailable), Some(Fault::ResetAfter)])).await;
+    let url = mock.url();
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let mut args = whats91_args(&url, &file);
+    args.extend(["-vv", "--token-file", token_file.to_str().unwrap()]);
+    let mut cmd = importer(&args);
+    cmd.env_remove("WHATS91_TOKEN");
+    let out = run(cmd).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert!(out.stderr.contains("HTTP 503; retrying"), "the retries are logged: {out:?}");
+    // A wrong token: the server's refusal is reported, the token is not.
+    let other_report = dir.join("other.csv");
+    let mut wrong_args = whats91_args(&url, &file);
+    wrong_args.extend(["--report", other_report.to_str().unwrap()]);
+    let mut wrong = importer(&wrong_args);
+    wrong.env("WHATS91_TOKEN", "tok-WRONG-77");
+    let refused = run(wrong).await;
+    assert_eq!(refused.code(), Some(1), "{refused:?}");
+    assert!(refused.stderr.contains("the server refused the token: HTTP 401"), "{refused:?}");
+    let report_path = dir.join("c.whats91-report.csv");
+    let texts = [
+        out.output(),
+        refused.output(),
+        std::fs::read_to_string(&report_path).unwrap(),
+        std::fs::read_to_string(journal_of(&report_path)).unwrap(),
+    ];
+    for text in texts {
+        assert!(!text.contains(TOKEN) && !text.contains("tok-WRONG-77"), "{text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_token_stops_the_import_at_the_first_answer() {
+    let dir = scratch("refused-token");
+    let file = dir.join("c.csv");
+    support::contacts_csv(&file, 30);
+    let mock = Mock::start("another-token", FaultPlan::none()).await;
+    let url = mock.url();
+    let mut args = whats91_args(&url, &file);
+    args.extend(["--batch-size", "10", "--concurrency", "1"]);
+    let out = run(importer(&args)).await;
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(
+        out.stderr.contains("error: the server refused the token: HTTP 401 INVALID_AUTH_TOKEN: Invalid token"),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("0 of 30 rows have a result"), "{out:?}");
+    assert_eq!(mock.state.import_requests.load(Ordering::Relaxed), 1, "no request after the refusal");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn retry_after_is_waited_for_before_the_next_request() {
+    let dir = scratch("retry-after");
+    let file = dir.join("c.csv");
+    support::contacts_csv(&file, 3);
+    let mock = Mock::start(TOKEN, FaultPlan::script([Some(Fault::TooMany)])).await;
+    let url = mock.url();
+    let mut args = whats91_args(&url, &file);
+    args.push("-v");
+    let out = run(importer(&args)).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert!(out.stderr.contains("rows 1–3: HTTP 429; retrying in 1000 ms"), "{out:?}");
+    let arrivals = mock.state.arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 2);
+    // A lower bound only: the server asked for one second, so the retry cannot come sooner.
+    assert!(arrivals[1] - arrivals[0] >= std::time::Duration::from_secs(1), "{:?}", arrivals[1] - arrivals[0]);
+    let rows = report_by_row(&dir.join("c.whats91-report.csv"), 3);
+    assert!(rows.values().all(|r| r.status == "CREATED" && !r.resent), "a 429 was not applied: {rows:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_import_that_gives_up_goes_on_when_run_again() {
+    let dir = scratch("give-up");
+    let file = dir.join("c.csv");
+    support::contacts_csv(&file, 50);
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    let mut args = whats91_args(&url, &file);
+    args.extend(["--batch-size", "10", "--concurrency", "1", "--max-retries", "1"]);
+    // Two batches go through, then the server stays unavailable.
+    mock.state.set_faults(FaultPlan::script([None, None, Some(Fault::Unavailable), Some(Fault::Unavailable)]));
+    let first = run(importer(&args)).await;
+    assert_eq!(first.code(), Some(3), "{first:?}");
+    assert!(first.stderr.contains("stopped: rows 21–30: HTTP 503 (2 attempts)"), "{first:?}");
+    assert!(first.stderr.contains("Run the same command again to go on"), "{first:?}");
+    assert_eq!(report(&dir.join("c.whats91-report.csv")).len(), 20, "the partial report has the rows done");
+    let second = run(importer(&args)).await;
+    assert_eq!(second.code(), Some(0), "{second:?}");
+    assert!(second.stderr.contains("resuming: 20 of 50 rows already have a result"), "{second:?}");
+    assert!(second.stderr.contains("this run: 30 rows sent in 3 requests"), "{second:?}");
+    report_by_row(&dir.join("c.whats91-report.csv"), 50);
+    // Run a third time: nothing is left to send.
+    let third = run(importer(&args)).await;
+    assert_eq!(third.code(), Some(0), "{third:?}");
+    assert!(third.stderr.contains("this run: 0 rows sent in 0 requests"), "{third:?}");
+    assert_eq!(mock.state.book().len(), 50);
+    assert_eq!(mock.state.reapplied.load(Ordering::Relaxed), 0, "no row was sent twice");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_journal_is_not_resumed_against_another_file() {
+    let dir = scratch("other-file");
+    let file = dir.join("c.csv");
+    support::contacts_csv(&file, 5);
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    assert_eq!(run(importer(&whats91_args(&url, &file))).await.code(), Some(0));
+    let before = mock.state.requests.load(Ordering::Relaxed);
+    std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replace("F3,", "Fred,")).unwrap();
+    let out = run(importer(&whats91_args(&url, &file))).await;
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(out.stderr.contains("c.whats91-report.csv.journal belongs to another import"), "{out:?}");
+    assert!(out.stderr.contains("it was written for another input"), "{out:?}");
+    let mut other_book = whats91_args(&url, &file);
+    other_book[3] = "grp_other";
+    std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replace("Fred,", "F3,")).unwrap();
+    let out = run(importer(&other_book)).await;
+    assert!(out.stderr.contains("target book was `grp_test`, now `grp_other`"), "{out:?}");
+    assert_eq!(mock.state.requests.load(Ordering::Relaxed), before, "nothing was sent");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kirim_keys_make_a_repeated_run_replay_instead_of_creating_again() {
+    let dir = scratch("kirim-repeat");
+    let file = dir.join("c.jsonl");
+    std::fs::write(&file, "{\"phone\":\"+621\",\"name\":\"Budi\",\"segment\":\"vip\"}\n{\"phone_number\":\"+622\",\"email\":\"not-an-email\"}\n{\"phone\":\"+623\"}\n").unwrap();
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    let path = file.to_str().unwrap();
+    let first = run(importer(&["import", "kirim", "--phone-number-id", "1065", "--base-url", &url, path])).await;
+    assert_eq!(first.code(), Some(0), "{first:?}");
+    let rows = report_by_row(&dir.join("c.kirim-report.csv"), 3);
+    assert_eq!(rows[&2].status, "REJECTED");
+    assert!(
+        rows[&2].reason == "column `email`: email (format): \"not-an-email\" is not an email address",
+        "{:?}",
+        rows[&2]
+    );
+    assert_eq!(rows[&1].uid, mock.state.kirim()["+621"].id);
+    // The same file again, with a fresh report and journal: the server sees the same keys.
+    let again = dir.join("again.csv");
+    let args =
+        ["import", "kirim", "--phone-number-id", "1065", "--base-url", &url, "--report", again.to_str().unwrap(), path];
+    let second = run(importer(&args)).await;
+    assert_eq!(second.code(), Some(0), "{second:?}");
+    assert_eq!(mock.state.replays.load(Ordering::Relaxed), 2);
+    assert!(mock.state.kirim().values().all(|c| c.created == 1), "{:?}", mock.state.kirim());
+    assert_eq!(report_by_row(&again, 3)[&1].uid, rows[&1].uid);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wacr_takes_defaults_refuses_unknown_columns_and_recognises_its_own_contacts() {
+    let dir = scratch("wacr");
+    let file = dir.join("c.csv");
+    std::fs::write(&file, "firstname,lastname,phone,source_id,Groups\nAsha,Rao,+911,,3;4\nBo,Li,+912,9,\n").unwrap();
+    // The first answer is lost after the contact was created: the retry finds the phone taken.
+    let mock = Mock::start(TOKEN, FaultPlan::script([Some(Fault::ResetAfter)])).await;
+    let url = mock.url();
+    let path = file.to_str().unwrap();
+    let base = ["import", "wacr", "--base-url", &url, "--concurrency", "1", "--type", "customer"];
+    let mut args = base.to_vec();
+    args.push(path);
+    let out = run(importer(&args)).await;
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(out.stderr.contains("no column maps to `status_id`, which every WA.cr contact needs"), "{out:?}");
+    args.splice(args.len() - 1.., ["--source-id", "115", "--status-id", "287", path]);
+    let out = run(importer(&args)).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let rows = report_by_row(&dir.join("c.wacr-report.csv"), 2);
+    assert_eq!(rows[&1].status, "ALREADY_EXISTS", "{:?}", rows[&1]);
+    assert!(rows[&1].resent && rows[&1].reason.contains("most likely created the contact"), "{:?}", rows[&1]);
+    assert_eq!((rows[&2].status.as_str(), rows[&2].uid.as_str()), ("CREATED", "2"));
+    assert!(mock.state.wacr().values().all(|c| c.created == 1));
+
+    let extra = dir.join("extra.csv");
+    std::fs::write(&extra, "firstname,lastname,phone,Notes\nA,B,+913,x\n").unwrap();
+    args.splice(args.len() - 1.., [extra.to_str().unwrap()]);
+    let out = run(importer(&args)).await;
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(
+        out.stderr.contains("column `Notes` matches no WA.cr field") && out.stderr.contains("--map 'Notes=-'"),
+        "{out:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_book_prints_the_new_uid() {
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    let out = run(importer(&["create-book", "--name", "Retail Leads", "--color", "#0f62fe", "--base-url", &url])).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, "grp_1\n");
+    assert!(out.stderr.contains("created contact book `Retail Leads`"), "{out:?}");
+}
