@@ -356,6 +356,20 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The path template the client fills: the spec's, with an Express-style `:name` segment it
+    /// reads as a parameter written `{name}`.
+    pub fn template(&self) -> String {
+        self.segments
+            .iter()
+            .map(|s| match s {
+                Segment::Lit(l) => l.clone(),
+                Segment::Param(i) => {
+                    format!("{{{}}}", self.params.get(*i).map(|p| p.name.as_str()).unwrap_or_default())
+                }
+            })
+            .collect()
+    }
+
     pub fn successes(&self) -> impl Iterator<Item = &Response> {
         self.responses.iter().filter(|r| r.success)
     }
