@@ -424,8 +424,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("docs", nargs="*", help="corpus document names or paths (default: a built-in list of 5)")
     ap.add_argument("--corpus", default=os.environ.get("BENCH_CORPUS", str(REPO / "tests" / "corpus")),
-                    help="where bare document names are looked up (env BENCH_CORPUS; default tests/corpus, "
-                         "falling back to /work/shared/corpus)")
+                    help="where bare document names are looked up (env BENCH_CORPUS; default tests/corpus)")
     ap.add_argument("--ours-cmd", default=os.environ.get("BENCH_OURS_CMD") or default_ours_cmd(),
                     help="our generator's command, run from the repo root, with {spec} {out} {name} placeholders "
                          "(env BENCH_OURS_CMD)")
@@ -445,8 +444,6 @@ def main() -> int:
     if bad:
         ap.error(f"unknown tool(s) {bad}; choose from {TOOLS}")
     corpus = Path(args.corpus)
-    if not corpus.is_dir() and Path("/work/shared/corpus").is_dir():
-        corpus = Path("/work/shared/corpus")
     docs = args.docs or DEFAULT_DOCS
     specs = {}
     for d in docs:

@@ -1,5 +1,5 @@
 //! Compile checks of generated output: every fixture in `tests/fixtures/` and every document in
-//! the shared corpus (`../shared/corpus` next to the workspace) is generated as a standalone crate
+//! the corpus of real public documents (`tests/corpus/`) is generated as a standalone crate
 //! under `target/generated-crates/<name>/` and checked with `cargo check`.
 //!
 //! The crates share one target directory (`target/generated-crates/target`) so that their
@@ -10,7 +10,6 @@
 
 use oas_client_gen::RuntimeSource;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -125,15 +124,7 @@ fn write_crate(dir: &Path, mut files: oas_client_gen::write::Files) -> Result<()
         manifest.push_str("\n[workspace]\n");
     }
     oas_client_gen::write::write(dir, &files, &[PathBuf::from("src")]).map_err(|e| e.to_string())?;
-    let lock = std::fs::read(contract_tests::workspace().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
-    // Cargo rewrites the copy (it drops the workspace's own packages): compare with a pristine
-    // copy of what was last copied, so an unchanged lock is not touched.
-    let pristine = dir.join(".Cargo.lock.orig");
-    if std::fs::read(&pristine).ok().as_deref() != Some(lock.as_slice()) || !dir.join("Cargo.lock").exists() {
-        std::fs::write(dir.join("Cargo.lock"), &lock).map_err(|e| format!("Cargo.lock: {e}"))?;
-        std::fs::write(&pristine, &lock).map_err(|e| format!("Cargo.lock: {e}"))?;
-    }
-    Ok(())
+    oas_client_gen::cargo::pin_lock(dir, &contract_tests::workspace().join("Cargo.lock"))
 }
 
 struct Checked {
@@ -143,67 +134,14 @@ struct Checked {
     online: bool,
 }
 
-fn cargo() -> Command {
-    let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    c.env("CARGO_TARGET_DIR", root().join("target"));
-    // What `cargo test` sets for this test must not leak into the generated crate's build: some
-    // build scripts (ring's) rerun when e.g. CARGO_MANIFEST_DIR changes, which would rebuild the
-    // dependencies whenever the check is run by hand in between.
-    for (var, _) in std::env::vars_os() {
-        let var = var.to_string_lossy();
-        let set_by_cargo_test = var.starts_with("CARGO_PKG_")
-            || [
-                "CARGO_MANIFEST_DIR",
-                "CARGO_MANIFEST_PATH",
-                "CARGO_CRATE_NAME",
-                "CARGO_BIN_NAME",
-                "CARGO_PRIMARY_PACKAGE",
-                "CARGO_TARGET_TMPDIR",
-                "CARGO_RUSTC_CURRENT_DIR",
-                "OUT_DIR",
-                "RUSTFLAGS",
-                "CARGO_ENCODED_RUSTFLAGS",
-                "CARGO_BUILD_TARGET_DIR",
-                "CARGO_MAKEFLAGS",
-                "MAKEFLAGS",
-                "MFLAGS",
-            ]
-            .contains(&var.as_ref());
-        if set_by_cargo_test {
-            c.env_remove(var.as_ref());
-        }
-    }
-    c
-}
-
 /// `cargo check` in `dir`: offline first (the copied lock names only downloaded crates), then
 /// online if cargo could not resolve offline.
 fn cargo_check(dir: &Path) -> Checked {
-    let run = |offline: bool| {
-        let mut c = cargo();
-        c.current_dir(dir).args(["check", "--quiet", "--message-format", "short"]);
-        if offline {
-            c.arg("--offline");
-        }
-        c.output()
-    };
-    let mut output = match run(true) {
+    let args = ["check", "--quiet", "--message-format", "short"];
+    let (output, online) = match oas_client_gen::cargo::run_offline_first(dir, &root().join("target"), &args) {
         Ok(o) => o,
         Err(e) => return Checked { error: Some(format!("cannot run cargo: {e}")), warnings: 0, online: false },
     };
-    let mut online = false;
-    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
-    let offline_trouble =
-        ["offline", "failed to download", "no matching package", "failed to select a version", "download of"]
-            .iter()
-            .any(|s| stderr.contains(s));
-    if !output.status.success() && offline_trouble {
-        online = true;
-        match run(false) {
-            Ok(o) => output = o,
-            Err(e) => return Checked { error: Some(format!("cannot run cargo: {e}")), warnings: 0, online },
-        }
-    }
     let stderr = String::from_utf8_lossy(&output.stderr);
     let warnings = stderr.lines().filter(|l| l.contains(": warning: ") || l.contains(": warning[")).count();
     if output.status.success() {
@@ -298,23 +236,12 @@ fn inlined_runtime_compiles() {
 
 #[test]
 fn corpus_compiles() {
-    let dir = contract_tests::workspace().join("../shared/corpus");
-    assert!(
-        dir.is_dir(),
-        "the corpus directory {} is missing: it holds the real-world OpenAPI documents this test generates and compiles",
-        dir.display()
-    );
-    let mut docs: Vec<(PathBuf, String)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
+    let docs: Vec<(PathBuf, String)> = contract_tests::corpus_files()
+        .into_iter()
         .map(|p| {
             let label = format!("corpus/{}", p.file_name().unwrap_or_default().to_string_lossy());
             (p, label)
         })
         .collect();
-    docs.sort();
-    assert!(!docs.is_empty(), "no .yaml, .yml or .json documents in {}", dir.display());
     run("corpus", &docs, "gen", RuntimeSource::Crate);
 }

@@ -76,6 +76,7 @@ fixtures!(
     all_of,
     arrays,
     bodies,
+    body_kinds,
     default_response,
     enums,
     inline_nested,

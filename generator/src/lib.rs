@@ -3,6 +3,10 @@
 //! One pipeline: [`load`] (parse and normalize) → [`build`] (intermediate [`model`]) →
 //! [`emit`] (token streams) → [`format`](mod@format) (syn + prettyplease) → [`write`](mod@write) (files, freshness check).
 //!
+//! Beyond generating: [`examples`] finds the examples a document carries and follows each to its
+//! generated type, and `verify` (the default `verify` feature) builds a document's crate and
+//! round-trips every example through it (`oas-client-gen verify`).
+//!
 //! Generated code depends on the [`oas-client-runtime`](https://docs.rs/oas-client-runtime) crate,
 //! or carries a copy of it ([`RuntimeSource::Inline`]).
 //!
@@ -34,9 +38,11 @@
 //! ```
 
 pub mod build;
+pub mod cargo;
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod examples;
 pub mod format;
 pub mod load;
 pub mod model;
@@ -44,6 +50,8 @@ pub mod naming;
 pub mod normalize;
 pub mod pointer;
 pub mod template;
+#[cfg(feature = "verify")]
+pub mod verify;
 pub mod write;
 
 pub use emit::RuntimeSource;
@@ -189,6 +197,6 @@ pub fn dispatch_source(spec: &Path, fn_name: &str, types_path: &str, rt_path: &s
     let parse = |p: &str| {
         p.parse::<proc_macro2::TokenStream>().map_err(|e| Error::new(spec, "", format!("bad path `{p}`: {e}")))
     };
-    let tokens = emit::dispatch(&api, fn_name, &parse(types_path)?, &parse(rt_path)?);
+    let tokens = emit::dispatch(&api, fn_name, &parse(types_path)?, &parse(rt_path)?, None);
     format::format_file(tokens, Path::new(fn_name), "")
 }

@@ -4,6 +4,9 @@
 use crate::error::Error;
 use crate::normalize::{normalize, Note};
 use crate::pointer;
+use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
+use std::cell::RefCell;
+use std::fmt;
 use std::path::Path;
 
 /// A parsed document plus what normalization had to change.
@@ -22,28 +25,161 @@ pub fn load_file(path: &Path) -> Result<Loaded, Error> {
 
 /// Parses `text`; `path` only names the document in errors and picks JSON vs YAML.
 pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Error> {
-    let mut raw = parse_tree(path, text)?;
+    let (mut raw, mut notes) = parse_tree_noted(path, text)?;
     if !raw.is_object() {
         return Err(Error::new(path, "#", "the document is not an object"));
     }
-    let notes = normalize(&mut raw);
+    notes.extend(normalize(&mut raw));
     let doc = to_openapi(path, &raw)?;
     Ok(Loaded { doc, raw, notes })
 }
 
 /// Text → JSON tree. JSON is tried first when the name or the first byte says so; YAML otherwise.
 pub fn parse_tree(path: &Path, text: &str) -> Result<serde_json::Value, Error> {
+    parse_tree_noted(path, text).map(|(tree, _)| tree)
+}
+
+/// Like [`parse_tree`], plus a note for each value that has no exact JSON form (a YAML integer
+/// beyond 64 bits, read as the nearest float; JSON ones serde_json reads as floats by itself).
+pub fn parse_tree_noted(path: &Path, text: &str) -> Result<(serde_json::Value, Vec<Note>), Error> {
     let looks_json = path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with('{');
     if looks_json {
-        return serde_json::from_str(text).map_err(|e| {
+        let tree = serde_json::from_str(text).map_err(|e| {
             Error::new(path, format!("line {}, column {}", e.line(), e.column()), format!("invalid JSON: {e}"))
-        });
+        })?;
+        return Ok((tree, Vec::new()));
     }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let at = e.location().map(|l| format!("line {}, column {}", l.line(), l.column())).unwrap_or_default();
-        Error::new(path, at, format!("invalid YAML: {e}"))
-    })?;
-    yaml_to_json(path, yaml, "#", 0)
+    let notes = RefCell::new(Vec::new());
+    let yaml = Node { at: String::new(), notes: &notes }
+        .deserialize(serde_yaml::Deserializer::from_str(text))
+        .map_err(|e| {
+            let at = e.location().map(|l| format!("line {}, column {}", l.line(), l.column())).unwrap_or_default();
+            Error::new(path, at, format!("invalid YAML: {e}"))
+        })?;
+    Ok((yaml_to_json(path, yaml, "#", 0)?, notes.into_inner()))
+}
+
+/// One YAML node read into a `serde_yaml::Value`, knowing its JSON pointer. serde_yaml's own
+/// `Value` rejects integers beyond 64 bits, which would lose the whole document over one bound
+/// (`minimum: -9223372036854776000` is real); here they become the nearest float, with a note.
+struct Node<'n> {
+    at: String,
+    notes: &'n RefCell<Vec<Note>>,
+}
+
+impl Node<'_> {
+    fn child(&self, token: &str) -> Self {
+        Node { at: pointer::child(&self.at, token), notes: self.notes }
+    }
+
+    fn wide(&self, text: String, value: f64) -> serde_yaml::Value {
+        let message = format!("the integer {text} does not fit in 64 bits; read as the float {value:e}");
+        self.notes.borrow_mut().push(Note { pointer: self.at.clone(), message });
+        serde_yaml::Value::Number(value.into())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_> {
+    type Value = serde_yaml::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_> {
+    type Value = serde_yaml::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(v.into()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(v.into()))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        Ok(self.wide(v.to_string(), v as f64))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+        Ok(self.wide(v.to_string(), v as f64))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(v.into()))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::String(v.to_string()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::String(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        self.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self.child(&items.len().to_string()))? {
+            items.push(item);
+        }
+        Ok(serde_yaml::Value::Sequence(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_yaml::Mapping::new();
+        while let Some(key) = map.next_key_seed(self.child(""))? {
+            let value = map.next_value_seed(self.child(&key_token(&key).unwrap_or_default()))?;
+            if out.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "duplicate entry with key {}",
+                    key_token(&key).unwrap_or_default()
+                )));
+            }
+            out.insert(key, value);
+        }
+        Ok(serde_yaml::Value::Mapping(out))
+    }
+
+    /// A tagged node (`!tag value`): serde_yaml hands it over as an enum.
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        let (tag, contents) = data.variant::<String>()?;
+        let value = contents.newtype_variant_seed(self)?;
+        Ok(serde_yaml::Value::Tagged(Box::new(serde_yaml::value::TaggedValue {
+            tag: serde_yaml::value::Tag::new(tag),
+            value,
+        })))
+    }
+}
+
+/// A mapping key as JSON needs it: a string (YAML allows `200:` and `true:`).
+fn key_token(key: &serde_yaml::Value) -> Option<String> {
+    match key {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
 }
 
 /// YAML allows non-string keys (`200:` is an integer) and merge keys; JSON needs strings.
@@ -88,17 +224,8 @@ fn yaml_to_json(path: &Path, v: serde_yaml::Value, at: &str, depth: usize) -> Re
             }
             let mut out = serde_json::Map::new();
             for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    other => {
-                        return Err(Error::new(
-                            path,
-                            at,
-                            format!("unsupported mapping key {other:?}: keys must be scalars"),
-                        ))
-                    }
+                let Some(key) = key_token(&k) else {
+                    return Err(Error::new(path, at, format!("unsupported mapping key {k:?}: keys must be scalars")));
                 };
                 let child = yaml_to_json(path, v, &pointer::child(at, &key), depth + 1)?;
                 out.insert(key, child);
@@ -134,4 +261,67 @@ fn serde_path_to_pointer(p: &str) -> String {
         out.push_str(&pointer::escape(seg));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(yaml: &str) -> Result<Loaded, Error> {
+        load_str(Path::new("doc.yaml"), yaml)
+    }
+
+    fn notes(loaded: &Loaded) -> Vec<(String, String)> {
+        loaded.notes.iter().map(|n| (n.pointer.clone(), n.message.clone())).collect()
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_load_as_floats_with_a_note() {
+        let loaded = load(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+             N: {type: number, minimum: -9223372036854776000, example: 123456789012345678901234567890}\n",
+        )
+        .unwrap();
+        let n = &loaded.raw["components"]["schemas"]["N"];
+        assert_eq!(n["minimum"].as_f64(), Some(-9.223372036854776e18));
+        assert_eq!(n["example"].as_f64(), Some(1.2345678901234568e29));
+        let notes = notes(&loaded);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert_eq!(notes[0].0, "/components/schemas/N/minimum");
+        assert!(notes[0].1.contains("-9223372036854776000 does not fit in 64 bits"), "{notes:?}");
+        assert_eq!(notes[1].0, "/components/schemas/N/example");
+    }
+
+    #[test]
+    fn yaml_tags_merge_keys_and_duplicates_read_as_before() {
+        let tree =
+            parse_tree(Path::new("d.yaml"), "a: !tag {b: 1}\nc: &x {d: 1}\ne:\n  <<: *x\n  f: 2\n200: ok\n").unwrap();
+        assert_eq!(tree, serde_json::json!({"a": {"b": 1}, "c": {"d": 1}, "e": {"d": 1, "f": 2}, "200": "ok"}));
+        let e = parse_tree(Path::new("d.yaml"), "a: 1\nb: [1, {c: 2, c: 3}]\n").unwrap_err();
+        assert!(e.to_string().contains("duplicate entry with key c"), "{e}");
+    }
+
+    #[test]
+    fn operations_without_responses_load() {
+        let loaded =
+            load("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get: {operationId: a}\n").unwrap();
+        let op = loaded.doc.paths.paths["/a"].as_item().and_then(|p| p.get.as_ref()).unwrap();
+        assert!(op.responses.responses.is_empty() && op.responses.default.is_none());
+        assert_eq!(
+            notes(&loaded),
+            [("/paths/~1a/get".into(), "no `responses`: the operation has no documented responses".into())]
+        );
+    }
+
+    #[test]
+    fn missing_or_numeric_info_fields_load() {
+        let loaded = load("openapi: 3.0.3\ninfo: {version: 1.0}\npaths: {}\n").unwrap();
+        assert_eq!((loaded.doc.info.title.as_str(), loaded.doc.info.version.as_str()), ("", "1.0"));
+        let notes = notes(&loaded);
+        assert_eq!(notes[0].0, "/info/title");
+        assert_eq!(notes[1], ("/info/version".into(), "`version` 1.0 is not a string: read as \"1.0\"".into()));
+        let loaded = load("openapi: 3.0.3\npaths: {}\n").unwrap();
+        assert_eq!(loaded.doc.info.version, "");
+        assert_eq!(loaded.notes.len(), 2);
+    }
 }

@@ -29,6 +29,10 @@ enum Command {
     Generate(GenerateArgs),
     /// What changed between two versions of a document, for users of the generated client.
     Diff(DiffArgs),
+    /// Generate, build and round-trip every example each document carries through its generated
+    /// type; report each example, the places left untyped, and a table.
+    #[cfg(feature = "verify")]
+    Verify(VerifyArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -87,12 +91,29 @@ enum Format {
     Markdown,
 }
 
+#[cfg(feature = "verify")]
+#[derive(clap::Args)]
+struct VerifyArgs {
+    /// OpenAPI documents (YAML or JSON).
+    #[arg(required = true)]
+    specs: Vec<PathBuf>,
+    /// Write the verification crates (one workspace) to this directory and keep them there; by
+    /// default they live under the build directory as a cache.
+    #[arg(long, value_name = "DIR")]
+    keep: Option<PathBuf>,
+    /// Print the report as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         None => workspace(cli.check),
         Some(Command::Generate(args)) => generate(args),
         Some(Command::Diff(args)) => diff(args),
+        #[cfg(feature = "verify")]
+        Some(Command::Verify(args)) => verify(args),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "oas-client-gen", &mut std::io::stdout());
             Ok(true)
@@ -236,4 +257,28 @@ fn diff(args: DiffArgs) -> Result<bool, Box<dyn std::error::Error>> {
         }
     }
     Ok(true)
+}
+
+/// Exit 0 when every valid example round-trips, 1 when some do not (or a document did not build).
+#[cfg(feature = "verify")]
+fn verify(args: VerifyArgs) -> Result<bool, Box<dyn std::error::Error>> {
+    use oas_client_gen::verify;
+    let opts = verify::Options::default_for(args.keep);
+    let report = verify::verify(&args.specs, &opts, &mut |step| eprintln!("verify: {step}"))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.details());
+        println!("\n{}", report.table());
+        let total = report.total();
+        println!(
+            "{} of {} valid examples round-trip ({:.1}%); {} invalid, {} skipped",
+            total.round_tripped,
+            total.valid,
+            total.rate(),
+            total.invalid,
+            total.skipped
+        );
+    }
+    Ok(report.failures().is_empty() && report.documents.iter().all(|d| d.error.is_none()))
 }

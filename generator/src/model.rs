@@ -60,6 +60,8 @@ pub enum UntypedReason {
     Union,
     /// A schema that leads back to itself without any type of its own.
     Cycle,
+    /// An object without declared properties: a map whose values may be anything.
+    FreeFormObject,
 }
 
 impl UntypedReason {
@@ -69,6 +71,7 @@ impl UntypedReason {
             UntypedReason::Unsupported => "unsupported construct",
             UntypedReason::Union => "untypable union",
             UntypedReason::Cycle => "self-referencing alias",
+            UntypedReason::FreeFormObject => "free-form object",
         }
     }
 }
@@ -353,6 +356,20 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The path template the client fills: the spec's, with an Express-style `:name` segment it
+    /// reads as a parameter written `{name}`.
+    pub fn template(&self) -> String {
+        self.segments
+            .iter()
+            .map(|s| match s {
+                Segment::Lit(l) => l.clone(),
+                Segment::Param(i) => {
+                    format!("{{{}}}", self.params.get(*i).map(|p| p.name.as_str()).unwrap_or_default())
+                }
+            })
+            .collect()
+    }
+
     pub fn successes(&self) -> impl Iterator<Item = &Response> {
         self.responses.iter().filter(|r| r.success)
     }

@@ -29,6 +29,10 @@ const MAX_DEPTH: usize = 256;
 const UNSUPPORTED: &str = "if then else dependentRequired dependentSchemas unevaluatedProperties \
     unevaluatedItems propertyNames contains minContains maxContains";
 
+/// Keywords whose value is a number.
+const NUMERIC_KEYWORDS: &str = "minimum maximum exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength \
+    minItems maxItems minProperties maxProperties";
+
 /// Rewrites `doc` in place so that openapiv3 (3.0 model) can read it. Returns notes for
 /// anything lossy (e.g. a type union that became a oneOf, a construct dropped).
 pub fn normalize(doc: &mut Value) -> Vec<Note> {
@@ -47,6 +51,7 @@ pub fn normalize(doc: &mut Value) -> Vec<Note> {
     }
     // 3.1 makes `paths` optional; openapiv3 requires it.
     root.entry("paths").or_insert_with(|| json!({}));
+    n.info(root);
     if root.contains_key("webhooks") {
         n.note("/webhooks", "webhooks have no OpenAPI 3.0 equivalent; ignored");
     }
@@ -65,12 +70,66 @@ pub fn normalize(doc: &mut Value) -> Vec<Note> {
             })
             .collect();
     }
-    n.walk(Kind::Doc, doc, "", 0);
+    walk(Kind::Doc, doc, "", 0, &mut |kind, v, ptr, too_deep| n.visit(kind, v, ptr, too_deep));
     n.notes
 }
 
+/// Calls `f` on every OpenAPI object the walk to the schemas passes (with its kind and pointer),
+/// before the objects inside it.
+pub(crate) fn visit(doc: &mut Value, f: &mut dyn FnMut(Kind, &mut Value, &str)) {
+    walk(Kind::Doc, doc, "", 0, &mut |kind, v, ptr, too_deep| {
+        if !too_deep {
+            f(kind, v, ptr)
+        }
+    });
+}
+
+/// Calls `f` on every schema of an OpenAPI document (components, inline, nested; not inside
+/// example data or `x-` extensions) with its JSON pointer, before the schemas inside it: the
+/// positions the normalizer rewrites, for anything else that rewrites schemas.
+pub fn visit_schemas(doc: &mut Value, f: &mut dyn FnMut(&mut Value, &str)) {
+    visit(doc, &mut |kind, v, ptr| {
+        if kind == Kind::Schema {
+            f(v, ptr)
+        }
+    });
+}
+
+/// The walk over a document's OpenAPI objects, following the structure to every schema position:
+/// `visit` sees each object with its kind (and whether it is past the nesting limit, where the
+/// walk stops) before the walk goes into the children it then has.
+fn walk(kind: Kind, v: &mut Value, ptr: &str, depth: usize, visit: &mut dyn FnMut(Kind, &mut Value, &str, bool)) {
+    if depth >= MAX_DEPTH {
+        return visit(kind, v, ptr, true);
+    }
+    visit(kind, v, ptr, false);
+    let Value::Object(map) = v else { return };
+    for (key, value) in map.iter_mut() {
+        let p = pointer::child(ptr, key);
+        match child(kind, key) {
+            // `additionalProperties: true/false` is valid 3.0 and must stay a bool.
+            Some(Child::One(_)) if key == "additionalProperties" && value.is_boolean() => {}
+            Some(Child::One(k)) => walk(k, value, &p, depth + 1, visit),
+            Some(Child::Map(k)) => {
+                for (name, item) in value.as_object_mut().into_iter().flatten() {
+                    if k == Kind::Schema || !name.starts_with("x-") {
+                        walk(k, item, &pointer::child(&p, name), depth + 1, visit);
+                    }
+                }
+            }
+            Some(Child::List(k)) => {
+                for (i, item) in value.as_array_mut().into_iter().flatten().enumerate() {
+                    walk(k, item, &pointer::child(&p, &i.to_string()), depth + 1, visit);
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+/// What an object of an OpenAPI document is, as far as the walk to its schemas cares.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Doc,
     Components,
     PathItem,
@@ -129,8 +188,9 @@ impl Normalizer {
         self.notes.push(Note { pointer: pointer.into(), message: message.into() });
     }
 
-    fn walk(&mut self, kind: Kind, v: &mut Value, ptr: &str, depth: usize) {
-        if depth >= MAX_DEPTH {
+    /// What the normalizer does at one object of the walk, before the walk goes into its children.
+    fn visit(&mut self, kind: Kind, v: &mut Value, ptr: &str, too_deep: bool) {
+        if too_deep {
             return self.note(ptr, format!("nested deeper than {MAX_DEPTH} levels; left as is"));
         }
         if kind == Kind::Schema {
@@ -142,31 +202,15 @@ impl Normalizer {
             Kind::Doc => self.inline_refs(map.get_mut("paths"), "/paths", "pathItems", false),
             // openapiv3's Operation.callbacks has no ReferenceOr: a `$ref` fails to parse.
             Kind::Operation => {
-                self.inline_refs(map.get_mut("callbacks"), &pointer::child(ptr, "callbacks"), "callbacks", true)
+                self.inline_refs(map.get_mut("callbacks"), &pointer::child(ptr, "callbacks"), "callbacks", true);
+                // 3.1 makes `responses` optional; openapiv3 requires it.
+                if !map.contains_key("responses") {
+                    map.insert("responses".into(), json!({}));
+                    self.note(ptr, "no `responses`: the operation has no documented responses");
+                }
             }
             Kind::Components => self.drop_mutual_tls(map, ptr),
             _ => {}
-        }
-        for (key, value) in map.iter_mut() {
-            let p = pointer::child(ptr, key);
-            match child(kind, key) {
-                // `additionalProperties: true/false` is valid 3.0 and must stay a bool.
-                Some(Child::One(_)) if key == "additionalProperties" && value.is_boolean() => {}
-                Some(Child::One(k)) => self.walk(k, value, &p, depth + 1),
-                Some(Child::Map(k)) => {
-                    for (name, item) in value.as_object_mut().into_iter().flatten() {
-                        if k == Kind::Schema || !name.starts_with("x-") {
-                            self.walk(k, item, &pointer::child(&p, name), depth + 1);
-                        }
-                    }
-                }
-                Some(Child::List(k)) => {
-                    for (i, item) in value.as_array_mut().into_iter().flatten().enumerate() {
-                        self.walk(k, item, &pointer::child(&p, &i.to_string()), depth + 1);
-                    }
-                }
-                None => {}
-            }
         }
     }
 
@@ -202,6 +246,32 @@ impl Normalizer {
         None
     }
 
+    /// `info.title` and `info.version` only feed the generated docs: a missing one is left
+    /// empty and a number (`version: 1.0`) becomes its text, rather than losing the document.
+    fn info(&mut self, root: &mut Map<String, Value>) {
+        let info = root.entry("info").or_insert_with(|| json!({}));
+        if !info.is_object() {
+            *info = json!({});
+            self.note("/info", "`info` is not an object: read as empty");
+        }
+        let Value::Object(info) = info else { return };
+        for key in ["title", "version"] {
+            let p = pointer::child("/info", key);
+            match info.get(key) {
+                Some(Value::String(_)) => {}
+                Some(v @ (Value::Number(_) | Value::Bool(_))) => {
+                    let text = v.to_string();
+                    self.note(p, format!("`{key}` {text} is not a string: read as \"{text}\""));
+                    info.insert(key.into(), Value::String(text));
+                }
+                _ => {
+                    self.note(p, format!("no `{key}` (a string): left empty"));
+                    put(info, key, json!(""));
+                }
+            }
+        }
+    }
+
     /// 3.1's `mutualTLS` security scheme type is not in openapiv3's tagged enum.
     fn drop_mutual_tls(&mut self, components: &mut Map<String, Value>, ptr: &str) {
         let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") else { return };
@@ -222,6 +292,62 @@ impl Normalizer {
             self.ref_siblings(map, ptr);
             self.fix_keywords(map, ptr);
             self.split_type(map, ptr);
+            self.fix_numbers(map, ptr);
+        }
+    }
+
+    /// openapiv3 reads lengths and counts as unsigned integers (anything else loses the whole
+    /// document) and an integer schema's bounds as 64-bit integers (anything else silently
+    /// turns it into an untyped schema). A bound that does not fit becomes the nearest one that
+    /// does, with a note; an infinite one (YAML `.inf`) is dropped.
+    fn fix_numbers(&mut self, map: &mut Map<String, Value>, ptr: &str) {
+        for key in NUMERIC_KEYWORDS.split_whitespace() {
+            if map.get(key).and_then(Value::as_str).is_some_and(|s| [".inf", "-.inf", ".nan"].contains(&s)) {
+                remove(map, key);
+                self.note(pointer::child(ptr, key), format!("`{key}` is not a finite number: dropped"));
+            }
+        }
+        for key in ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"] {
+            let Some(f) = map.get(key).filter(|v| !v.is_u64()).and_then(Value::as_f64) else { continue };
+            let p = pointer::child(ptr, key);
+            if f < 0.0 {
+                remove(map, key);
+                self.note(p, format!("`{key}` {f} is negative: dropped"));
+                continue;
+            }
+            // A count of at least 1.5 is at least 2; of at most 2.5, at most 2.
+            let n = if key.starts_with("min") { f.ceil() } else { f.floor() } as u64;
+            map.insert(key.into(), json!(n));
+            self.note(p, format!("`{key}` {f} is not a 64-bit whole number: read as {n}"));
+        }
+        if map.get("type").and_then(Value::as_str) != Some("integer") {
+            return;
+        }
+        for (key, exclusive, is_min) in [("minimum", "exclusiveMinimum", true), ("maximum", "exclusiveMaximum", false)]
+        {
+            let Some(f) = map.get(key).filter(|v| !v.is_i64()).and_then(Value::as_f64) else { continue };
+            // For integers `x > 1.5` and `x >= 1.5` both mean `x >= 2`: rounding inwards makes
+            // the bound inclusive. Beyond the 64-bit range the bound excludes nothing.
+            let rounded = if is_min { f.ceil() } else { f.floor() };
+            let outside = !(-(2f64.powi(63))..2f64.powi(63)).contains(&rounded);
+            if rounded != f || outside {
+                remove(map, exclusive);
+            }
+            let n = rounded as i64; // saturates at the 64-bit range
+            map.insert(key.into(), json!(n));
+            let why = match (outside, rounded != f) {
+                (true, _) => "is outside the 64-bit range",
+                (false, true) => "is not a whole number",
+                (false, false) => "is written as a float",
+            };
+            self.note(pointer::child(ptr, key), format!("`{key}` {f} of an integer {why}: read as {n}"));
+        }
+        if let Some(f) = map.get("multipleOf").filter(|v| !v.is_i64()).and_then(Value::as_f64) {
+            remove(map, "multipleOf");
+            self.note(
+                pointer::child(ptr, "multipleOf"),
+                format!("`multipleOf` {f} of an integer dropped (not checked)"),
+            );
         }
     }
 

@@ -1,6 +1,9 @@
 //! Robustness: mutated real documents (ours and the public corpus) go through the whole
-//! pipeline — load, normalize, build, emit, format — and must come back as Ok or a located
-//! Err: never a panic, never a hang. Deterministic (seeded xorshift); size it with
+//! pipeline — load, normalize, build, emit, format — and then through what `verify` does in
+//! process (find the examples, judge each against its schema, follow each to its generated type),
+//! and must come back as Ok or a located Err: never a panic, never a hang. Three kinds of
+//! mutation: anywhere in the structure, in schemas (types, enums, formats, bounds, required
+//! lists, nesting) and in example values. Deterministic (seeded xorshift); size it with
 //! `FUZZ_ITERS` (default 400 cases) and `FUZZ_SEED`. A failure prints the seed and case.
 
 use std::path::{Path, PathBuf};
@@ -28,7 +31,7 @@ impl Rng {
 fn seeds() -> Vec<(PathBuf, Value)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files: Vec<PathBuf> = Vec::new();
-    for dir in [root.join("spec"), root.join("../shared/corpus")] {
+    for dir in [root.join("spec"), root.join("tests/corpus")] {
         if let Ok(entries) = std::fs::read_dir(&dir) {
             files.extend(entries.flatten().map(|e| e.path()).filter(|p| {
                 p.extension().is_some_and(|e| e == "yaml" || e == "json")
@@ -90,6 +93,144 @@ fn random_value(rng: &mut Rng, donor: &Value) -> Value {
     }
 }
 
+/// The JSON pointers (`/…`) of every schema position of `doc`, as the generator walks them.
+fn schema_pointers(doc: &Value) -> Vec<String> {
+    let mut copy = doc.clone();
+    let mut out = Vec::new();
+    oas_client_gen::normalize::visit_schemas(&mut copy, &mut |_, at| out.push(at.to_string()));
+    out
+}
+
+/// A schema keyword set to something plausible or wrong: what real documents get wrong.
+fn schema_mutation(rng: &mut Rng) -> (&'static str, Value) {
+    let any = |rng: &mut Rng, options: &[Value]| options[rng.below(options.len())].clone();
+    use serde_json::json;
+    match rng.below(9) {
+        0 => (
+            "type",
+            any(
+                rng,
+                &[
+                    json!("string"),
+                    json!("integer"),
+                    json!("object"),
+                    json!("array"),
+                    json!(["number", "null"]),
+                    json!("file"),
+                    json!(7),
+                ],
+            ),
+        ),
+        1 => (
+            "enum",
+            any(rng, &[json!([]), json!([1, "a", null, {}]), json!(["a", "a"]), json!([1.5, -1e300]), json!("x")]),
+        ),
+        2 => (
+            "format",
+            any(
+                rng,
+                &[
+                    json!("int8"),
+                    json!("uint64"),
+                    json!("float"),
+                    json!("email"),
+                    json!("date-time"),
+                    json!("binary"),
+                    json!("x-custom"),
+                ],
+            ),
+        ),
+        3 => {
+            let key = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"][rng.below(5)];
+            (key, any(rng, &[json!(-9.3e18), json!(1.5), json!(true), json!(0), json!(1e300), json!("5")]))
+        }
+        4 => {
+            let key = ["minLength", "maxLength", "minItems", "maxItems", "minProperties"][rng.below(5)];
+            (key, any(rng, &[json!(-1), json!(2.5), json!(1e30), json!(0), json!(null)]))
+        }
+        5 => ("required", any(rng, &[json!(["nope", "nope"]), json!([1, null]), json!(true), json!([])])),
+        6 => ("nullable", any(rng, &[json!(true), json!("true"), json!(1)])),
+        7 => ("pattern", any(rng, &[json!("^(a+)+$"), json!("(?=x)"), json!("["), json!("^\\d{3}$")])),
+        _ => (
+            "additionalProperties",
+            any(rng, &[json!(false), json!(true), json!({"type": "integer"}), json!({"$ref": "#"})]),
+        ),
+    }
+}
+
+/// Mutates schemas: a keyword changed (see [`schema_mutation`]), or the schema nested inside
+/// composition keywords, or made to refer to itself.
+fn mutate_schemas(rng: &mut Rng, doc: &Value) -> Value {
+    let mut out = doc.clone();
+    let schemas = schema_pointers(doc);
+    if schemas.is_empty() {
+        return out;
+    }
+    for _ in 0..1 + rng.below(4) {
+        let at = schemas[rng.below(schemas.len())].clone();
+        let Some(slot) = out.pointer_mut(&at) else { continue };
+        match rng.below(4) {
+            0 => {
+                // Nesting: wrap it a few levels deep in allOf/oneOf/anyOf/not/items.
+                for _ in 0..1 + rng.below(6) {
+                    let key = ["allOf", "oneOf", "anyOf", "not", "items"][rng.below(5)];
+                    let inner = slot.take();
+                    *slot = if key == "not" || key == "items" {
+                        serde_json::json!({ key: inner })
+                    } else {
+                        serde_json::json!({ key: [inner, { "type": "object" }] })
+                    };
+                }
+            }
+            1 => *slot = serde_json::json!({ "$ref": format!("#{at}") }),
+            _ => {
+                if let Value::Object(map) = slot {
+                    let (key, value) = schema_mutation(rng);
+                    map.insert(key.to_string(), value);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A value an example might wrongly hold: another type, deep nesting, extreme numbers.
+fn example_value(rng: &mut Rng, old: &Value) -> Value {
+    use serde_json::json;
+    match rng.below(8) {
+        0 => Value::Null,
+        1 => json!(u64::MAX),
+        2 => json!(-1e300),
+        3 => json!(3.0),
+        4 => (0..200).fold(json!("deep"), |inner, _| json!([inner])),
+        5 => json!({ "unexpected": old.clone(), "": [true] }),
+        6 => match old {
+            // The same shape with each value's type changed.
+            Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), json!([v.clone()]))).collect()),
+            Value::Array(a) => json!(a.iter().map(|v| json!({ "x": v })).collect::<Vec<_>>()),
+            Value::String(s) => json!(s.len()),
+            other => json!(other.to_string()),
+        },
+        _ => json!("x".repeat(rng.below(5000))),
+    }
+}
+
+/// Mutates example values (media-type, schema and parameter examples alike).
+fn mutate_examples(rng: &mut Rng, doc: &Value) -> Value {
+    let mut out = doc.clone();
+    let found = oas_client_gen::examples::collect(doc);
+    if found.is_empty() {
+        return out;
+    }
+    for _ in 0..1 + rng.below(6) {
+        let ex = &found[rng.below(found.len())];
+        if let Some(slot) = out.pointer_mut(ex.at.trim_start_matches('#')) {
+            *slot = example_value(rng, &ex.value);
+        }
+    }
+    out
+}
+
 fn mutate(rng: &mut Rng, doc: &Value) -> Value {
     let mut out = doc.clone();
     for _ in 0..1 + rng.below(4) {
@@ -117,6 +258,20 @@ fn mutate(rng: &mut Rng, doc: &Value) -> Value {
     out
 }
 
+/// What `verify` does before and after the build: judge every example against its schema and
+/// follow it to its generated type (with a round-trip that hands each value back unchanged).
+fn verify_in_process(path: &Path, loaded: &oas_client_gen::load::Loaded) -> Result<(), oas_client_gen::Error> {
+    let (api, _) = oas_client_gen::build_model(path, loaded)?;
+    #[cfg(feature = "verify")]
+    let mut schemas = oas_client_gen::verify::schema::Schemas::new(&loaded.raw);
+    for ex in oas_client_gen::examples::collect(&loaded.raw) {
+        #[cfg(feature = "verify")]
+        let _ = schemas.check(&ex.schema_at, &ex.value, ex.role);
+        let _ = oas_client_gen::examples::check(&api, &loaded.raw, &ex, &mut |_, v| Some(Ok((v.clone(), Vec::new()))));
+    }
+    Ok(())
+}
+
 /// Runs the pipeline on a separate thread so that a hang is caught as one.
 fn run_case(path: PathBuf, text: String) -> Result<bool, String> {
     let (tx, rx) = mpsc::channel();
@@ -128,8 +283,8 @@ fn run_case(path: PathBuf, text: String) -> Result<bool, String> {
                     Ok(l) => l,
                     Err(e) => return Err(e),
                 };
-                oas_client_gen::module_from(&path, "fuzz.yaml", &loaded, oas_client_gen::RuntimeSource::Crate)
-                    .map(|_| ())
+                oas_client_gen::module_from(&path, "fuzz.yaml", &loaded, oas_client_gen::RuntimeSource::Crate)?;
+                verify_in_process(&path, &loaded)
             });
             let _ = tx.send(outcome.map(|r| match r {
                 Ok(()) => true,
@@ -161,7 +316,11 @@ fn mutated_documents_never_panic_or_hang() {
     std::panic::set_hook(Box::new(|_| {}));
     for case in 0..iters {
         let (path, doc) = &seeds[rng.below(seeds.len())];
-        let mutated = mutate(&mut rng, doc);
+        let mutated = match case % 3 {
+            0 => mutate(&mut rng, doc),
+            1 => mutate_schemas(&mut rng, doc),
+            _ => mutate_examples(&mut rng, doc),
+        };
         let name = Path::new("fuzz").join(path.file_name().unwrap_or_default());
         let mut text = match rng.below(3) {
             0 => serde_yaml_text(&mutated),
@@ -183,7 +342,7 @@ fn mutated_documents_never_panic_or_hang() {
     }
     let _ = std::panic::take_hook();
     println!(
-        "fuzz: {iters} cases from {} seed documents in {:.1}s: {ok} generated, {err} rejected with a located error, {} failures",
+        "fuzz: {iters} cases (a third each: structure, schemas, examples) from {} seed documents in {:.1}s: {ok} generated and verified in process, {err} rejected with a located error, {} failures",
         seeds.len(),
         started.elapsed().as_secs_f64(),
         failures.len()

@@ -17,7 +17,7 @@ use resolve::RefError;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-pub use schema::SchemaRef;
+pub use schema::{int_width, SchemaRef};
 
 /// Type names generated code uses unqualified (std prelude items), kept free for it.
 const PRELUDE_TYPES: &[&str] = &["Option", "Result", "String", "Vec", "Box"];

@@ -99,6 +99,10 @@ impl<'a> Builder<'a> {
             None => None,
         };
         let responses = self.responses(op, &type_stem, &format!("{at}/responses"))?;
+        if !op.callbacks.is_empty() {
+            // Requests the server makes to the caller: nothing a client sends.
+            self.warn(&format!("{at}/callbacks"), "callbacks (requests the server makes) are not generated");
+        }
         let mut success_bodies: Vec<&Option<ResponseBody>> =
             responses.iter().filter(|r| r.success).map(|r| &r.body).collect();
         success_bodies.dedup();
@@ -143,8 +147,8 @@ impl<'a> Builder<'a> {
             [(&item.parameters, format!("{}/parameters", parent(at))), (&op.parameters, format!("{at}/parameters"))]
         {
             for (i, p) in list.iter().enumerate() {
-                let ptr = format!("{base}/{i}");
-                let p = resolve::item(self.doc, p).map_err(|e| self.ref_error(&ptr, e))?;
+                let at = format!("{base}/{i}");
+                let (p, ptr) = resolve::located(self.doc, p, &at).map_err(|e| self.ref_error(&at, e))?;
                 merged.insert((p.parameter_data_ref().name.clone(), loc_rank(p)), (p, ptr));
             }
         }
@@ -255,9 +259,9 @@ impl<'a> Builder<'a> {
         stem: &str,
         at: &str,
     ) -> Result<Body, Error> {
-        let rb = resolve::item(self.doc, rb).map_err(|e| self.ref_error(at, e))?;
+        let (rb, at) = resolve::located(self.doc, rb, at).map_err(|e| self.ref_error(at, e))?;
         let Some((ct, media, kind)) = pick_content(&rb.content) else {
-            return Err(self.unsupported(at, "request body has no content type"));
+            return Err(self.unsupported(&at, "request body has no content type"));
         };
         let at = format!("{}/schema", pointer::child(&format!("{at}/content"), ct));
         let ty = self.body_ty(media, kind, &format!("{stem}Body"), &at)?;
@@ -306,7 +310,7 @@ impl<'a> Builder<'a> {
         let mut variants = Names::default();
         let mut out = Vec::new();
         for (i, (status, r, ptr)) in entries.into_iter().enumerate() {
-            let r = resolve::item(self.doc, r).map_err(|e| self.ref_error(&ptr, e))?;
+            let (r, ptr) = resolve::located(self.doc, r, &ptr).map_err(|e| self.ref_error(&ptr, e))?;
             let variant = variants.claim(&status_variant(&status));
             let body = match pick_content(&r.content) {
                 Some((ct, media, kind)) => {
@@ -458,5 +462,125 @@ fn status_variant(s: &StatusMatch) -> String {
             _ => return format!("Status{c}"),
         }
         .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{ParamLocation, Segment};
+    use std::path::Path;
+
+    /// An Express-style `:botId` segment of a declared path parameter is that parameter: the
+    /// method takes it and the path is built from it, with a warning that says so.
+    #[test]
+    fn express_colon_segments_become_path_parameters() {
+        let yaml = r#"
+openapi: 3.0.3
+info: {title: Bots, version: "1"}
+paths:
+  /bots/find/:botId/{instance}:
+    get:
+      operationId: findBot
+      parameters:
+        - {name: botId, in: path, required: true, schema: {type: string}}
+        - {name: instance, in: path, required: true, schema: {type: integer}}
+      responses:
+        "200": {description: ok}
+"#;
+        let path = Path::new("bots.yaml");
+        let loaded = crate::load::load_str(path, yaml).unwrap();
+        let (api, warnings) = crate::build_model(path, &loaded).unwrap();
+        let op = &api.operations[0];
+        let names: Vec<(&str, &str, ParamLocation)> =
+            op.params.iter().map(|p| (p.name.as_str(), p.rust_name.as_str(), p.location)).collect();
+        assert_eq!(names, [("botId", "bot_id", ParamLocation::Path), ("instance", "instance", ParamLocation::Path)]);
+        let lit = |s: &str| Segment::Lit(s.to_string());
+        assert_eq!(op.segments, [lit("/bots/find/"), Segment::Param(0), lit("/"), Segment::Param(1)]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].message.contains("`:botId` is read as the path parameter `botId`"), "{warnings:?}");
+        assert_eq!(warnings[0].location, "#/paths/~1bots~1find~1:botId~1{instance}/get");
+        assert_eq!(op.template(), "/bots/find/{botId}/{instance}", "what the client fills");
+        let module = crate::module_from(path, "bots.yaml", &loaded, crate::RuntimeSource::Crate).unwrap();
+        let client = &module.files[Path::new("bots/client.rs")];
+        assert!(client.contains("pub fn find_bot<'a>(&'a self, bot_id: &'a str, instance: i64)"), "{client}");
+        let code = client.split_whitespace().collect::<String>();
+        assert!(code.contains(r#"Get"/bots/find/{botId}/{instance}""#), "{client}");
+        assert!(code.contains("start::<Self>(&[&self.bot_id,&self.instance])"), "{client}");
+    }
+
+    /// A type made from an inline schema inside a shared component (response, request body,
+    /// parameter) names the component as its origin, where the schema is, not the operation that
+    /// refers to it: examples beside that schema are found by this pointer.
+    #[test]
+    fn inline_types_in_shared_components_name_the_component_as_origin() {
+        let yaml = r##"
+openapi: 3.0.3
+info: {title: Shared, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: postA
+      parameters: [{$ref: "#/components/parameters/Mode"}]
+      requestBody: {$ref: "#/components/requestBodies/Body"}
+      responses:
+        "200": {$ref: "#/components/responses/Ok"}
+components:
+  parameters:
+    Mode: {name: mode, in: query, schema: {type: string, enum: [a, b]}}
+  requestBodies:
+    Body:
+      content:
+        application/json:
+          schema: {type: object, properties: {n: {type: integer}}}
+  responses:
+    Ok:
+      description: ok
+      content:
+        application/json:
+          schema: {type: object, properties: {id: {type: string}}}
+"##;
+        let path = Path::new("shared.yaml");
+        let loaded = crate::load::load_str(path, yaml).unwrap();
+        let (api, _) = crate::build_model(path, &loaded).unwrap();
+        let mut origins: Vec<&str> = api.types.values().map(|t| t.origin.as_str()).collect();
+        origins.sort();
+        assert_eq!(
+            origins,
+            [
+                "#/components/parameters/Mode/schema",
+                "#/components/requestBodies/Body/content/application~1json/schema",
+                "#/components/responses/Ok/content/application~1json/schema",
+            ]
+        );
+    }
+
+    /// Callbacks are requests the server makes: not generated, and said so.
+    #[test]
+    fn callbacks_are_named_not_dropped() {
+        let yaml = r##"
+openapi: 3.0.3
+info: {title: Hooks, version: "1"}
+paths:
+  /subscribe:
+    post:
+      operationId: subscribe
+      responses:
+        "201": {description: subscribed}
+      callbacks:
+        event:
+          "{$request.query.url}":
+            post:
+              responses:
+                "200": {description: received}
+"##;
+        let path = Path::new("hooks.yaml");
+        let loaded = crate::load::load_str(path, yaml).unwrap();
+        let (api, warnings) = crate::build_model(path, &loaded).unwrap();
+        assert_eq!(api.operations.len(), 1);
+        let w: Vec<(&str, &str)> = warnings.iter().map(|w| (w.location.as_str(), w.message.as_str())).collect();
+        assert_eq!(
+            w,
+            [("#/paths/~1subscribe/post/callbacks", "callbacks (requests the server makes) are not generated")]
+        );
     }
 }

@@ -56,6 +56,11 @@ pub enum RefError {
 /// Resolves `reference` (`#/components/<kind>/<name>`) to the key it names and the item at the
 /// end of any chain of references to references.
 pub fn resolve<'a, T: Component>(doc: &'a OpenAPI, reference: &str) -> Result<(&'a str, &'a T), RefError> {
+    chain(doc, reference).map(|(first, _, item)| (first, item))
+}
+
+/// Follows `reference` to its item: the first key, the last key (where the item is) and the item.
+fn chain<'a, T: Component>(doc: &'a OpenAPI, reference: &str) -> Result<(&'a str, &'a str, &'a T), RefError> {
     let prefix = format!("#/components/{}/", T::KIND);
     let all = doc.components.as_ref().map(T::all);
     let mut first = None;
@@ -76,7 +81,7 @@ pub fn resolve<'a, T: Component>(doc: &'a OpenAPI, reference: &str) -> Result<(&
         };
         let first = *first.get_or_insert(k.as_str());
         match item {
-            ReferenceOr::Item(item) => return Ok((first, item)),
+            ReferenceOr::Item(item) => return Ok((first, k.as_str(), item)),
             ReferenceOr::Reference { reference } => current = reference,
         }
     }
@@ -84,6 +89,22 @@ pub fn resolve<'a, T: Component>(doc: &'a OpenAPI, reference: &str) -> Result<(&
         key: first.unwrap_or_default().to_string(),
         message: format!("$ref chain through `{reference}` is cyclic or too long"),
     })
+}
+
+/// Like [`item`], plus the JSON pointer of where the item is: `at` for an inline one, the component
+/// at the end of the reference chain otherwise (so that what is inside it is located there).
+pub fn located<'a, T: Component>(
+    doc: &'a OpenAPI,
+    r: &'a ReferenceOr<T>,
+    at: &str,
+) -> Result<(&'a T, String), RefError> {
+    match r {
+        ReferenceOr::Item(x) => Ok((x, at.to_string())),
+        ReferenceOr::Reference { reference } => {
+            let (_, last, x) = chain(doc, reference)?;
+            Ok((x, pointer::child(&format!("#/components/{}", T::KIND), last)))
+        }
+    }
 }
 
 /// The item itself, or what its reference resolves to.
@@ -126,6 +147,17 @@ components:
         assert!(matches!(key("other.yaml#/X"), Err(RefError::Unsupported(_))));
         assert!(matches!(key("#/components/schemas/Loop1"), Err(RefError::Cycle { key, .. }) if key == "Loop1"));
         assert!(resolve::<Parameter>(&d, "#/components/parameters/P").is_ok());
+        let inline = ReferenceOr::Item(Schema {
+            schema_data: Default::default(),
+            schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+        });
+        assert_eq!(located(&d, &inline, "#/x").map(|(_, at)| at), Ok("#/x".into()));
+        let chained = ReferenceOr::<Schema>::Reference { reference: "#/components/schemas/B".into() };
+        assert_eq!(
+            located(&d, &chained, "#/x").map(|(_, at)| at),
+            Ok("#/components/schemas/A".into()),
+            "where the item is"
+        );
         assert!(matches!(resolve::<Parameter>(&d, "#/components/schemas/A"), Err(RefError::Unsupported(_))));
     }
 }

@@ -141,7 +141,7 @@ impl<'a> Builder<'a> {
                     )?;
                     Ty::Map(Box::new(wrap_nullable(u.ty, u.nullable)))
                 }
-                _ => Ty::Map(Box::new(Ty::Json)),
+                _ => Ty::Map(Box::new(self.untyped(at, UntypedReason::FreeFormObject))),
             },
             SchemaKind::Any(a)
                 if a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() =>
@@ -350,9 +350,17 @@ impl<'a> Builder<'a> {
                 SchemaRef::Item(s) => (s.schema_data.deprecated, u.doc.clone()),
                 SchemaRef::Ref(_) => (false, None),
             };
+            // A required readOnly property is required in responses only, a writeOnly one in
+            // requests only (OpenAPI 3.0): the one type for both ways makes it optional.
+            let one_way = match schema {
+                SchemaRef::Item(s) => s.schema_data.read_only || s.schema_data.write_only,
+                SchemaRef::Ref(r) => {
+                    self.schema_target(r, &ptr).is_ok_and(|(_, t)| t.schema_data.read_only || t.schema_data.write_only)
+                }
+            };
             fields.push(Field {
                 rust_name: names.claim(&value_name(&json_name)),
-                required: g.required.contains(&json_name),
+                required: g.required.contains(&json_name) && !one_way,
                 json_name,
                 ty: u.ty,
                 nullable: u.nullable,
@@ -537,18 +545,26 @@ fn variant_hint(s: &Schema, i: usize) -> String {
 }
 
 fn int_ty(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> Ty {
-    match format {
-        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::Int { bits: 32, signed: true },
-        VariantOrUnknownOrEmpty::Unknown(f) => match f.as_str() {
-            "int8" => Ty::Int { bits: 8, signed: true },
-            "int16" => Ty::Int { bits: 16, signed: true },
-            "uint8" => Ty::Int { bits: 8, signed: false },
-            "uint16" => Ty::Int { bits: 16, signed: false },
-            "uint32" => Ty::Int { bits: 32, signed: false },
-            "uint64" | "uint" => Ty::Int { bits: 64, signed: false },
-            _ => Ty::Int { bits: 64, signed: true },
-        },
-        _ => Ty::Int { bits: 64, signed: true },
+    let (bits, signed) = int_width(match format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Some("int32"),
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => Some("int64"),
+        VariantOrUnknownOrEmpty::Unknown(f) => Some(f.as_str()),
+        VariantOrUnknownOrEmpty::Empty => None,
+    });
+    Ty::Int { bits, signed }
+}
+
+/// The Rust integer an integer schema's `format` becomes: its width and signedness.
+pub fn int_width(format: Option<&str>) -> (u8, bool) {
+    match format.unwrap_or_default() {
+        "int8" => (8, true),
+        "int16" => (16, true),
+        "int32" => (32, true),
+        "uint8" => (8, false),
+        "uint16" => (16, false),
+        "uint32" => (32, false),
+        "uint64" | "uint" => (64, false),
+        _ => (64, true),
     }
 }
 
@@ -596,4 +612,38 @@ pub fn rules_of(s: &Schema) -> Rules {
         _ => {}
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::TypeKind;
+    use std::path::Path;
+
+    /// A required readOnly property need not be in a request, nor a writeOnly one in a response:
+    /// in the one struct for both, they are optional.
+    #[test]
+    fn one_way_required_properties_are_optional() {
+        let yaml = r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths: {}
+components:
+  schemas:
+    Id: {type: string, readOnly: true}
+    User:
+      type: object
+      required: [id, ref_id, password, name]
+      properties:
+        id: {type: string, readOnly: true}
+        ref_id: {$ref: "#/components/schemas/Id"}
+        password: {type: string, writeOnly: true}
+        name: {type: string}
+"##;
+        let path = Path::new("t.yaml");
+        let loaded = crate::load::load_str(path, yaml).unwrap();
+        let (api, _) = crate::build_model(path, &loaded).unwrap();
+        let TypeKind::Struct { fields, .. } = &api.types["User"].kind else { panic!("User is a struct") };
+        let required: Vec<(&str, bool)> = fields.iter().map(|f| (f.json_name.as_str(), f.required)).collect();
+        assert_eq!(required, [("id", false), ("ref_id", false), ("password", false), ("name", true)]);
+    }
 }

@@ -324,7 +324,7 @@ impl ClientEmitter<'_> {
         let table = response_table(op);
         let ok = success_type(op);
         let err = ident(&op.error_enum);
-        let (method, template, id) = (method_ident(op.method), &op.path, &op.id);
+        let (method, template, id) = (method_ident(op.method), op.template(), &op.id);
         quote! {
             #[doc = #struct_doc]
             #[must_use = "a request does nothing until it is awaited or sent"]

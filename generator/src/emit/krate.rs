@@ -55,8 +55,14 @@ fn module_docs(api: &Api) -> TokenStream {
         })
         .collect();
     let servers = (!servers.is_empty()).then(|| format!("Servers:\n{}", servers.join("\n")));
-    let title = format!("{} (version {})", api.title, api.version);
-    doc(paragraphs(&[Some(&title), api.description.as_deref(), servers.as_deref()]).as_deref())
+    // Either may be empty: the loader accepts a document without them.
+    let title = match (api.title.as_str(), api.version.as_str()) {
+        ("", "") => None,
+        (title, "") => Some(title.to_string()),
+        ("", version) => Some(format!("Version {version}")),
+        (title, version) => Some(format!("{title} (version {version})")),
+    };
+    doc(paragraphs(&[title.as_deref(), api.description.as_deref(), servers.as_deref()]).as_deref())
 }
 
 /// One API as a single file of inline modules, for `include!` from `OUT_DIR` in a build script.

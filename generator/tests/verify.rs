@@ -1,0 +1,108 @@
+//! `oas-client-gen verify` end to end, on a document with one example of each outcome
+//! (`fixtures/verify/outcomes.yaml`): it generates and builds the crate, round-trips the examples
+//! through the generated types and reports each one, the untyped places and the table.
+#![cfg(feature = "verify")]
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_oas-client-gen")).args(args).output().expect("the binary runs");
+    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
+}
+
+#[test]
+fn every_outcome_is_reported() {
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/verify/outcomes.yaml");
+    let keep = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verify-outcomes");
+    let (spec, keep) = (spec.to_string_lossy().into_owned(), keep.to_string_lossy().into_owned());
+    let (code, stdout, stderr) = run(&["verify", &spec, "--keep", &keep, "--json"]);
+    assert_eq!(code, 1, "the two failures make it exit 1\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    let doc = &report["documents"][0];
+    assert_eq!(doc["error"], Value::Null, "{doc:#}");
+    let examples = doc["examples"].as_array().expect("examples");
+    let outcome = |at: &str| -> &Value {
+        let found = examples.iter().find(|e| e["at"] == at).unwrap_or_else(|| panic!("no example {at} in {doc:#}"));
+        &found["outcome"]
+    };
+    let pets = "#/paths/~1pets/get";
+    let body = "#/paths/~1pets/post/requestBody/content/application~1json/examples";
+    let listed = format!("{pets}/responses/200/content/application~1json/examples");
+    let pet = "#/components/schemas/Pet/properties";
+    let expected: Vec<(String, &str, Value)> = vec![
+        (format!("{pets}/parameters/0/examples/fits"), "round_tripped", "Primitive".into()),
+        (format!("{listed}/two"), "round_tripped", "Typed".into()),
+        (format!("{body}/dotted"), "round_tripped", "Typed".into()),
+        (format!("{pet}/name/example"), "round_tripped", "Primitive".into()),
+        (format!("{pet}/tag/example"), "round_tripped", "Primitive".into()),
+        (format!("{pet}/attributes/example"), "round_tripped", "Untyped".into()),
+        (format!("{pet}/anything/example"), "round_tripped", "Untyped".into()),
+    ];
+    for (at, kind, detail) in &expected {
+        let got = outcome(at);
+        assert_eq!((got["outcome"].as_str(), &got["detail"]), (Some(*kind), detail), "{at}: {got}");
+    }
+    let detail = |at: &str, kind: &str| -> String {
+        let got = outcome(at);
+        assert_eq!(got["outcome"], kind, "{at}: {got}");
+        got["detail"].to_string()
+    };
+    // The document's own mistakes are not the generator's.
+    assert!(detail(&format!("{pets}/parameters/0/examples/tooWide"), "invalid").contains("2147483647"));
+    assert!(detail(&format!("{listed}/wrongType"), "invalid").contains("at /0/name"));
+    // Not JSON, and `example: null` on a schema without null.
+    assert!(detail(&format!("{pets}/responses/200/content/application~1xml/example"), "skipped")
+        .contains("application/xml"));
+    assert!(detail(&format!("{pet}/nickname/example"), "skipped").contains("no example"));
+    // Valid examples the generated code does not take back: named limits of the generator.
+    let failed = outcome(&format!("{listed}/wholeFloat"));
+    assert_eq!(failed["outcome"], "failed");
+    let f = &failed["detail"];
+    assert_eq!(
+        (f["cause"].as_str(), f["type_name"].as_str(), f["at"].as_str()),
+        (Some("Parse"), Some("Pet"), Some("/0"))
+    );
+    let failed = outcome(&format!("{body}/localhost"));
+    assert_eq!(failed["detail"]["cause"], "Rules", "{failed}");
+    assert_eq!(examples.len(), 13, "{doc:#}");
+    let untyped: Vec<(&str, &str)> = doc["untyped"]
+        .as_array()
+        .expect("untyped")
+        .iter()
+        .map(|u| (u["location"].as_str().unwrap_or_default(), u["reason"].as_str().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        untyped,
+        [(format!("{pet}/anything").as_str(), "no schema"), (format!("{pet}/attributes").as_str(), "free-form object")]
+    );
+
+    // The text report of the same run (now built): a line per example and the table.
+    let (code, stdout, _) = run(&["verify", &spec, "--keep", &keep]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains(&format!("FAILED    {listed}/wholeFloat as `Pet` (at /0 inside it): does not parse: ")),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("ok        {pet}/anything/example (untyped: any JSON value)")), "{stdout}");
+    assert!(
+        stdout.contains("| outcomes.yaml | 13 | 9 | 7 (2 untyped) | 2 | 77.8% | 2 | 2 | breaks the generated rules: 1, does not parse: 1 | free-form object: 1, no schema: 1 |"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("7 of 9 valid examples round-trip (77.8%); 2 invalid, 2 skipped"), "{stdout}");
+}
+
+#[test]
+fn a_document_that_does_not_load_is_reported_not_fatal() {
+    let broken = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verify-broken.yaml");
+    std::fs::write(&broken, "openapi: 3.0.3\npaths: [\n").unwrap();
+    let keep = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verify-broken");
+    let (code, stdout, stderr) =
+        run(&["verify", &broken.to_string_lossy(), "--keep", &keep.to_string_lossy(), "--json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let error = report["documents"][0]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("verify-broken.yaml") && error.contains("invalid YAML"), "{error}");
+}
