@@ -24,6 +24,7 @@ const STRICTER: &[(&str, &str)] = &[
         "newly-required-field",
         "`NewContact::new(String)` becomes `new(NewContactRequired)`: same arity, and no lint compares parameter types",
     ),
+    ("response-optional", "fields change type (`String` → `Option<String>`): no lint compares field types"),
     (
         "new-success-status",
         "`.await` gives `Response<CreateContactSuccess>`, not `Response<Contact>`: no lint compares return types",

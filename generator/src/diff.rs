@@ -448,8 +448,12 @@ impl Differ {
             match (o, n) {
                 _ if renamed.is_some_and(|(a, b)| o == Some(a) || n == Some(b)) => {}
                 (Some(f), None) => self.push(Breaking, name(f), "field removed"),
-                (None, Some(f)) if f.required => {
+                (None, Some(f)) if f.required && sent => {
                     self.push(Breaking, name(f), format!("new required field: `{ty}::new` takes it"))
+                }
+                // No constructor to change: code reading the type only gains a field.
+                (None, Some(f)) if f.required => {
+                    self.push(Added, name(f), format!("new required field: `{}`", field_ty(f)))
                 }
                 (None, Some(f)) => self.push(Added, name(f), format!("new optional field: `{}`", field_ty(f))),
                 (Some(o), Some(n)) => self.field(ty, sent, o, n, &name(n)),
@@ -463,11 +467,10 @@ impl Differ {
             self.push(Breaking, item, format!("renamed from `{}`", o.rust_name));
         }
         let retyped = format!("type changes from `{}` to `{}`", field_ty(o), field_ty(n));
+        let new = |takes: &str| if sent { format!("`{ty}::new` {takes} it; ") } else { String::new() };
         match (o.required, n.required) {
-            (false, true) => self.push(Breaking, item, format!("now required: `{ty}::new` takes it; {retyped}")),
-            (true, false) => {
-                self.push(Breaking, item, format!("now optional: `{ty}::new` no longer takes it; {retyped}"))
-            }
+            (false, true) => self.push(Breaking, item, format!("now required: {}{retyped}", new("takes"))),
+            (true, false) => self.push(Breaking, item, format!("now optional: {}{retyped}", new("no longer takes"))),
             _ if field_ty(o) != field_ty(n) => self.push(Breaking, item, retyped),
             _ => {}
         }

@@ -355,7 +355,7 @@ impl<'a> Builder<'a> {
             let one_way = match schema {
                 SchemaRef::Item(s) => s.schema_data.read_only || s.schema_data.write_only,
                 SchemaRef::Ref(r) => {
-                    self.schema_target(r, &ptr).is_ok_and(|(_, t)| t.schema_data.read_only || t.schema_data.write_only)
+                    matches!(self.schema_target(r, &ptr), Ok((_, Some(t))) if t.schema_data.read_only || t.schema_data.write_only)
                 }
             };
             fields.push(Field {
