@@ -70,34 +70,12 @@ fn semver_checks() -> PathBuf {
     );
 }
 
-/// `cargo` without what `cargo test` sets for this test: some build scripts rerun when those
-/// change, which would rebuild the shared dependencies each time the test is run another way.
+/// A command without what `cargo test` sets for this test (some build scripts rerun when those
+/// change, which would rebuild the shared dependencies), building into the pairs' target.
 fn clean_env(c: &mut Command) -> &mut Command {
-    for (var, _) in std::env::vars_os() {
-        let var = var.to_string_lossy();
-        let set_by_cargo_test = var.starts_with("CARGO_PKG_")
-            || var.starts_with("CARGO_BIN_EXE_")
-            || [
-                "CARGO_MANIFEST_DIR",
-                "CARGO_MANIFEST_PATH",
-                "CARGO_CRATE_NAME",
-                "CARGO_PRIMARY_PACKAGE",
-                "CARGO_TARGET_TMPDIR",
-                "CARGO_RUSTC_CURRENT_DIR",
-                "OUT_DIR",
-                "RUSTFLAGS",
-                "CARGO_ENCODED_RUSTFLAGS",
-                "CARGO_BUILD_TARGET_DIR",
-                "CARGO_MAKEFLAGS",
-                "MAKEFLAGS",
-                "MFLAGS",
-            ]
-            .contains(&var.as_ref());
-        if set_by_cargo_test {
-            c.env_remove(var.as_ref());
-        }
-    }
-    c.env("CARGO_TARGET_DIR", root().join("target")).env("CARGO_TERM_COLOR", "never")
+    oas_client_gen::cargo::without_outer_cargo(c)
+        .env("CARGO_TARGET_DIR", root().join("target"))
+        .env("CARGO_TERM_COLOR", "never")
 }
 
 /// Writes `spec` as the crate `name` at `version` in `dir` (a workspace of its own, with the

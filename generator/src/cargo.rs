@@ -29,10 +29,16 @@ const SET_BY_CARGO: &[&str] = &[
 /// the cargo process around this one.
 pub fn command(target_dir: &Path) -> Command {
     let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    c.env("CARGO_TARGET_DIR", target_dir);
+    without_outer_cargo(&mut c).env("CARGO_TARGET_DIR", target_dir);
+    c
+}
+
+/// Removes from `c`'s environment what the cargo process around this one set for it.
+pub fn without_outer_cargo(c: &mut Command) -> &mut Command {
     for (var, _) in std::env::vars_os() {
         let var = var.to_string_lossy();
-        if var.starts_with("CARGO_PKG_") || SET_BY_CARGO.contains(&var.as_ref()) {
+        let by_cargo = var.starts_with("CARGO_PKG_") || var.starts_with("CARGO_BIN_EXE_");
+        if by_cargo || SET_BY_CARGO.contains(&var.as_ref()) {
             c.env_remove(var.as_ref());
         }
     }
