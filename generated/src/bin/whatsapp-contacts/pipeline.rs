@@ -213,19 +213,22 @@ pub fn import<P: Provider>(
     let stats = &ctx.stats;
     let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
     let totals = format!(
-        "{path} → {}: {} of {} rows have a result\n  {}\n  this run: {} rows sent in {} requests; retried after {} × HTTP 429, {} × unavailable, {} × no answer\n  report: {}{}",
+        "{path} → {}: {} of {} rows have a result\n  {}\n  this run: {} sent in {}; retried after {} × HTTP 429, {} × unavailable, {} × no answer\n  report: {}{}",
         dest.label,
         summary.rows,
         scan.rows,
         summary.statuses(),
-        load(&stats.sent_rows),
-        load(&stats.requests),
+        counted(load(&stats.sent_rows), "row"),
+        counted(load(&stats.requests), "request"),
         load(&stats.throttled),
         load(&stats.unavailable),
         load(&stats.unanswered),
         s.report.display(),
         if summary.resent > 0 {
-            format!("\n  {} rows were sent again after an attempt that got no answer (column `resent`)", summary.resent)
+            format!(
+                "\n  {} sent again after an attempt that got no answer (column `resent`)",
+                counted(summary.resent, "row")
+            )
         } else {
             String::new()
         }
@@ -463,5 +466,22 @@ fn abort_text(a: Abort) -> String {
     match a {
         Abort::Fatal(m) | Abort::GaveUp(m) => m,
         Abort::Stopped => "stopped".into(),
+    }
+}
+
+/// `n` and `noun`, in the plural unless `n` is 1: "1 request", "3 requests".
+fn counted(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counted;
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(counted(0, "request"), "0 requests");
+        assert_eq!(counted(1, "request"), "1 request");
+        assert_eq!(counted(1000, "row"), "1000 rows");
     }
 }
