@@ -30,8 +30,8 @@
 //! oas_client_gen::generate_into_out_dir("openapi.yaml", "petstore.rs").unwrap();
 //! ```
 //!
-//! ```ignore
-//! // src/lib.rs
+//! ```text
+//! // src/lib.rs (not a doctest: OUT_DIR exists only in a build, as in tests/build_script.rs)
 //! pub mod petstore {
 //!     include!(concat!(env!("OUT_DIR"), "/petstore.rs"));
 //! }

@@ -56,7 +56,7 @@ pub enum UntypedReason {
     NoSchema,
     /// A construct the generator cannot express (`not`, a shape that is neither object nor union…).
     Unsupported,
-    /// A union whose alternatives cannot be told apart or typed.
+    /// A union without alternatives (`oneOf: []`), which as written would match nothing.
     Union,
     /// A schema that leads back to itself without any type of its own.
     Cycle,
@@ -69,7 +69,7 @@ impl UntypedReason {
         match self {
             UntypedReason::NoSchema => "no schema",
             UntypedReason::Unsupported => "unsupported construct",
-            UntypedReason::Union => "untypable union",
+            UntypedReason::Union => "empty union",
             UntypedReason::Cycle => "self-referencing alias",
             UntypedReason::FreeFormObject => "free-form object",
         }

@@ -188,3 +188,31 @@ components:
     );
     assert!(api.untyped.iter().any(|u| u.location == "#/components/schemas/Me"));
 }
+
+#[test]
+fn an_empty_union_is_any_json_value_with_a_warning() {
+    // As written, `oneOf: []` matches nothing: a type for it would make every answer that has
+    // the property a decode error, turning a success into a failure.
+    let (api, warnings) = build(&format!(
+        "{HEAD}paths: {{}}
+components:
+  schemas:
+    Nothing: {{oneOf: []}}
+    Holder: {{type: object, properties: {{either: {{anyOf: []}}, nothing: {{$ref: '#/components/schemas/Nothing'}}}}}}
+"
+    ));
+    assert!(matches!(&api.types["Nothing"].kind, TypeKind::Alias { ty: Ty::Json }), "{:?}", api.types["Nothing"].kind);
+    let TypeKind::Struct { fields, .. } = &api.types["Holder"].kind else { panic!("{:?}", api.types["Holder"].kind) };
+    let either = fields.iter().find(|f| f.json_name == "either").expect("field either");
+    assert!(matches!(either.ty, Ty::Json), "{:?}", either.ty);
+    assert_eq!(
+        warnings,
+        [
+            "at #/components/schemas/Holder/properties/either: an empty `anyOf` has no alternative to match: any JSON value is accepted",
+            "at #/components/schemas/Nothing: an empty `oneOf` has no alternative to match: any JSON value is accepted",
+        ]
+    );
+    let reasons: Vec<_> = api.untyped.iter().map(|u| (u.location.as_str(), u.reason.label())).collect();
+    assert!(reasons.contains(&("#/components/schemas/Nothing", "empty union")), "{reasons:?}");
+    assert!(reasons.contains(&("#/components/schemas/Holder/properties/either", "empty union")), "{reasons:?}");
+}

@@ -165,6 +165,9 @@ impl<'a> Builder<'a> {
                 // `allOf: [$ref]` is the usual way to attach a description to a reference.
                 self.usage((&all_of[0]).into(), hint, &format!("{at}/allOf/0"))?.ty
             }
+            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if alts.is_empty() => {
+                self.empty_union(s, at)
+            }
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if alts.len() == 1 => {
                 let key = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
                 self.usage((&alts[0]).into(), hint, &format!("{at}/{key}/0"))?.ty
@@ -175,6 +178,14 @@ impl<'a> Builder<'a> {
             }
             _ => self.define_named(hint, s, at)?,
         })
+    }
+
+    /// `oneOf: []` / `anyOf: []`: invalid JSON Schema, and as written no value would match, so a
+    /// type for it would refuse every answer. Any JSON value is accepted there instead, with a warning.
+    fn empty_union(&mut self, s: &Schema, at: &str) -> Ty {
+        let key = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+        self.warn(at, format!("an empty `{key}` has no alternative to match: any JSON value is accepted"));
+        self.untyped(at, UntypedReason::Union)
     }
 
     /// The named type for the inline schema `s`: a fresh one named from `hint` the first time the
@@ -220,6 +231,9 @@ impl<'a> Builder<'a> {
                 enum_kind(a.enumeration.iter().filter_map(|v| v.as_str()), false)
             }
             // `anyOf: [{type: string, enum: [...]}, {type: string}]`: the listed values, or any other string.
+            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if alts.is_empty() => {
+                TypeKind::Alias { ty: self.empty_union(s, at) }
+            }
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if open_enum(alts).is_some() => {
                 enum_kind(open_enum(alts).unwrap_or_default().iter().map(String::as_str), true)
             }
