@@ -68,6 +68,7 @@ macro_rules! string_enum {
         }
 
         impl<'de> $crate::__rt::serde::Deserialize<'de> for $name {
+            #[inline]
             fn deserialize<__D: $crate::__rt::serde::Deserializer<'de>>(d: __D) -> ::std::result::Result<Self, __D::Error> {
                 // Borrowed from the input where the format allows: no allocation for a listed value.
                 let s = <$crate::__rt::object::Key<'de> as $crate::__rt::serde::Deserialize>::deserialize(d)?;
