@@ -169,7 +169,7 @@ impl<'a> Builder<'a> {
                 self.empty_union(s, at)
             }
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if alts.len() == 1 => {
-                let key = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                let key = union_keyword(s);
                 self.usage((&alts[0]).into(), hint, &format!("{at}/{key}/0"))?.ty
             }
             SchemaKind::Not { .. } => {
@@ -183,7 +183,7 @@ impl<'a> Builder<'a> {
     /// `oneOf: []` / `anyOf: []`: invalid JSON Schema, and as written no value would match, so a
     /// type for it would refuse every answer. Any JSON value is accepted there instead, with a warning.
     fn empty_union(&mut self, s: &Schema, at: &str) -> Ty {
-        let key = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+        let key = union_keyword(s);
         self.warn(at, format!("an empty `{key}` has no alternative to match: any JSON value is accepted"));
         self.untyped(at, UntypedReason::Union)
     }
@@ -240,7 +240,7 @@ impl<'a> Builder<'a> {
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts }
                 if alts.len() > 1 || !self.is_object_like(s) =>
             {
-                let key = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                let key = union_keyword(s);
                 self.union_kind(name, s, alts, &format!("{at}/{key}"))?
             }
             // Untyped schemas with oneOf/anyOf (openapiv3 reads them as `Any`).
@@ -626,6 +626,15 @@ pub fn rules_of(s: &Schema) -> Rules {
         _ => {}
     }
     r
+}
+
+/// The keyword of a union schema, for locations and messages: `oneOf` or `anyOf`.
+fn union_keyword(s: &Schema) -> &'static str {
+    if matches!(s.schema_kind, SchemaKind::OneOf { .. }) {
+        "oneOf"
+    } else {
+        "anyOf"
+    }
 }
 
 #[cfg(test)]
