@@ -28,7 +28,7 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 echo "building (release) ..." >&2
-cargo build --release -q -p whatsapp-contacts --features cli --bin whatsapp-contacts --example contacts-mock
+cargo build --release -q -p whatsapp-contacts-importer --bin whatsapp-contacts --example contacts-mock
 target=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 importer=$target/release/whatsapp-contacts
 mock=$target/release/examples/contacts-mock

@@ -10,7 +10,8 @@
 //! Every module has a `Client` with one async method per operation, and a `types` module.
 //! Shared machinery (configuration, retries, errors, validation) is in [`runtime`].
 //!
-//! This file is written by hand; the modules it declares (but `bulk`) are generated.
+//! This file is written by hand; the modules it declares (but `bulk`) are generated
+//! (`README.md` lists the hand-written glue).
 #![doc = include_str!("../README.md")]
 
 /// The runtime the three clients share: configuration, errors, retries, validation.

@@ -1,7 +1,7 @@
 //! The importer tests' provider mock as a program, for `bench/import.sh`: Whats91, Kirim and
 //! WA.cr on 127.0.0.1, answering at once (no faults unless asked), until it is killed.
 //!
-//! `cargo run --release --features cli --example contacts-mock -- [--port N] [--token T] [--fault-rate R] [--seed S]`
+//! `cargo run --release -p whatsapp-contacts-importer --example contacts-mock -- [--port N] [--token T] [--fault-rate R] [--seed S]`
 //! prints its base URL on the first line of stdout; `GET /stats` returns what it received.
 
 #[path = "../tests/support/mock.rs"]

@@ -1,6 +1,5 @@
 //! `whatsapp-contacts`: imports contact lists into Whats91, Kirim or WA.cr, resumably, on top
-//! of this crate's generated clients. Built only with the `cli` feature
-//! (`cargo install whatsapp-contacts --features cli`).
+//! of the generated clients of the `whatsapp-contacts` crate (`cargo install --path importer`).
 
 mod cli;
 mod input;
