@@ -1,21 +1,20 @@
 //! What a change to the spec means for users of the generated crate, and the semver bump it implies.
 //!
-//! The diff compares the two intermediate models ([`Api`]) that `build` makes of the old and the
-//! new document: the values the emitter turns into code, so the verdict follows the emitter by
-//! construction. Where it asks how a model value shows in Rust, it reads it as `emit/` does:
+//! The diff compares the two [`Plan`]s of the old and the new document: what the emitter prints,
+//! names and types as users write them, so the verdict follows the generated code by
+//! construction. What it knows besides:
 //!
 //! - a method takes the required parameters and a required body; each optional one is a setter
 //!   of the operation's request builder (`client::X`);
-//! - a struct field is `T` (required), `Option<T>` (optional, or required and nullable) or
-//!   `rt::Nullable<T>` (optional and nullable), and `X::new` takes the required ones;
 //! - every type is `#[non_exhaustive]`: a new field, value, variant or documented status is an addition;
 //! - a request checks its values against their rules, and a closed enum's `Unknown`, before sending.
 //!
 //! Operations are matched by operation id (then by method and path), types by Rust name, fields
 //! and enum values by wire name, path parameters by position, other parameters by wire name.
 
-use crate::model::{Api, AuthScheme, Body, BodyKind, EnumValue, Field, Operation, Param, ParamLocation, Response};
-use crate::model::{Rules, StatusMatch, Ty, TypeDef, TypeKind, UnionVariant};
+use crate::model::UnionVariant;
+use crate::model::{Api, AuthScheme, EnumValue, Operation, ParamLocation, Response, Rules, StatusMatch, TypeKind};
+use crate::plan::{plan, status_label, FieldPlan, OperationPlan, ParamPlan, Plan, RustTy, Shape, TypePlan};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -144,15 +143,20 @@ pub fn diff_files(old: &Path, new: &Path) -> Result<Report, crate::Error> {
     Ok(diff(&model(old)?, &model(new)?))
 }
 
-/// Compares two models of one API.
+/// Compares two models of one API, through their plans.
 pub fn diff(old: &Api, new: &Api) -> Report {
+    diff_plans(&plan(old), &plan(new))
+}
+
+/// Compares two plans of one API.
+pub fn diff_plans(old: &Plan, new: &Plan) -> Report {
     let mut d = Differ::default();
     d.api(old, new);
-    for (name, o, n) in pair(old.types.values(), new.types.values(), |t| t.name.clone()) {
+    for (name, o, n) in pair(&old.types, &new.types, |t| t.def.name.clone()) {
         let item = format!("types::{name}");
         match (o, n) {
             (Some(_), None) => d.push(Breaking, item, "type removed"),
-            (None, Some(t)) => d.push(Added, item, format!("new {}", kind_name(&t.kind))),
+            (None, Some(t)) => d.push(Added, item, format!("new {}", kind_name(&t.def.kind))),
             (Some(o), Some(n)) => d.type_def(&item, o, n),
             (None, None) => {}
         }
@@ -160,8 +164,8 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     for (o, n) in pair_operations(&old.operations, &new.operations) {
         let route = |op: &Operation| format!("`{} {}`", op.method.as_str(), op.path);
         match (o, n) {
-            (Some(o), None) => d.push(Breaking, method(o), format!("removed ({})", route(o))),
-            (None, Some(n)) => d.push(Added, method(n), format!("new operation {}", route(n))),
+            (Some(o), None) => d.push(Breaking, method(o.op), format!("removed ({})", route(o.op))),
+            (None, Some(n)) => d.push(Added, method(n.op), format!("new operation {}", route(n.op))),
             (Some(o), Some(n)) => d.operation(o, n),
             (None, None) => {}
         }
@@ -184,13 +188,13 @@ fn pair<'a, K: Ord, V: 'a>(
     m.into_iter().map(|(k, (o, n))| (k, o, n)).collect()
 }
 
-type OpPair<'a> = (Option<&'a Operation>, Option<&'a Operation>);
+type OpPair<'p, 'a> = (Option<&'p OperationPlan<'a>>, Option<&'p OperationPlan<'a>>);
 
 /// Operations matched by id, then the rest by method and path (variable names left out).
-fn pair_operations<'a>(old: &'a [Operation], new: &'a [Operation]) -> Vec<OpPair<'a>> {
-    let route = |o: &Operation| (o.method, normalized(&o.path));
-    let mut out: Vec<OpPair> = old.iter().map(|o| (Some(o), new.iter().find(|n| n.id == o.id))).collect();
-    for n in new.iter().filter(|n| !old.iter().any(|o| o.id == n.id)) {
+fn pair_operations<'p, 'a>(old: &'p [OperationPlan<'a>], new: &'p [OperationPlan<'a>]) -> Vec<OpPair<'p, 'a>> {
+    let route = |o: &OperationPlan| (o.op.method, normalized(&o.op.path));
+    let mut out: Vec<OpPair> = old.iter().map(|o| (Some(o), new.iter().find(|n| n.op.id == o.op.id))).collect();
+    for n in new.iter().filter(|n| !old.iter().any(|o| o.op.id == n.op.id)) {
         match out.iter_mut().find(|(o, m)| m.is_none() && o.is_some_and(|o| route(o) == route(n))) {
             Some(slot) => slot.1 = Some(n),
             None => out.push((None, Some(n))),
@@ -220,57 +224,6 @@ fn kind_name(k: &TypeKind) -> &'static str {
         TypeKind::Enum { .. } => "string enum",
         TypeKind::Union { .. } => "union",
         TypeKind::Alias { .. } => "type alias",
-    }
-}
-
-/// A type expression as the emitter writes it, without the `rt::` of runtime types.
-fn rust(t: &Ty) -> String {
-    crate::emit::ty(t, &Default::default()).to_string().replace(' ', "").replace("rt::", "")
-}
-
-/// The type of a struct field: `(required, nullable)` picks the `Option`s around it.
-fn field_ty(f: &Field) -> String {
-    match (f.required, f.nullable) {
-        (true, false) => rust(&f.ty),
-        (false, true) => format!("rt::Nullable<{}>", rust(&f.ty)),
-        _ => format!("Option<{}>", rust(&f.ty)),
-    }
-}
-
-/// The type a body is passed as (text and bytes bodies as such).
-fn body_ty(b: &Body) -> String {
-    match b.kind {
-        BodyKind::Binary => "[u8]".into(),
-        BodyKind::Text => "str".into(),
-        _ => rust(&b.ty),
-    }
-}
-
-/// What `.await` gives in `Response<_>`: the success enum, or the one success body type.
-fn output(op: &Operation) -> String {
-    match (&op.success_enum, op.successes().find_map(|r| r.body.as_ref())) {
-        (Some(n), _) => n.clone(),
-        (None, Some(b)) => rust(&b.ty),
-        (None, None) => "()".into(),
-    }
-}
-
-fn status(s: &StatusMatch) -> String {
-    match s {
-        StatusMatch::Code(c) => format!("HTTP {c}"),
-        StatusMatch::Range(r) => format!("HTTP {r}XX"),
-        StatusMatch::Default => "any other status".into(),
-    }
-}
-
-/// The credentials `Client::new` and `Client::with_base_url` take (the first scheme's), and where
-/// an API key is sent.
-fn credentials(a: Option<&AuthScheme>) -> (&'static str, String) {
-    match a {
-        Some(AuthScheme::Bearer) => ("a bearer token", String::new()),
-        Some(AuthScheme::Basic) => ("a username and password", String::new()),
-        Some(AuthScheme::ApiKey { location, param }) => ("an API key", format!("{location:?} `{param}`")),
-        None => ("no credentials", String::new()),
     }
 }
 
@@ -364,15 +317,13 @@ impl Differ {
         }
     }
 
-    fn api(&mut self, o: &Api, n: &Api) {
+    fn api(&mut self, op: &Plan, np: &Plan) {
+        let (o, n) = (op.api, np.api);
         self.docs("module docs", "title", &o.title, &n.title);
         self.docs("module docs", "API version", &o.version, &n.version);
         self.docs("module docs", "description", &o.description, &n.description);
-        // The first http(s) server is `Client::DEFAULT_BASE_URL`, and with it comes `Client::new`.
-        let default = |a: &Api| {
-            a.servers.first().map(|s| s.url.clone()).filter(|u| u.starts_with("http://") || u.starts_with("https://"))
-        };
-        match (default(o), default(n)) {
+        // `Client::DEFAULT_BASE_URL`, and with it `Client::new`.
+        match (op.default_server.map(|s| &s.url), np.default_server.map(|s| &s.url)) {
             (Some(_), None) => self.push(Breaking, "Client::new", "removed: the spec names no server any more"),
             (None, Some(url)) => self.push(Added, "Client::new", format!("new: requests go to `{url}`")),
             (Some(a), Some(b)) if a != b => {
@@ -381,7 +332,12 @@ impl Differ {
             }
             _ => self.docs("module docs", "server list", &o.servers, &n.servers),
         }
-        let ((a, x), (b, y)) = (credentials(o.auth.first()), credentials(n.auth.first()));
+        let (a, b) = (op.credentials.what, np.credentials.what);
+        let key = |p: &Plan| match p.credentials.scheme {
+            Some(AuthScheme::ApiKey { location, param }) => format!("{location:?} `{param}`"),
+            _ => String::new(),
+        };
+        let (x, y) = (key(op), key(np));
         if a != b {
             self.push(Breaking, "Client::new, Client::with_base_url", format!("take {b} (was {a})"));
         } else if x != y {
@@ -389,26 +345,30 @@ impl Differ {
         }
     }
 
-    fn type_def(&mut self, item: &str, o: &TypeDef, n: &TypeDef) {
+    fn type_def(&mut self, item: &str, op: &TypePlan, np: &TypePlan) {
+        let (o, n) = (op.def, np.def);
         self.docs(item, "description", &o.doc, &n.doc);
         self.docs(item, "source schema", &o.origin, &n.origin);
-        match (&o.kind, &n.kind) {
-            (TypeKind::Struct { fields: a, extra: x, .. }, TypeKind::Struct { fields: b, extra: y, .. }) => {
+        match ((&o.kind, &op.shape), (&n.kind, &np.shape)) {
+            ((_, Shape::Struct(a)), (_, Shape::Struct(b))) => {
                 // Constructors exist only for types a request carries.
                 match (o.sent, n.sent) {
                     (true, false) => self.push(Breaking, item, "no longer carried by a request: `new` is gone"),
                     (false, true) => self.push(Added, item, "now carried by a request: gains `new`"),
                     _ => {}
                 }
-                self.fields(item, n.sent, a, b);
+                self.fields(item, n.sent, &a.fields, &b.fields);
+                let (x, y) = (&a.catch_all, &b.catch_all);
                 if x != y {
-                    let show =
-                        |t: &Option<Ty>| t.as_ref().map_or("none".into(), |t| format!("`rt::Extra<{}>`", rust(t)));
+                    let show = |c: &Option<crate::plan::CatchAll>| {
+                        c.as_ref().map_or("none".into(), |c| format!("`{}: {}`", c.name, c.ty))
+                    };
                     let message = format!("undeclared properties: {} (was {})", show(y), show(x));
-                    self.push(if x.is_none() { Added } else { Breaking }, format!("{item}.extra"), message);
+                    let field = y.as_ref().or(x.as_ref()).map_or("extra", |c| c.name.as_str());
+                    self.push(if x.is_none() { Added } else { Breaking }, format!("{item}.{field}"), message);
                 }
             }
-            (TypeKind::Enum { values: a, open: x }, TypeKind::Enum { values: b, open: y }) => {
+            ((TypeKind::Enum { values: a, open: x }, _), (TypeKind::Enum { values: b, open: y }, _)) => {
                 self.values(item, n.sent, a, b);
                 match (x, y, n.sent) {
                     (true, false, true) => self.push(Breaking, item, "now closed: requests refuse `Unknown(..)`"),
@@ -416,62 +376,67 @@ impl Differ {
                     _ => self.docs(item, "whether other values are allowed (`Unknown`'s description)", x, y),
                 }
             }
-            (TypeKind::Union { variants: a, tag: x }, TypeKind::Union { variants: b, tag: y }) => {
+            ((_, Shape::Union(a)), (_, Shape::Union(b))) => {
+                let (x, y) = (a.tag, b.tag);
                 if x != y {
                     self.push(Breaking, item, format!("variants are told apart by the property {y:?} (was {x:?})"));
                 }
-                self.variants(item, a, b);
+                self.variants(item, &a.variants, &b.variants);
             }
-            (TypeKind::Alias { ty: a }, TypeKind::Alias { ty: b }) if a != b => {
-                self.push(Breaking, item, format!("now `{}` (was `{}`)", rust(b), rust(a)))
+            ((_, Shape::Alias(a)), (_, Shape::Alias(b))) if a != b => {
+                self.push(Breaking, item, format!("now `{b}` (was `{a}`)"))
             }
-            (TypeKind::Alias { .. }, TypeKind::Alias { .. }) => {}
-            (a, b) => self.push(Breaking, item, format!("now a {} (was a {})", kind_name(b), kind_name(a))),
+            ((_, Shape::Alias(_)), (_, Shape::Alias(_))) => {}
+            ((a, _), (b, _)) => self.push(Breaking, item, format!("now a {} (was a {})", kind_name(b), kind_name(a))),
         }
     }
 
-    fn fields(&mut self, ty: &str, sent: bool, old: &[Field], new: &[Field]) {
-        let pairs = pair(old, new, |f| f.json_name.clone());
+    fn fields(&mut self, ty: &str, sent: bool, old: &[FieldPlan], new: &[FieldPlan]) {
+        let pairs = pair(old, new, |f| f.field.json_name.clone());
         // One field gone while one of the same type comes: reported as a rename.
-        let gone: Vec<&Field> = pairs.iter().filter_map(|(_, o, n)| o.filter(|_| n.is_none())).collect();
-        let came: Vec<&Field> = pairs.iter().filter_map(|(_, o, n)| n.filter(|_| o.is_none())).collect();
+        let gone: Vec<&FieldPlan> = pairs.iter().filter_map(|(_, o, n)| o.filter(|_| n.is_none())).collect();
+        let came: Vec<&FieldPlan> = pairs.iter().filter_map(|(_, o, n)| n.filter(|_| o.is_none())).collect();
         let renamed = match (gone.as_slice(), came.as_slice()) {
-            ([a], [b]) if field_ty(a) == field_ty(b) => Some((*a, *b)),
+            ([a], [b]) if a.ty == b.ty => Some((*a, *b)),
             _ => None,
         };
-        let name = |f: &Field| format!("{ty}.{}", f.rust_name.trim_start_matches("r#"));
+        let name = |f: &FieldPlan| format!("{ty}.{}", f.field.rust_name.trim_start_matches("r#"));
         if let Some((a, b)) = renamed {
-            let message = format!("renamed from `{}` (`{}` → `{}` on the wire)", name(a), a.json_name, b.json_name);
+            let (x, y) = (&a.field.json_name, &b.field.json_name);
+            let message = format!("renamed from `{}` (`{x}` → `{y}` on the wire)", name(a));
             self.push(Breaking, name(b), message);
         }
         for (_, o, n) in pairs {
             match (o, n) {
-                _ if renamed.is_some_and(|(a, b)| o == Some(a) || n == Some(b)) => {}
+                _ if renamed.is_some_and(|(a, b)| {
+                    o.is_some_and(|o| std::ptr::eq(o, a)) || n.is_some_and(|n| std::ptr::eq(n, b))
+                }) => {}
                 (Some(f), None) => self.push(Breaking, name(f), "field removed"),
-                (None, Some(f)) if f.required && sent => {
+                (None, Some(f)) if f.field.required && sent => {
                     self.push(Breaking, name(f), format!("new required field: `{ty}::new` takes it"))
                 }
                 // No constructor to change: code reading the type only gains a field.
-                (None, Some(f)) if f.required => {
-                    self.push(Added, name(f), format!("new required field: `{}`", field_ty(f)))
+                (None, Some(f)) if f.field.required => {
+                    self.push(Added, name(f), format!("new required field: `{}`", f.ty))
                 }
-                (None, Some(f)) => self.push(Added, name(f), format!("new optional field: `{}`", field_ty(f))),
+                (None, Some(f)) => self.push(Added, name(f), format!("new optional field: `{}`", f.ty)),
                 (Some(o), Some(n)) => self.field(ty, sent, o, n, &name(n)),
                 (None, None) => {}
             }
         }
     }
 
-    fn field(&mut self, ty: &str, sent: bool, o: &Field, n: &Field, item: &str) {
+    fn field(&mut self, ty: &str, sent: bool, op: &FieldPlan, np: &FieldPlan, item: &str) {
+        let (o, n) = (op.field, np.field);
         if o.rust_name != n.rust_name {
             self.push(Breaking, item, format!("renamed from `{}`", o.rust_name));
         }
-        let retyped = format!("type changes from `{}` to `{}`", field_ty(o), field_ty(n));
+        let retyped = format!("type changes from `{}` to `{}`", op.ty, np.ty);
         let new = |takes: &str| if sent { format!("`{ty}::new` {takes} it; ") } else { String::new() };
         match (o.required, n.required) {
             (false, true) => self.push(Breaking, item, format!("now required: {}{retyped}", new("takes"))),
             (true, false) => self.push(Breaking, item, format!("now optional: {}{retyped}", new("no longer takes"))),
-            _ if field_ty(o) != field_ty(n) => self.push(Breaking, item, retyped),
+            _ if op.ty != np.ty => self.push(Breaking, item, retyped),
             _ => {}
         }
         if o.deprecated != n.deprecated {
@@ -500,15 +465,15 @@ impl Differ {
         }
     }
 
-    fn variants(&mut self, ty: &str, old: &[UnionVariant], new: &[UnionVariant]) {
-        for (name, o, n) in pair(old, new, |v| v.name.clone()) {
+    fn variants(&mut self, ty: &str, old: &[(&UnionVariant, RustTy)], new: &[(&UnionVariant, RustTy)]) {
+        for (name, o, n) in pair(old, new, |(v, _)| v.name.clone()) {
             let item = format!("{ty}::{name}");
             match (o, n) {
                 (Some(_), None) => self.push(Breaking, item, "variant removed"),
-                (None, Some(v)) => self.push(Added, item, format!("new variant holding `{}`", rust(&v.ty))),
-                (Some(a), Some(b)) => {
-                    if a.ty != b.ty {
-                        self.push(Breaking, &item, format!("holds `{}` (was `{}`)", rust(&b.ty), rust(&a.ty)));
+                (None, Some((_, t))) => self.push(Added, item, format!("new variant holding `{t}`")),
+                (Some((a, x)), Some((b, y))) => {
+                    if x != y {
+                        self.push(Breaking, &item, format!("holds `{y}` (was `{x}`)"));
                     }
                     // A tag that no longer selects the variant turns such values into `Unknown`.
                     if a.tags != b.tags {
@@ -522,7 +487,8 @@ impl Differ {
         }
     }
 
-    fn operation(&mut self, o: &Operation, n: &Operation) {
+    fn operation(&mut self, op: &OperationPlan, np: &OperationPlan) {
+        let (o, n) = (op.op, np.op);
         let m = &method(n);
         if o.name != n.name || o.type_stem != n.type_stem {
             self.push(Breaking, m, format!("renamed from `{}` (builder `{}`)", method(o), o.type_stem));
@@ -543,42 +509,46 @@ impl Differ {
         self.docs(m, "description", &o.doc, &n.doc);
         self.docs(m, "required scopes", &o.scopes, &n.scopes);
         let builder = &format!("client::{}", n.type_stem);
-        self.params(m, builder, o, n);
-        self.body(m, builder, o.body.as_ref(), n.body.as_ref());
-        self.responses(m, o, n);
+        self.params(m, builder, op, np);
+        self.body(m, builder, op, np);
+        self.responses(m, op, np);
     }
 
-    fn params(&mut self, m: &str, builder: &str, o: &Operation, n: &Operation) {
+    fn params(&mut self, m: &str, builder: &str, o: &OperationPlan, n: &OperationPlan) {
+        type Keyed<'p, 'a> = Vec<((ParamLocation, String), &'p ParamPlan<'a>)>;
         // Path parameters are matched by position: they are positional arguments.
-        fn keyed(op: &Operation) -> Vec<((ParamLocation, String), &Param)> {
+        fn keyed<'p, 'a>(op: &'p OperationPlan<'a>) -> Keyed<'p, 'a> {
             let mut path = 0;
-            let mut key = |p: &Param| match p.location {
+            let mut key = |p: &ParamPlan| match p.param.location {
                 ParamLocation::Path => {
                     path += 1;
-                    (p.location, format!("#{path}"))
+                    (ParamLocation::Path, format!("#{path}"))
                 }
-                l => (l, p.name.clone()),
+                l => (l, p.param.name.clone()),
             };
             op.params.iter().map(|p| (key(p), p)).collect()
         }
         let (old, new) = (keyed(o), keyed(n));
-        let item = |p: &Param| match p.rust_name.trim_start_matches("r#") {
-            name if p.required => format!("{m}({name})"),
+        let item = |p: &ParamPlan| match p.param.rust_name.trim_start_matches("r#") {
+            name if p.param.required => format!("{m}({name})"),
             name => format!("{builder}::{name}"),
         };
         for (_, a, b) in pair(&old, &new, |(k, _)| k.clone()) {
             match (a.map(|a| a.1), b.map(|b| b.1)) {
-                (Some(p), None) if p.required => self.push(Breaking, item(p), "argument removed"),
+                (Some(p), None) if p.param.required => self.push(Breaking, item(p), "argument removed"),
                 (Some(p), None) => self.push(Breaking, item(p), "optional parameter removed with its setter"),
-                (None, Some(p)) if p.required => self.push(Breaking, item(p), "new required parameter: a new argument"),
-                (None, Some(p)) => self.push(Added, item(p), format!("new optional parameter `{}`", p.name)),
+                (None, Some(p)) if p.param.required => {
+                    self.push(Breaking, item(p), "new required parameter: a new argument")
+                }
+                (None, Some(p)) => self.push(Added, item(p), format!("new optional parameter `{}`", p.param.name)),
                 (Some(a), Some(b)) => self.param(&item(b), builder, a, b),
                 (None, None) => {}
             }
         }
         // The same required values in another order break callers.
-        let order = |ps: &[((ParamLocation, String), &Param)], other: &[((ParamLocation, String), &Param)]| {
-            let both = |(k, p): &&(_, &Param)| p.required && other.iter().any(|(j, q)| j == k && q.required);
+        let order = |ps: &Keyed, other: &Keyed| {
+            let both =
+                |(k, p): &&(_, &ParamPlan)| p.param.required && other.iter().any(|(j, q)| j == k && q.param.required);
             ps.iter().filter(both).map(|(k, _)| k.clone()).collect::<Vec<_>>()
         };
         if order(&old, &new) != order(&new, &old) {
@@ -586,7 +556,8 @@ impl Differ {
         }
     }
 
-    fn param(&mut self, item: &str, builder: &str, a: &Param, b: &Param) {
+    fn param(&mut self, item: &str, builder: &str, ap: &ParamPlan, bp: &ParamPlan) {
+        let (a, b) = (ap.param, bp.param);
         let renamed = format!("renamed from `{}` (`{}` → `{}` in the spec)", a.rust_name, a.name, b.name);
         match (a.required, b.required) {
             (false, true) => self.push(Breaking, item, format!("now required: an argument, no longer `{builder}`'s")),
@@ -598,8 +569,8 @@ impl Differ {
             _ if a.rust_name != b.rust_name => self.push(Breaking, item, format!("setter {renamed}")),
             _ => {}
         }
-        if a.ty != b.ty {
-            self.push(Breaking, item, format!("type changes from `{}` to `{}`", rust(&a.ty), rust(&b.ty)));
+        if ap.ty != bp.ty {
+            self.push(Breaking, item, format!("type changes from `{}` to `{}`", ap.ty, bp.ty));
         }
         if a.style != b.style || a.idempotency_key != b.idempotency_key {
             self.push(Changed, item, "sent differently (query style, or idempotency key generation)");
@@ -608,19 +579,23 @@ impl Differ {
         self.rules(item, &a.rules, &b.rules);
     }
 
-    fn body(&mut self, m: &str, builder: &str, o: Option<&Body>, n: Option<&Body>) {
-        let item = |b: &Body| if b.required { format!("{m}(body)") } else { format!("{builder}::body") };
-        match (o, n) {
+    fn body(&mut self, m: &str, builder: &str, op: &OperationPlan, np: &OperationPlan) {
+        let item = |b: &crate::model::Body| if b.required { format!("{m}(body)") } else { format!("{builder}::body") };
+        let (body_a, body_b) = (
+            op.body.as_ref().map_or(String::new(), ToString::to_string),
+            np.body.as_ref().map_or(String::new(), ToString::to_string),
+        );
+        match (op.op.body.as_ref(), np.op.body.as_ref()) {
             (Some(b), None) => self.push(Breaking, item(b), "request body removed"),
             (None, Some(b)) if b.required => self.push(Breaking, item(b), "new required request body: a new argument"),
-            (None, Some(b)) => self.push(Added, item(b), format!("new optional request body `{}`", body_ty(b))),
+            (None, Some(b)) => self.push(Added, item(b), format!("new optional request body `{body_b}`")),
             (Some(a), Some(b)) => {
                 if a.required != b.required {
                     let now = if b.required { "required: an argument" } else { "optional: a setter" };
                     self.push(Breaking, item(b), format!("the body is now {now}"));
                 }
-                if body_ty(a) != body_ty(b) {
-                    self.push(Breaking, item(b), format!("type changes from `{}` to `{}`", body_ty(a), body_ty(b)));
+                if body_a != body_b {
+                    self.push(Breaking, item(b), format!("type changes from `{body_a}` to `{body_b}`"));
                 } else if a.content_type != b.content_type {
                     self.push(Changed, item(b), format!("sent as `{}` (was `{}`)", b.content_type, a.content_type));
                 }
@@ -629,8 +604,9 @@ impl Differ {
         }
     }
 
-    fn responses(&mut self, m: &str, o: &Operation, n: &Operation) {
-        let (x, y) = (output(o), output(n));
+    fn responses(&mut self, m: &str, op: &OperationPlan, np: &OperationPlan) {
+        let (o, n) = (op.op, np.op);
+        let (x, y) = (&op.output, &np.output);
         if x != y {
             self.push(Breaking, m, format!("returns `Response<{y}>` (was `Response<{x}>`)"));
         }
@@ -643,9 +619,9 @@ impl Differ {
             let e = if r.success { op.success_enum.as_ref() } else { Some(&op.error_enum) };
             e.map(|e| format!("types::{e}::{}", r.variant))
         };
-        let body = |r: &Response| r.body.as_ref().map_or("no body".into(), |b| format!("`{}`", rust(&b.ty)));
+        let body = |r: &Response| r.body.as_ref().map_or("no body".into(), |b| format!("`{}`", RustTy::of(&b.ty)));
         for (s, a, b) in pair(&o.responses, &n.responses, |r| r.status.clone()) {
-            let st = status(&s);
+            let st = status_label(&s);
             let plain = if matches!(s, StatusMatch::Code(200..=299) | StatusMatch::Range(2)) { Docs } else { Changed };
             match (a, b) {
                 (Some(r), None) => match variant(o, r) {

@@ -1,7 +1,7 @@
 //! `oas-client-gen`: typed async Rust clients from OpenAPI 3.0/3.1 documents.
 //!
 //! One pipeline: [`load`] (parse and normalize) → [`build`] (intermediate [`model`]) →
-//! [`emit`] (token streams) → [`format`](mod@format) (syn + prettyplease) → [`write`](mod@write) (files, freshness check).
+//! [`plan`] (every name and type as users see it) → [`emit`] (token streams) → [`format`](mod@format) (syn + prettyplease) → [`write`](mod@write) (files, freshness check).
 //!
 //! Beyond generating: [`examples`] finds the examples a document carries and follows each to its
 //! generated type, and `verify` (the default `verify` feature) builds a document's crate and
@@ -48,6 +48,7 @@ pub mod load;
 pub mod model;
 pub mod naming;
 pub mod normalize;
+pub mod plan;
 pub mod pointer;
 pub mod template;
 #[cfg(feature = "verify")]
@@ -95,10 +96,8 @@ pub fn module_from(spec: &Path, label: &str, loaded: &load::Loaded, source: Runt
     let name = module_name(spec);
     let header = format::header(label);
     let dir = PathBuf::from(&name);
-    // The client is emitted first: it registers the rule constants the types module defines.
-    let mut rules = emit::RuleConsts::default();
-    let client = emit::client(&api, source, &mut rules);
-    let types = emit::types(&api, source, &mut rules);
+    let plan = plan::plan(&api);
+    let (types, client) = (emit::types(&plan, source), emit::client(&plan, source));
     let mut files = Files::new();
     for (file, tokens) in [("mod.rs", emit::module(&api)), ("types.rs", types), ("client.rs", client)] {
         let rel = dir.join(file);

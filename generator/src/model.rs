@@ -4,6 +4,9 @@
 
 use std::collections::BTreeMap;
 
+/// The runtime's own definitions, so that generator and generated code cannot disagree.
+pub use oas_client_runtime::{Method as HttpMethod, QueryStyle};
+
 /// One API: its named types (keyed by Rust name, so output order is deterministic) and operations.
 #[derive(Debug, Clone, Default)]
 pub struct Api {
@@ -209,16 +212,6 @@ pub enum ParamLocation {
     Cookie,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueryStyle {
-    /// `a=1&a=2` (form, explode) — the OpenAPI default.
-    FormExplode,
-    /// `a=1,2` (form, explode: false).
-    FormComma,
-    /// `a[k]=v` (deepObject).
-    DeepObject,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     pub name: String,
@@ -275,47 +268,6 @@ pub struct Response {
     pub doc: Option<String>,
     /// 1xx–3xx, `2XX`-style ranges below 4, or `default` when nothing else is a success.
     pub success: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum HttpMethod {
-    Get,
-    Put,
-    Post,
-    Delete,
-    Options,
-    Head,
-    Patch,
-    Trace,
-}
-
-impl HttpMethod {
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s.to_ascii_lowercase().as_str() {
-            "get" => HttpMethod::Get,
-            "put" => HttpMethod::Put,
-            "post" => HttpMethod::Post,
-            "delete" => HttpMethod::Delete,
-            "options" => HttpMethod::Options,
-            "head" => HttpMethod::Head,
-            "patch" => HttpMethod::Patch,
-            "trace" => HttpMethod::Trace,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HttpMethod::Get => "GET",
-            HttpMethod::Put => "PUT",
-            HttpMethod::Post => "POST",
-            HttpMethod::Delete => "DELETE",
-            HttpMethod::Options => "OPTIONS",
-            HttpMethod::Head => "HEAD",
-            HttpMethod::Patch => "PATCH",
-            HttpMethod::Trace => "TRACE",
-        }
-    }
 }
 
 /// One piece of a parsed path template.

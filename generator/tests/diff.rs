@@ -281,3 +281,52 @@ fn widely_shared_schemas_are_compared_once_each() {
     expect(&r, Kind::Added, "types::P5.c", "new optional field");
     assert_eq!(r.changes.len(), 2, "{r}");
 }
+
+#[test]
+fn a_property_named_extra_moves_the_catch_all_and_the_diff_names_each() {
+    let doc = |props: &str, additional: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /notes:\n    get:\n      responses:\n        \
+             '200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Note'}}}}}}}}\n\
+             components:\n  schemas:\n    Note: {{type: object, properties: {{id: {{type: string}}{props}}}{additional}}}\n"
+        )
+    };
+    let model = |text: &str| {
+        let path = Path::new("notes.yaml");
+        let loaded = oas_client_gen::load::load_str(path, text).unwrap_or_else(|e| panic!("{e}"));
+        oas_client_gen::build_model(path, &loaded).unwrap_or_else(|e| panic!("{e}")).0
+    };
+    let catch_all = |api: &oas_client_gen::model::Api| {
+        let plan = oas_client_gen::plan::plan(api);
+        let note = plan.types.iter().find(|t| t.def.name == "Note").expect("Note is planned");
+        match &note.shape {
+            oas_client_gen::plan::Shape::Struct(s) => s.catch_all.as_ref().map(|c| format!("{}: {}", c.name, c.ty)),
+            _ => panic!("Note is a struct"),
+        }
+    };
+    let plain = model(&doc("", ""));
+    let with_extra = model(&doc(", extra: {type: string}", ""));
+    // The plan decides the catch-all's name: the property keeps `extra`, the catch-all moves aside,
+    // the same way whatever the order of the properties.
+    assert_eq!(catch_all(&plain).as_deref(), Some("extra: rt::Extra"));
+    assert_eq!(catch_all(&with_extra).as_deref(), Some("extra2: rt::Extra"));
+    let reordered = model(&doc("", "").replace("{id: {type: string}}", "{extra: {type: string}, id: {type: string}}"));
+    assert_eq!(catch_all(&reordered).as_deref(), Some("extra2: rt::Extra"));
+
+    let r = diff(&plain, &with_extra);
+    expect(&r, Kind::Added, "types::Note.extra", "new optional field: `Option<String>`");
+    expect(
+        &r,
+        Kind::Breaking,
+        "types::Note.extra2",
+        "undeclared properties: `extra2: rt::Extra` (was `extra: rt::Extra`)",
+    );
+    assert_eq!(r.changes.len(), 2, "{r}");
+
+    // Changes to either are reported under its own name.
+    let retyped = model(&doc(", extra: {type: integer}", ", additionalProperties: {type: integer}"));
+    let r = diff(&with_extra, &retyped);
+    expect(&r, Kind::Breaking, "types::Note.extra", "from `Option<String>` to `Option<i64>`");
+    expect(&r, Kind::Breaking, "types::Note.extra2", "`extra2: rt::Extra<i64>` (was `extra2: rt::Extra`)");
+    assert_eq!(r.changes.len(), 2, "{r}");
+}

@@ -47,7 +47,7 @@ pub use self::call::{send, BoxFuture, Call, Operation, PathValue, Result};
 pub use self::client::{retry_after, Client};
 pub use self::config::{Config, ConfigError, RetryPolicy};
 pub use self::error::{ApiError, DecodeError, Error, RequestError, SendError, StatusError, TransportError};
-pub use self::nullable::{required_nullable, round_trip, validate_example, Nullable, RoundTrip};
+pub use self::nullable::{round_trip, validate_example, Nullable, RoundTrip};
 pub use self::object::Extra;
 pub use self::request::{path_param, Method, QueryStyle, Request};
 pub use self::response::{RawResponse, Response};
@@ -59,8 +59,9 @@ pub use serde_json::Value as Json;
 /// A JSON object whose values are `T`, ordered by key.
 pub type Map<T> = std::collections::BTreeMap<String, T>;
 
-/// The whole runtime under one path, for the macros (`$crate::__rt::…`). A crate that inlines
-/// the runtime as a module declares `use runtime as __rt;` at its root instead.
+/// The whole runtime under one path, for the macros (`$crate::__rt::…`). In a crate that inlines
+/// the runtime as a module, `$crate` is that crate: it re-exports this module at its root
+/// (`pub use runtime::__rt;`).
 #[doc(hidden)]
 pub mod __rt {
     pub use super::*;

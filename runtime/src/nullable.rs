@@ -6,8 +6,8 @@ use super::validate::{FieldPath, Items, Rules, Validate, Violation, Violations};
 /// A field the spec marks optional and nullable: absent, present as `null`, or present with a
 /// value. All three survive a round trip (`Absent` is not serialized at all).
 ///
-/// Generated fields of this type carry `#[serde(default, skip_serializing_if =
-/// "Nullable::is_absent")]`, so no per-field code is needed.
+/// Generated structs read and write it through [`object!`](macro@crate::object): an `Absent` field
+/// is left out, and a missing one reads as `Absent`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Nullable<T> {
     /// Not in the object.
@@ -87,16 +87,6 @@ impl<T: Items> Items for Nullable<T> {
     }
 }
 
-/// For required nullable fields: `null` is `None`, and (a `deserialize_with` field has no implicit
-/// default) a missing field is an error rather than a silent `None`.
-pub fn required_nullable<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    <Option<T> as serde::Deserialize>::deserialize(deserializer)
-}
-
 /// What [`round_trip`] found: the value serialized back, and any rule it breaks.
 pub type RoundTrip = Result<(serde_json::Value, Vec<Violation>), String>;
 
@@ -128,13 +118,13 @@ pub fn validate_example<T: Validate>(value: &T, out: &mut Violations) {
 mod tests {
     use super::*;
 
-    #[derive(Debug, serde::Serialize, serde::Deserialize, PartialEq)]
+    /// As generated code declares a required nullable and an optional nullable field.
+    #[derive(Debug, PartialEq)]
     struct T {
-        #[serde(deserialize_with = "required_nullable")]
         req: Option<u8>,
-        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
         opt: Nullable<u8>,
     }
+    crate::object!(T { req: "req" req, opt: "opt" opt } ..);
 
     #[test]
     fn absent_and_null_stay_distinct() {

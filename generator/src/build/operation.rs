@@ -1,6 +1,6 @@
 //! Operations: parameters, request bodies and responses.
 
-use super::schema::{wrap_nullable, SchemaRef};
+use super::schema::SchemaRef;
 use super::{resolve, Builder};
 use crate::error::Error;
 use crate::model::{
@@ -8,18 +8,11 @@ use crate::model::{
     StatusMatch, Ty, UntypedReason,
 };
 use crate::naming::{type_name, value_name, Names};
+use crate::plan::{BUILDER_NAMES, CLIENT_METHODS, CLIENT_TYPES};
 use crate::pointer;
 use crate::template::{self, Piece};
 use indexmap::IndexMap;
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
-
-/// Method names the generated client defines itself.
-const CLIENT_METHODS: &[&str] = &["new", "with_base_url", "from_config", "base_url", "config"];
-/// Names a request builder uses itself: its fields (`call`, `body`) and methods.
-const BUILDER_NAMES: &[&str] =
-    &["call", "body", "send", "request", "decode", "with_timeout", "with_retry", "with_header", "into_future"];
-/// Type names the client module uses itself.
-const CLIENT_TYPES: &[&str] = &["Client"];
 
 impl<'a> Builder<'a> {
     pub(super) fn operations(&mut self) -> Result<Vec<Operation>, crate::Error> {
@@ -73,7 +66,7 @@ impl<'a> Builder<'a> {
         method_names: &mut Names,
         builder_names: &mut Names,
     ) -> Result<Operation, Error> {
-        let http = HttpMethod::parse(method).ok_or_else(|| self.unsupported(at, format!("method `{method}`")))?;
+        let http = http_method(method).ok_or_else(|| self.unsupported(at, format!("method `{method}`")))?;
         // A broken template is a malformed document, not an unsupported construct.
         let pieces = template::parse(path).map_err(|m| self.err(at, format!("bad path template `{path}`: {m}")))?;
         let declared = self.declared_params(item, op, at)?;
@@ -218,7 +211,7 @@ impl<'a> Builder<'a> {
             let (ty, rules) = match schema {
                 Some(s) => {
                     let u = self.usage(s, &hint, &format!("{ptr}/schema"))?;
-                    (wrap_nullable(u.ty, false), u.rules)
+                    (u.ty, u.rules)
                 }
                 None => (Ty::String, Default::default()),
             };
@@ -583,4 +576,19 @@ paths:
             [("#/paths/~1subscribe/post/callbacks", "callbacks (requests the server makes) are not generated")]
         );
     }
+}
+
+/// The method of a path item's key (`get`, `post`, …).
+fn http_method(key: &str) -> Option<HttpMethod> {
+    Some(match key.to_ascii_lowercase().as_str() {
+        "get" => HttpMethod::Get,
+        "put" => HttpMethod::Put,
+        "post" => HttpMethod::Post,
+        "delete" => HttpMethod::Delete,
+        "options" => HttpMethod::Options,
+        "head" => HttpMethod::Head,
+        "patch" => HttpMethod::Patch,
+        "trace" => HttpMethod::Trace,
+        _ => return None,
+    })
 }

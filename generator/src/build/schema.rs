@@ -230,10 +230,10 @@ impl<'a> Builder<'a> {
             {
                 enum_kind(a.enumeration.iter().filter_map(|v| v.as_str()), false)
             }
-            // `anyOf: [{type: string, enum: [...]}, {type: string}]`: the listed values, or any other string.
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if alts.is_empty() => {
                 TypeKind::Alias { ty: self.empty_union(s, at) }
             }
+            // `anyOf: [{type: string, enum: [...]}, {type: string}]`: the listed values, or any other string.
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if open_enum(alts).is_some() => {
                 enum_kind(open_enum(alts).unwrap_or_default().iter().map(String::as_str), true)
             }

@@ -7,30 +7,27 @@
 //! directly (`IntoFuture`) or with `.send()`, and carries the per-call overrides
 //! (`with_timeout`, `with_retry`, `with_header`) from the runtime's `request_builder!`.
 
-use super::checks::{Checks, How};
-use super::rules::RuleConsts;
+use super::rules::use_rules;
 use super::{doc, ident, one_line, paragraphs, ty, use_runtime, Allows, RuntimeSource};
-use crate::model::{
-    Api, AuthScheme, BodyKind, HttpMethod, Operation, Param, ParamLocation, QueryStyle, ResponseBody, Segment,
-    StatusMatch, Ty,
-};
+use crate::model::{AuthScheme, BodyKind, HttpMethod, ParamLocation, QueryStyle, Segment, StatusMatch};
+use crate::plan::{Decode, How, OperationPlan, Outcome, Plan};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn client(api: &Api, source: RuntimeSource, rules: &mut RuleConsts) -> TokenStream {
+pub fn client(plan: &Plan, source: RuntimeSource) -> TokenStream {
+    let api = plan.api;
     let title = format!("Client for {} (version {}).", api.title, api.version);
     let docs = doc(paragraphs(&[Some(&title), api.description.as_deref()]).as_deref());
-    let ctors = constructors(api);
-    let mut e = ClientEmitter { checks: Checks::new(api), rules };
+    let ctors = constructors(plan);
     let (methods, builders): (Vec<TokenStream>, Vec<TokenStream>) =
-        api.operations.iter().map(|op| (method(op), e.builder(op))).unzip();
+        plan.operations.iter().map(|op| (method(op), builder(op))).unzip();
     let allows = Allows {
         large_enum_variant: false,
         enum_variant_names: false,
-        too_many_arguments: api
+        too_many_arguments: plan
             .operations
             .iter()
-            .any(|op| arguments(op).count() + usize::from(body_is_argument(op)) > 6),
+            .any(|op| op.arguments().count() + usize::from(op.body_is_argument()) > 6),
         deprecated: api.operations.iter().any(|op| op.deprecated),
         result_large_err: !api.operations.is_empty(),
     }
@@ -75,26 +72,23 @@ pub fn client(api: &Api, source: RuntimeSource, rules: &mut RuleConsts) -> Token
 }
 
 /// `new`/`with_base_url` taking the credentials the spec's first security scheme asks for.
-fn constructors(api: &Api) -> TokenStream {
-    let (args, names, setup, what) = match api.auth.first() {
-        Some(AuthScheme::Bearer) => {
-            (quote!(token: impl Into<String>), quote!(token), quote!(.bearer_token(token)), "a bearer token")
-        }
-        Some(AuthScheme::Basic) => (
-            quote!(username: impl Into<String>, password: impl Into<String>),
-            quote!(username, password),
-            quote!(.basic_auth(username, password)),
-            "a username and password (HTTP basic)",
-        ),
+fn constructors(plan: &Plan) -> TokenStream {
+    let what = plan.credentials.what;
+    let names: Vec<_> = plan.credentials.args.iter().map(|a| ident(a)).collect();
+    let args = quote!(#(#names: impl Into<String>),*);
+    let names = quote!(#(#names),*);
+    let setup = match plan.credentials.scheme {
+        Some(AuthScheme::Bearer) => quote!(.bearer_token(#names)),
+        Some(AuthScheme::Basic) => quote!(.basic_auth(#names)),
         Some(AuthScheme::ApiKey { location, param }) => {
             let loc = match location {
                 ParamLocation::Query => quote!(rt::KeyLocation::Query),
                 ParamLocation::Cookie => quote!(rt::KeyLocation::Cookie),
                 _ => quote!(rt::KeyLocation::Header),
             };
-            (quote!(api_key: impl Into<String>), quote!(api_key), quote!(.api_key(#loc, #param, api_key)), "an API key")
+            quote!(.api_key(#loc, #param, #names))
         }
-        None => (quote!(), quote!(), quote!(), "no credentials"),
+        None => quote!(),
     };
     let with_doc = format!(" A client for `base_url`, authenticating with {what}.");
     let with_base = quote! {
@@ -103,8 +97,7 @@ fn constructors(api: &Api) -> TokenStream {
             Self::from_config(rt::Config::new(base_url) #setup)
         }
     };
-    let Some(server) = api.servers.first().filter(|s| s.url.starts_with("http://") || s.url.starts_with("https://"))
-    else {
+    let Some(server) = plan.default_server else {
         return with_base;
     };
     let url = &server.url;
@@ -128,55 +121,14 @@ fn constructors(api: &Api) -> TokenStream {
     }
 }
 
-/// The parameters that are the method's arguments (the required ones), in order.
-fn arguments(op: &Operation) -> impl Iterator<Item = &Param> {
-    op.params.iter().filter(|p| p.required)
-}
-
-fn body_is_argument(op: &Operation) -> bool {
-    op.body.as_ref().is_some_and(|b| b.required)
-}
-
-/// How a value is held by a builder: strings, arrays and bodies borrowed, scalars by value.
-fn held_ty(t: &Ty) -> TokenStream {
-    match t {
-        Ty::String => quote!(&'a str),
-        t @ (Ty::Int { .. } | Ty::Float { .. } | Ty::Bool) => ty(t, &quote!(types::)),
-        Ty::Vec(item) => {
-            let item = ty(item, &quote!(types::));
-            quote!(&'a [#item])
-        }
-        t => {
-            let t = ty(t, &quote!(types::));
-            quote!(&'a #t)
-        }
-    }
-}
-
-fn body_held_ty(op: &Operation) -> Option<TokenStream> {
-    op.body.as_ref().map(|b| match b.kind {
-        BodyKind::Binary => quote!(&'a [u8]),
-        BodyKind::Text => quote!(&'a str),
-        _ => {
-            let t = ty(&b.ty, &quote!(types::));
-            quote!(&'a #t)
-        }
-    })
-}
-
-fn success_type(op: &Operation) -> TokenStream {
-    if let Some(n) = &op.success_enum {
-        let n = ident(n);
-        return quote!(types::#n);
-    }
-    match op.successes().find_map(|r| r.body.as_ref()) {
-        Some(b) => ty(&b.ty, &quote!(types::)),
-        None => quote!(()),
-    }
+/// The body as the builder holds it.
+fn body_held_ty(p: &OperationPlan) -> Option<TokenStream> {
+    p.body.clone().map(|b| ty(&b.borrowed(), &quote!(types::)))
 }
 
 /// The client method: docs, the required arguments, and the builder it returns.
-fn method(op: &Operation) -> TokenStream {
+fn method(p: &OperationPlan) -> TokenStream {
+    let op = p.op;
     let name = ident(&op.name);
     let builder = ident(&op.type_stem);
     let location = format!("`{} {}`", op.method.as_str(), op.path);
@@ -184,7 +136,9 @@ fn method(op: &Operation) -> TokenStream {
         format!("Required scopes: {}.", op.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
     });
     // Arguments with something to say: a description, or a wire name unlike the Rust one.
-    let required_docs: Vec<String> = arguments(op)
+    let required_docs: Vec<String> = p
+        .arguments()
+        .map(|a| a.param)
         .filter_map(|p| {
             let rust = p.rust_name.trim_start_matches("r#");
             let text = one_line(p.doc.as_deref().unwrap_or(""));
@@ -221,13 +175,13 @@ fn method(op: &Operation) -> TokenStream {
         quote!(#[doc = ""] #[doc = #o])
     });
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
-    let args = arguments(op).map(|p| {
-        let n = ident(&p.rust_name);
-        let t = held_ty(&p.ty);
+    let args = p.arguments().map(|a| {
+        let n = ident(&a.param.rust_name);
+        let t = ty(&a.held, &quote!(types::));
         quote!(#n: #t)
     });
-    let body_arg = body_is_argument(op).then(|| {
-        let t = body_held_ty(op);
+    let body_arg = p.body_is_argument().then(|| {
+        let t = body_held_ty(p);
         quote!(body: #t)
     });
     let inits = op.params.iter().map(|p| {
@@ -258,39 +212,35 @@ fn location_label(l: ParamLocation) -> &'static str {
     }
 }
 
-struct ClientEmitter<'r> {
-    checks: Checks<'r>,
-    rules: &'r mut RuleConsts,
-}
-
-impl ClientEmitter<'_> {
-    fn builder(&mut self, op: &Operation) -> TokenStream {
-        let builder = ident(&op.type_stem);
-        let struct_doc = format!(
+/// The request builder of one operation and its `operation!` table.
+fn builder(p: &OperationPlan) -> TokenStream {
+    let op = p.op;
+    let builder = ident(&op.type_stem);
+    let struct_doc = format!(
             " A `{}` request: see [`Client::{}`]. Set optional values with its methods, then `.await` it (or call [`send`](Self::send)).",
             op.id,
             op.name.trim_start_matches("r#")
         );
-        let fields = op.params.iter().map(|p| {
+    let fields = p.params.iter().map(|pp| {
+        let n = ident(&pp.param.rust_name);
+        let t = ty(&pp.held, &quote!(types::));
+        if pp.param.required {
+            quote!(#n: #t,)
+        } else {
+            quote!(#n: Option<#t>,)
+        }
+    });
+    let body_field = op.body.as_ref().map(|b| {
+        let t = body_held_ty(p);
+        if b.required {
+            quote!(body: #t,)
+        } else {
+            quote!(body: Option<#t>,)
+        }
+    });
+    let setters = p.params.iter().filter(|pp| !pp.param.required).map(|pp| {
+            let (p, t) = (pp.param, ty(&pp.held, &quote!(types::)));
             let n = ident(&p.rust_name);
-            let t = held_ty(&p.ty);
-            if p.required {
-                quote!(#n: #t,)
-            } else {
-                quote!(#n: Option<#t>,)
-            }
-        });
-        let body_field = op.body.as_ref().map(|b| {
-            let t = body_held_ty(op);
-            if b.required {
-                quote!(body: #t,)
-            } else {
-                quote!(body: Option<#t>,)
-            }
-        });
-        let setters = op.params.iter().filter(|p| !p.required).map(|p| {
-            let n = ident(&p.rust_name);
-            let t = held_ty(&p.ty);
             let mut d = format!("{} `{}`", location_label(p.location), p.name);
             d = match p.doc.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                 // A one-line description keeps the parameter's place on its line.
@@ -310,186 +260,151 @@ impl ClientEmitter<'_> {
                 }
             }
         });
-        let body_setter = op.body.as_ref().filter(|b| !b.required).map(|_| {
-            let t = body_held_ty(op);
-            quote! {
-                /// Sets the request body.
-                pub fn body(mut self, value: #t) -> Self {
-                    self.body = Some(value);
-                    self
-                }
-            }
-        });
-        let request = self.request(op);
-        let table = response_table(op);
-        let ok = success_type(op);
-        let err = ident(&op.error_enum);
-        let (method, template, id) = (method_ident(op.method), op.template(), &op.id);
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|_| {
+        let t = body_held_ty(p);
         quote! {
-            #[doc = #struct_doc]
-            #[must_use = "a request does nothing until it is awaited or sent"]
-            #[derive(Debug)]
-            pub struct #builder<'a> {
-                call: rt::Call<'a>,
-                #(#fields)*
-                #body_field
+            /// Sets the request body.
+            pub fn body(mut self, value: #t) -> Self {
+                self.body = Some(value);
+                self
             }
-
-            impl<'a> #builder<'a> {
-                #(#setters)*
-                #body_setter
-                #request
-            }
-
-            rt::operation!(#builder, #method #template #id => #ok, types::#err { #table });
         }
-    }
+    });
+    let request = request(p);
+    let table = response_table(p);
+    let ok = ty(&p.output, &quote!(types::));
+    let err = ident(&op.error_enum);
+    let (method, template, id) = (method_ident(op.method), op.template(), &op.id);
+    quote! {
+        #[doc = #struct_doc]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        #[derive(Debug)]
+        pub struct #builder<'a> {
+            call: rt::Call<'a>,
+            #(#fields)*
+            #body_field
+        }
 
-    /// `fn request(self)`: checks the values against the spec's rules, then builds the request.
-    fn request(&mut self, op: &Operation) -> TokenStream {
-        let types = quote!(types::);
-        // Client-side checks: parameters with rules or checked types, and the body.
-        let mut checks: Vec<TokenStream> = Vec::new();
-        let checked: Vec<(&Param, How)> =
-            op.params.iter().filter_map(|p| self.checks.how(&p.ty, &p.rules).map(|h| (p, h))).collect();
-        for (p, how) in checked {
+        impl<'a> #builder<'a> {
+            #(#setters)*
+            #body_setter
+            #request
+        }
+
+        rt::operation!(#builder, #method #template #id => #ok, types::#err { #table });
+    }
+}
+
+/// `fn request(self)`: checks the values against the spec's rules, then builds the request.
+fn request(p: &OperationPlan) -> TokenStream {
+    let op = p.op;
+    // Client-side checks: parameters with rules or checked types, and the body.
+    let mut checks: Vec<TokenStream> = Vec::new();
+    for (pp, (how, rules)) in p.params.iter().filter_map(|pp| pp.check.as_ref().map(|c| (pp, c))) {
+        let n = ident(&pp.param.rust_name);
+        let wire = &pp.param.name;
+        let rules = use_rules(rules.as_deref(), &quote!(types::));
+        checks.push(match how {
+            How::Check => quote!(out.param(&self.#n, #wire, &#rules);),
+            How::Count => quote!(out.count(&self.#n, &rt::FieldPath::root(#wire), &#rules);),
+        });
+    }
+    if p.body_checked {
+        checks.push(quote!(out.param(&self.body, "body", &rt::Rules::NONE);));
+    }
+    let validate = (!checks.is_empty()).then(|| {
+        quote! {
+            let mut out = rt::Violations::new();
+            #(#checks)*
+            out.finish()?;
+        }
+    });
+    // The runtime fills the template's `{name}`s in order, each percent-encoded.
+    let path_values = op.segments.iter().filter_map(|s| match s {
+        Segment::Param(i) => {
+            let n = ident(&op.params[*i].rust_name);
+            Some(quote!(&self.#n))
+        }
+        Segment::Lit(_) => None,
+    });
+    let setup: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .map(|p| {
             let n = ident(&p.rust_name);
             let wire = &p.name;
-            let rules = self.rules.use_rules(&p.rules, &types);
-            checks.push(match how {
-                How::Check => quote!(out.param(&self.#n, #wire, &#rules);),
-                How::Count => quote!(out.count(&self.#n, &rt::FieldPath::root(#wire), &#rules);),
-            });
-        }
-        if let Some(b) = op.body.as_ref().filter(|b| !matches!(b.kind, BodyKind::Binary | BodyKind::Text)) {
-            if self.checks.walks(&b.ty) {
-                checks.push(quote!(out.param(&self.body, "body", &rt::Rules::NONE);));
-            }
-        }
-        let validate = (!checks.is_empty()).then(|| {
-            quote! {
-                let mut out = rt::Violations::new();
-                #(#checks)*
-                out.finish()?;
-            }
-        });
-        // The runtime fills the template's `{name}`s in order, each percent-encoded.
-        let path_values = op.segments.iter().filter_map(|s| match s {
-            Segment::Param(i) => {
-                let n = ident(&op.params[*i].rust_name);
-                Some(quote!(&self.#n))
-            }
-            Segment::Lit(_) => None,
-        });
-        let setup: Vec<TokenStream> = op
-            .params
-            .iter()
-            .filter(|p| p.location != ParamLocation::Path)
-            .map(|p| {
-                let n = ident(&p.rust_name);
-                let wire = &p.name;
-                match (p.location, p.idempotency_key) {
-                    (_, true) => quote!(r.idempotency_key(#wire, self.#n)?;),
-                    (ParamLocation::Query, _) => {
-                        let style = match p.style {
-                            QueryStyle::FormExplode => quote!(FormExplode),
-                            QueryStyle::FormComma => quote!(FormComma),
-                            QueryStyle::DeepObject => quote!(DeepObject),
-                        };
-                        quote!(r.query(#wire, &self.#n, rt::QueryStyle::#style)?;)
-                    }
-                    _ => quote!(r.header(#wire, &self.#n)?;),
+            match (p.location, p.idempotency_key) {
+                (_, true) => quote!(r.idempotency_key(#wire, self.#n)?;),
+                (ParamLocation::Query, _) => {
+                    let style = match p.style {
+                        QueryStyle::FormExplode => quote!(FormExplode),
+                        QueryStyle::FormComma => quote!(FormComma),
+                        QueryStyle::DeepObject => quote!(DeepObject),
+                    };
+                    quote!(r.query(#wire, &self.#n, rt::QueryStyle::#style)?;)
                 }
-            })
-            .collect();
-        let body_set = op.body.as_ref().map(|b| {
-            let ct = &b.content_type;
-            let value = if b.required { quote!(self.body) } else { quote!(body) };
-            let call = match b.kind {
-                BodyKind::Json => quote!(r.json(#ct, #value)?;),
-                BodyKind::Form => quote!(r.form(#ct, #value)?;),
-                BodyKind::Multipart => quote!(r.multipart(#value)?;),
-                BodyKind::Text => quote!(r.bytes(#ct, #value.as_bytes());),
-                BodyKind::Binary => quote!(r.bytes(#ct, #value);),
-            };
-            if b.required {
-                call
-            } else {
-                quote!(if let Some(body) = self.body { #call })
+                _ => quote!(r.header(#wire, &self.#n)?;),
             }
-        });
-        let auth = op.authenticated.then(|| quote!(r.authenticate();));
-        let mutable = if setup.is_empty() && body_set.is_none() && auth.is_none() { quote!() } else { quote!(mut) };
-        quote! {
-            fn request(self) -> Result<rt::Request<'a>, rt::RequestError> {
-                #validate
-                let #mutable r = self.call.start::<Self>(&[#(#path_values),*])?;
-                #(#setup)*
-                #body_set
-                #auth
-                Ok(r)
-            }
+        })
+        .collect();
+    let body_set = op.body.as_ref().map(|b| {
+        let ct = &b.content_type;
+        let value = if b.required { quote!(self.body) } else { quote!(body) };
+        let call = match b.kind {
+            BodyKind::Json => quote!(r.json(#ct, #value)?;),
+            BodyKind::Form => quote!(r.form(#ct, #value)?;),
+            BodyKind::Multipart => quote!(r.multipart(#value)?;),
+            BodyKind::Text => quote!(r.bytes(#ct, #value.as_bytes());),
+            BodyKind::Binary => quote!(r.bytes(#ct, #value);),
+        };
+        if b.required {
+            call
+        } else {
+            quote!(if let Some(body) = self.body { #call })
+        }
+    });
+    let auth = op.authenticated.then(|| quote!(r.authenticate();));
+    let mutable = if setup.is_empty() && body_set.is_none() && auth.is_none() { quote!() } else { quote!(mut) };
+    quote! {
+        fn request(self) -> Result<rt::Request<'a>, rt::RequestError> {
+            #validate
+            let #mutable r = self.call.start::<Self>(&[#(#path_values),*])?;
+            #(#setup)*
+            #body_set
+            #auth
+            Ok(r)
         }
     }
 }
 
+/// The runtime's `Method` variant (its `Debug` name).
 fn method_ident(m: HttpMethod) -> proc_macro2::Ident {
-    ident(match m {
-        HttpMethod::Get => "Get",
-        HttpMethod::Put => "Put",
-        HttpMethod::Post => "Post",
-        HttpMethod::Delete => "Delete",
-        HttpMethod::Options => "Options",
-        HttpMethod::Head => "Head",
-        HttpMethod::Patch => "Patch",
-        HttpMethod::Trace => "Trace",
-    })
+    ident(&format!("{m:?}"))
 }
 
-/// The rows of an operation's response table (`status => outcome`, see the runtime's
-/// `operation!`). An operation with one success body type decodes every 2xx as it (the real
-/// status stays in `Response::status`); documented failures decode their bodies; anything else
-/// is `Error::Status`.
-fn response_table(op: &Operation) -> TokenStream {
-    let kind = |b: Option<&ResponseBody>| match b.map(|b| b.kind) {
-        None => quote!(empty),
-        Some(BodyKind::Text) => quote!(text),
-        Some(BodyKind::Binary) => quote!(bytes),
-        Some(_) => quote!(json),
+/// The planned response table as `operation!` reads it: `status => outcome` rows.
+fn response_table(p: &OperationPlan) -> TokenStream {
+    let decode = |d: &Decode| match d {
+        Decode::Empty => quote!(empty),
+        Decode::Text => quote!(text),
+        Decode::Bytes => quote!(bytes),
+        Decode::Json => quote!(json),
     };
-    let rank = |s: &StatusMatch| match s {
-        StatusMatch::Code(_) => 0,
-        StatusMatch::Range(_) => 1,
-        StatusMatch::Default => 3,
-    };
-    let single = op.single_success();
-    let mut rows: Vec<(u8, TokenStream)> = Vec::new();
-    for r in &op.responses {
-        let pat = status_pattern(&r.status);
-        let body = kind(r.body.as_ref());
-        let v = ident(&r.variant);
-        let row = match (r.success, &single, &op.success_enum) {
-            // Covered by the 2xx row below unless it lies outside 2xx.
-            (true, Some(_), _) if matches!(r.status, StatusMatch::Code(200..=299) | StatusMatch::Range(2)) => continue,
-            (true, Some(b), _) => {
-                let k = kind(*b);
-                quote!(#pat => ok #k)
+    let rows = p.table.iter().map(|row| {
+        let pat = status_pattern(&row.status);
+        match &row.outcome {
+            Outcome::Ok(d, v) => {
+                let (d, v) = (decode(d), v.as_deref().map(ident));
+                quote!(#pat => ok #d #v)
             }
-            (true, None, Some(_)) => quote!(#pat => ok #body #v),
-            (true, None, None) => continue,
-            (false, ..) => quote!(#pat => err #body #v),
-        };
-        rows.push((rank(&r.status), row));
-    }
-    if let Some(b) = single {
-        let k = kind(b);
-        rows.push((2, quote!(200..=299 => ok #k)));
-    }
-    rows.sort_by_key(|(rank, _)| *rank);
-    if !op.responses.iter().any(|r| r.status == StatusMatch::Default) {
-        rows.push((4, quote!(_ => unexpected)));
-    }
-    let rows = rows.into_iter().map(|(_, r)| r);
+            Outcome::Err(d, v) => {
+                let (d, v) = (decode(d), ident(v));
+                quote!(#pat => err #d #v)
+            }
+            Outcome::Unexpected => quote!(#pat => unexpected),
+        }
+    });
     quote!(#(#rows),*)
 }
 

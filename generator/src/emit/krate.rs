@@ -1,7 +1,6 @@
 //! Files around the generated modules: a provider's `mod.rs`, and for a standalone crate its
 //! `lib.rs` and `Cargo.toml`; or everything as one file for `build.rs` users.
 
-use super::rules::RuleConsts;
 use super::{doc, one_line, paragraphs};
 use crate::model::Api;
 use proc_macro2::TokenStream;
@@ -67,9 +66,9 @@ fn module_docs(api: &Api) -> TokenStream {
 
 /// One API as a single file of inline modules, for `include!` from `OUT_DIR` in a build script.
 pub fn single_file(api: &Api) -> TokenStream {
-    let mut rules = RuleConsts::default();
-    let client = super::client(api, RuntimeSource::Crate, &mut rules);
-    let types = super::types(api, RuntimeSource::Crate, &mut rules);
+    let plan = crate::plan::plan(api);
+    let client = super::client(&plan, RuntimeSource::Crate);
+    let types = super::types(&plan, RuntimeSource::Crate);
     quote! {
         pub mod client { #client }
         pub mod types { #types }

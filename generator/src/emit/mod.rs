@@ -1,7 +1,6 @@
 //! Model → token streams. Generated code names std items by their prelude names (the builder
 //! keeps those names free for it) and everything else by path, through `rt` for the runtime.
 
-mod checks;
 mod client;
 mod dispatch;
 mod doc;
@@ -13,10 +12,9 @@ pub use client::client;
 pub use dispatch::dispatch;
 pub use doc::{doc, one_line, paragraphs};
 pub use krate::{cargo_toml, lib_rs, module, single_file, RuntimeSource, RUNTIME_DEPENDENCIES};
-pub use rules::RuleConsts;
 pub use types::types;
 
-use crate::model::Ty;
+use crate::plan::RustTy;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -28,42 +26,51 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// The Rust type for a type expression; `types` is the path prefix for named types.
-pub fn ty(t: &Ty, types: &TokenStream) -> TokenStream {
+/// A planned type as tokens; `types` is the path prefix for the generated named types.
+pub fn ty(t: &RustTy, types: &TokenStream) -> TokenStream {
     match t {
-        Ty::String => quote!(String),
-        Ty::Bool => quote!(bool),
-        Ty::Int { bits, signed } => {
-            let n = ident(&format!("{}{bits}", if *signed { "i" } else { "u" }));
-            quote!(#n)
-        }
-        Ty::Float { bits } => {
-            let n = ident(&format!("f{bits}"));
-            quote!(#n)
-        }
-        Ty::Json => quote!(rt::Json),
-        Ty::Bytes => quote!(Vec<u8>),
-        Ty::Named(n) => {
+        RustTy::Named(n) => {
             let n = ident(n);
             quote!(#types #n)
         }
-        Ty::Vec(inner) => {
-            let inner = ty(inner, types);
-            quote!(Vec<#inner>)
+        RustTy::Path(p, args) => {
+            let p = path(p);
+            let args = args.iter().map(|a| ty(a, types));
+            if args.len() == 0 {
+                p
+            } else {
+                quote!(#p<#(#args),*>)
+            }
         }
-        Ty::Map(inner) => {
+        RustTy::Ref(inner) => {
             let inner = ty(inner, types);
-            quote!(rt::Map<#inner>)
+            quote!(&'a #inner)
         }
-        Ty::Boxed(inner) => {
+        RustTy::Slice(inner) => {
             let inner = ty(inner, types);
-            quote!(Box<#inner>)
+            quote!([#inner])
         }
-        Ty::Nullable(inner) => {
-            let inner = ty(inner, types);
-            quote!(Option<#inner>)
-        }
+        RustTy::Unit => quote!(()),
     }
+}
+
+/// A path such as `rt::Json` or `::serde::Serialize` as tokens.
+pub fn path(p: &str) -> TokenStream {
+    let segments = p.split("::").map(|s| {
+        if s.is_empty() {
+            quote!()
+        } else {
+            let i = ident(s);
+            quote!(#i)
+        }
+    });
+    quote!(#(#segments)::*)
+}
+
+/// `#[derive(…)]` of planned derives.
+pub fn derives(names: &[&str]) -> TokenStream {
+    let names = names.iter().map(|n| path(n));
+    quote!(#[derive(#(#names),*)])
 }
 
 /// `use … as rt;`: where generated code finds the runtime, if `body` refers to it at all

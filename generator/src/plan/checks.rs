@@ -13,12 +13,12 @@ pub enum How {
     Count,
 }
 
-pub struct Checks<'a> {
+pub(super) struct Checks<'a> {
     types: &'a BTreeMap<String, TypeDef>,
 }
 
 impl<'a> Checks<'a> {
-    pub fn new(api: &'a Api) -> Self {
+    pub(super) fn new(api: &'a Api) -> Self {
         Checks { types: &api.types }
     }
 
