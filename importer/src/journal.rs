@@ -7,11 +7,13 @@
 //! |---|---|---|
 //! | `H` | once, first | which import this is: provider, target, options, and the input's size, row count and SHA-256 |
 //! | `S` | before rows are sent (write-ahead) | their row numbers, as ranges |
+//! | `N` | when a request stops without a result but every attempt was answered (a 401, a stop) | rows it did not apply, as ranges |
 //! | `R` | when a row's outcome is final | row, line, status, reason, contact id, phone, `resent` |
 //!
 //! Crash safety. Every record (or group of records) goes to the file in one `write(2)`, so a killed
 //! process (SIGKILL included) leaves at most one torn last line, which has no newline: on open
-//! it is cut off and the rows it concerned are sent again. Any other damaged line makes the
+//! it is cut off and the rows it concerned are sent again. A tail of NUL bytes (what some file
+//! systems leave after a crash) is cut off the same way. Any other damaged line makes the
 //! journal untrusted and the import refuses to go on. A record is in the kernel once `write`
 //! returns, so a process kill loses nothing written; against power loss the file is `fsync`ed at
 //! most once a second and at the end. Losing records never loses a row: a row without its `R`
@@ -150,6 +152,16 @@ impl Journal {
 
     /// Records that `rows` are about to be sent.
     pub fn sent(&self, rows: impl IntoIterator<Item = u64>) -> io::Result<()> {
+        self.rows(b'S', rows)
+    }
+
+    /// Records that the requests for `rows` were answered without applying them and the rows
+    /// have no result yet: a later run sends them as never sent (not `resent`).
+    pub fn not_applied(&self, rows: impl IntoIterator<Item = u64>) -> io::Result<()> {
+        self.rows(b'N', rows)
+    }
+
+    fn rows(&self, kind: u8, rows: impl IntoIterator<Item = u64>) -> io::Result<()> {
         let mut ranges: Vec<[u64; 2]> = Vec::new();
         for row in rows {
             match ranges.last_mut() {
@@ -157,8 +169,11 @@ impl Journal {
                 _ => ranges.push([row, row]),
             }
         }
+        if ranges.is_empty() {
+            return Ok(());
+        }
         let mut line = Vec::new();
-        encode(b'S', &Sent { rows: ranges }, &mut line);
+        encode(kind, &Sent { rows: ranges }, &mut line);
         self.append(&line)
     }
 
@@ -210,8 +225,11 @@ fn read(file: &File, path: &Path, job: &Job, out: &mut Recovered) -> Result<u64,
         }
         number += 1;
         let Some(body) = line.strip_suffix(b"\n") else {
-            // Only a last line can lack its newline: a write cut short by a kill.
-            if looks_like_a_record(&line) && (number > 1 || line.len() < 4096) {
+            // Only a last line can lack its newline: a write cut short by a kill, possibly
+            // followed by the zeros a file system leaves in blocks it allocated but never wrote
+            // before a crash (or made of nothing else).
+            let written = &line[..line.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1)];
+            if written.is_empty() || (looks_like_a_record(written) && (number > 1 || written.len() < 4096)) {
                 out.torn = n as u64;
                 return Ok(offset);
             }
@@ -229,12 +247,14 @@ fn read(file: &File, path: &Path, job: &Job, out: &mut Recovered) -> Result<u64,
                 out.existed = true;
             }
             (_, false) => return Err(format!("{name}: not an import journal (its first line is no header)")),
-            (b'S', true) => {
+            (kind @ (b'S' | b'N'), true) => {
                 let sent: Sent = serde_json::from_slice(json).map_err(bad)?;
-                for [a, b] in sent.rows {
-                    (a..=b.min(job.input.rows)).for_each(|r| {
+                for r in sent.rows.into_iter().flat_map(|[a, b]| a..=b.min(job.input.rows)) {
+                    if kind == b'S' {
                         out.sent.insert(r);
-                    });
+                    } else {
+                        out.sent.remove(r);
+                    }
                 }
             }
             (b'R', true) => {
@@ -416,6 +436,11 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), whole, "the torn line is cut off before appending");
         assert!(rec.confirmed.contains(1) && rec.confirmed.contains(2) && !rec.confirmed.contains(3));
         assert!(rec.unanswered(3) && rec.unanswered(5) && !rec.unanswered(4) && !rec.unanswered(1));
+        // Row 5's request was answered (say, 401) and applied nothing: it is no longer unanswered.
+        j.not_applied([5]).unwrap();
+        drop(j);
+        let (j, rec) = Journal::open(&path, &job("ab")).unwrap();
+        assert!(rec.unanswered(3) && !rec.unanswered(5));
         j.results(&[result(3)]).unwrap();
         let mut rows = Vec::new();
         read_results(&path, |r| {
@@ -424,6 +449,32 @@ mod tests {
         })
         .unwrap();
         assert_eq!(rows, [1, 2, 3]);
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn a_tail_of_zeros_is_cut_off_like_a_torn_line() {
+        let d = dir("zeros");
+        let path = d.join("r.journal");
+        {
+            let (j, _) = Journal::open(&path, &job("ab")).unwrap();
+            j.sent([1, 2]).unwrap();
+            j.results(&[result(1)]).unwrap();
+        }
+        let whole = std::fs::read(&path).unwrap();
+        let last = whole[..whole.len() - 1].iter().rposition(|&b| b == b'\n').unwrap() + 1;
+        for tail in [vec![0u8; 4096], [&whole[last..last + 20], &[0u8; 300][..]].concat()] {
+            std::fs::write(&path, [&whole[..], &tail[..]].concat()).unwrap();
+            let (_, rec) = Journal::open(&path, &job("ab")).unwrap();
+            assert_eq!(rec.torn, tail.len() as u64);
+            assert_eq!(std::fs::read(&path).unwrap(), whole, "the zeros are cut off");
+            assert!(rec.confirmed.contains(1) && rec.unanswered(2));
+        }
+        // A journal that is nothing but zeros holds nothing: it starts over.
+        std::fs::write(&path, vec![0u8; 8192]).unwrap();
+        let (_, rec) = Journal::open(&path, &job("ab")).unwrap();
+        assert!(!rec.existed && rec.confirmed.len() == 0);
+        assert!(std::fs::read(&path).unwrap().ends_with(b"\n") && !std::fs::read(&path).unwrap().contains(&0));
         std::fs::remove_dir_all(&d).unwrap();
     }
 

@@ -5,6 +5,7 @@ mod cli;
 mod input;
 mod journal;
 mod mapping;
+mod phone;
 mod pipeline;
 mod progress;
 mod providers;
@@ -175,10 +176,11 @@ fn prepare(a: &ImportArgs, provider: &str, token_var: &str) -> Result<(Settings,
         dry_run: a.dry_run,
         skip_malformed: a.skip_malformed,
         retry: RetrySettings {
-            max_retries: a.max_retries,
+            policy: RetryPolicy::default()
+                .max_retries(a.max_retries)
+                .max_backoff(Duration::from_secs(30))
+                .max_retry_after(a.max_wait),
             timeout: a.connection.timeout,
-            max_wait: a.max_wait,
-            backoff: Duration::from_millis(250),
         },
     };
     Ok((settings, token))

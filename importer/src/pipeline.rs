@@ -96,6 +96,13 @@ impl Ctx {
         Ok(())
     }
 
+    /// Journals that `rows` have no result yet although every attempt for them was answered
+    /// (or none was made), so they were not applied. Rows an earlier run left unanswered stay so.
+    pub fn not_applied(&self, rows: &[RowMeta]) -> Result<(), Abort> {
+        let rows = rows.iter().filter(|m| !m.resent).map(|m| m.row);
+        self.journal.not_applied(rows).map_err(|e| self.journal_failed(e))
+    }
+
     /// Journals final results.
     pub fn record(&self, results: &[RowResult]) -> Result<(), Abort> {
         self.journal.results(results).map_err(|e| self.journal_failed(e))?;
@@ -302,7 +309,7 @@ impl<'m, P: Provider> Rows<'m, P> {
         };
         Ok(Some(match item {
             Err(m) => Prepared::Reject(rejected(format!("malformed row: {}", m.reason()))),
-            Ok(record) => match self.resolver.cells(&record).and_then(|cells| self.provider.build(row, &cells)) {
+            Ok(record) => match self.resolver.cells(&record).and_then(|cells| self.provider.build(&cells)) {
                 Ok((phone, item)) => {
                     let resent = self.recovered.is_some_and(|r| r.unanswered(row));
                     Prepared::Send(Pending { meta: RowMeta { row, line, phone, resent }, item })

@@ -259,6 +259,60 @@ async fn a_refused_token_stops_the_import_at_the_first_answer() {
     );
     assert!(out.stderr.contains("0 of 30 rows have a result"), "{out:?}");
     assert_eq!(mock.state.import_requests.load(Ordering::Relaxed), 1, "no request after the refusal");
+    // With the right token the import goes on; the refused batch was answered, so its rows were
+    // not applied and are not `resent`.
+    let mut right = importer(&args);
+    right.env("WHATS91_TOKEN", "another-token");
+    let out = run(right).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let rows = report_by_row(&dir.join("c.whats91-report.csv"), 30);
+    assert!(rows.values().all(|r| r.status == "CREATED" && !r.resent), "{rows:?}");
+}
+
+/// Contacts on the server after each step of a re-import, counted by the mock: Whats91 holds a
+/// phone once, Kirim counts every contact it created, WA.cr refuses a phone it has.
+#[tokio::test(flavor = "multi_thread")]
+async fn re_importing_an_edited_file_with_a_fresh_report_creates_no_duplicate() {
+    let dir = scratch("re-import");
+    let full = dir.join("c.csv");
+    support::contacts_csv(&full, 100);
+    let text = std::fs::read_to_string(&full).unwrap();
+    let without_10th = dir.join("without-10th.csv");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.remove(10); // line 1 is the header: this is row 10
+    std::fs::write(&without_10th, lines.join("\n") + "\n").unwrap();
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    let targets: [(&str, Vec<&str>); 3] = [
+        ("whats91", vec!["--book", BOOK]),
+        ("kirim", vec!["--phone-number-id", "1065"]),
+        ("wacr", vec!["--type", "lead", "--source-id", "1", "--status-id", "2"]),
+    ];
+    for (provider, target) in targets {
+        let on_server = || match provider {
+            "whats91" => mock.state.book().len() as u32,
+            "kirim" => mock.state.kirim().values().map(|c| c.created).sum(),
+            _ => mock.state.wacr().values().map(|c| c.created).sum(),
+        };
+        for (step, file) in [("first", &full), ("again", &full), ("edited", &without_10th)] {
+            let report = dir.join(format!("{provider}-{step}.csv"));
+            let mut args = vec!["import", provider, "--base-url", &url, "--report", report.to_str().unwrap()];
+            args.extend(&target);
+            args.push(file.to_str().unwrap());
+            let out = run(importer(&args)).await;
+            assert_eq!(out.code(), Some(0), "{provider} {step}: {out:?}");
+            assert_eq!(on_server(), 100, "{provider} {step}: contacts on the server");
+            let rows = report_by_row(&report, if step == "edited" { 99 } else { 100 });
+            let expected = match (provider, step) {
+                (_, "first") => "CREATED",
+                ("whats91", _) => "UPDATED",
+                ("kirim", _) => "CREATED", // the server replays its first answer
+                _ => "ALREADY_EXISTS",
+            };
+            assert!(rows.values().all(|r| r.status == expected), "{provider} {step}: {rows:?}");
+        }
+    }
+    assert_eq!(mock.state.replays.load(Ordering::Relaxed), 199, "Kirim replayed every contact sent again");
 }
 
 #[tokio::test(flavor = "multi_thread")]
