@@ -41,6 +41,16 @@ impl Format {
         }
     }
 
+    /// The CSV separator a file's extension says: a tab for `.tsv`, else a comma.
+    pub fn default_delimiter(path: &Path) -> u8 {
+        let tsv = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+        if tsv {
+            b'\t'
+        } else {
+            b','
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Csv => "csv",
@@ -514,6 +524,10 @@ mod tests {
     #[test]
     fn formats_come_from_the_extension_or_the_flag() {
         assert_eq!(Format::detect(Path::new("a.CSV"), None), Ok(Format::Csv));
+        assert_eq!(Format::detect(Path::new("a.tsv"), None), Ok(Format::Csv));
+        assert_eq!(Format::default_delimiter(Path::new("a.TSV")), b'\t');
+        assert_eq!(Format::default_delimiter(Path::new("a.csv")), b',');
+        assert_eq!(Format::default_delimiter(Path::new("a.txt")), b',');
         assert_eq!(Format::detect(Path::new("a.ndjson"), None), Ok(Format::Jsonl));
         assert_eq!(Format::detect(Path::new("a.json"), Some(Format::Jsonl)), Ok(Format::Jsonl));
         assert!(Format::detect(Path::new("a.xlsx"), None).unwrap_err().contains("--format"));

@@ -60,6 +60,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let done = match command {
         Command::CreateBook(args) => return create_book(&runtime, args),
+        Command::Completions { shell } => {
+            let mut cli = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cli, "whatsapp-contacts", &mut std::io::stdout());
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Import { to: ImportTo::Whats91(a) } => {
             let (settings, token) = prepare(&a.import, "whats91", "WHATS91_TOKEN")?;
             let base_url =
@@ -169,7 +174,8 @@ fn prepare(a: &ImportArgs, provider: &str, token_var: &str) -> Result<(Settings,
     let settings = Settings {
         input: a.file.clone(),
         format,
-        delimiter: a.delimiter,
+        delimiter: a.delimiter.unwrap_or_else(|| Format::default_delimiter(&a.file)),
+        restart: a.restart,
         journal,
         report,
         concurrency: usize::from(a.concurrency),

@@ -4,21 +4,25 @@
 //! 2. scan the whole file: count rows, find malformed ones, fingerprint it (nothing is sent
 //!    from a file with malformed rows unless `--skip-malformed`);
 //! 3. open the journal, refusing one of another import, and read which rows are done;
-//! 4. a reader thread streams the rows again, skips the done ones, turns the others into
+//! 4. find the phones the file repeats: the last row for a phone wins (as in a spreadsheet),
+//!    the earlier ones are reported `DUPLICATE` and never sent, whatever the batch size;
+//! 5. a reader thread streams the rows again, skips the done ones, turns the others into
 //!    requests (or rejections) and hands batches over a bounded channel, so at most a few
 //!    batches are in memory; at most `--concurrency` batches are in flight;
-//! 5. every result goes to the journal; at the end the report is rendered from it.
+//! 6. every result goes to the journal; at the end the report is rendered from it.
 
 use crate::input::{Format, Input};
 use crate::journal::{InputId, Job, Journal, Recovered, RowResult};
 use crate::mapping::{Mapping, Resolver, Target};
+use crate::phone;
 use crate::progress::{self, Progress};
 use crate::providers::{Pending, Provider, RowMeta};
 use crate::report;
 use crate::retry::{Abort, Pacer, RetrySettings};
 use crate::scan::{self, Scan};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -36,6 +40,8 @@ pub struct Settings {
     pub concurrency: usize,
     pub dry_run: bool,
     pub skip_malformed: bool,
+    /// Empty the journal first instead of resuming from it.
+    pub restart: bool,
     pub retry: RetrySettings,
 }
 
@@ -178,7 +184,7 @@ pub fn import<P: Provider>(
         input: InputId { file: path.clone(), size: scan.size, rows: scan.rows, sha256: scan.sha256.clone() },
         options,
     };
-    let (journal, recovered) = Journal::open(&s.journal, &job)?;
+    let (journal, recovered) = Journal::open(&s.journal, &job, s.restart)?;
     if recovered.torn > 0 {
         progress::say(&format!(
             "{}: cut off a torn last line ({} bytes) left by an interrupted run",
@@ -194,6 +200,10 @@ pub fn import<P: Provider>(
             s.journal.display()
         ));
     }
+    let superseded = {
+        let _spinner = progress::spinner(format!("finding repeated phones in {path}:"));
+        superseded_rows(&provider, &mapping, &columns, &plan, &s)?
+    };
     let ctx = Arc::new(Ctx {
         journal,
         progress: Progress::new(scan.rows, already),
@@ -209,6 +219,7 @@ pub fn import<P: Provider>(
         columns,
         plan,
         recovered,
+        superseded,
         rows: scan.rows,
     };
     let provider = Arc::new(provider);
@@ -267,6 +278,8 @@ struct Source {
     columns: Vec<String>,
     plan: Vec<Target>,
     recovered: Recovered,
+    /// Rows not sent because a later row has the same phone: row → that row.
+    superseded: HashMap<u64, u64>,
     rows: u64,
 }
 
@@ -282,6 +295,7 @@ struct Rows<'m, P: Provider> {
     input: Input<File>,
     resolver: Resolver<'m>,
     recovered: Option<&'m Recovered>,
+    superseded: Option<&'m HashMap<u64, u64>>,
     read: u64,
 }
 
@@ -297,6 +311,17 @@ impl<'m, P: Provider> Rows<'m, P> {
         };
         if self.recovered.is_some_and(|r| r.confirmed.contains(row)) {
             return Ok(Some(Prepared::Done));
+        }
+        if let Some(winner) = self.superseded.and_then(|s| s.get(&row)) {
+            return Ok(Some(Prepared::Reject(RowResult {
+                row,
+                line,
+                status: "DUPLICATE".into(),
+                reason: Some(format!("row {winner} has the same phone and is imported instead (the last row wins)")),
+                uid: None,
+                phone: None,
+                resent: false,
+            })));
         }
         let rejected = |reason: String| RowResult {
             row,
@@ -331,7 +356,14 @@ fn dry_run<P: Provider>(
     const SHOWN: u64 = 20;
     let path = s.input.display().to_string();
     let input = Input::open(&s.input, s.format, s.delimiter).map_err(|e| e.0)?;
-    let mut rows = Rows { provider, input, resolver: Resolver::new(mapping, columns, plan), recovered: None, read: 0 };
+    let mut rows = Rows {
+        provider,
+        input,
+        resolver: Resolver::new(mapping, columns, plan),
+        recovered: None,
+        superseded: None,
+        read: 0,
+    };
     let (mut valid, mut rejected) = (0u64, 0u64);
     while let Some(p) = rows.next()? {
         match p {
@@ -430,6 +462,7 @@ fn read_rows<P: Provider>(
         input,
         resolver: Resolver::new(mapping, source.columns, source.plan),
         recovered: Some(&source.recovered),
+        superseded: Some(&source.superseded),
         read: 0,
     };
     let (mut chunk, mut rejected) = (Vec::with_capacity(chunk_rows), Vec::new());
@@ -467,6 +500,35 @@ fn read_rows<P: Provider>(
         ));
     }
     Ok(())
+}
+
+/// The rows whose phone a later row repeats, each with the last row that has it: one pass that
+/// keeps 16 bytes per sendable row (a hash of its normalised phone and its number), sorted.
+fn superseded_rows<P: Provider>(
+    provider: &P,
+    mapping: &Mapping,
+    columns: &[String],
+    plan: &[Target],
+    s: &Settings,
+) -> Result<HashMap<u64, u64>, String> {
+    let input = Input::open(&s.input, s.format, s.delimiter).map_err(|e| e.0)?;
+    let resolver = Resolver::new(mapping, columns.to_vec(), plan.to_vec());
+    let mut rows = Rows { provider, input, resolver, recovered: None, superseded: None, read: 0 };
+    let mut phones = Vec::new();
+    while let Some(p) = rows.next()? {
+        if let Prepared::Send(p) = p {
+            let mut h = DefaultHasher::new();
+            phone::normalize(&p.meta.phone).hash(&mut h);
+            phones.push((h.finish(), p.meta.row));
+        }
+    }
+    phones.sort_unstable();
+    let mut superseded = HashMap::new();
+    for same in phones.chunk_by(|a, b| a.0 == b.0) {
+        let (_, winner) = same[same.len() - 1];
+        superseded.extend(same[..same.len() - 1].iter().map(|&(_, row)| (row, winner)));
+    }
+    Ok(superseded)
 }
 
 fn abort_text(a: Abort) -> String {
