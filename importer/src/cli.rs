@@ -9,7 +9,8 @@ const EXIT_CODES: &str = "\
 Exit status: 0 done (every row has a result in the report, rejected and failed rows included);
 1 error (nothing sent, or the import cannot go on: see the message); 2 bad command line;
 3 stopped early after repeated failures (run the same command again to go on);
-4 --dry-run found rows that would be rejected.";
+4 --dry-run found rows that would be rejected; 130 interrupted by Ctrl-C (run the same command
+again to go on).";
 
 /// Import contact lists (CSV or JSON Lines) into Whats91, Kirim or WA.cr.
 ///

@@ -149,6 +149,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Done::Complete => 0,
         Done::Incomplete => 3,
         Done::WouldReject => 4,
+        Done::Interrupted => 130,
     }))
 }
 

@@ -68,6 +68,8 @@ pub enum Done {
     Incomplete,
     /// `--dry-run` found rows that would be rejected.
     WouldReject,
+    /// Stopped by Ctrl-C; running the same command again goes on.
+    Interrupted,
 }
 
 /// What the sending tasks share.
@@ -77,7 +79,9 @@ pub struct Ctx {
     pub retry: RetrySettings,
     pub pacer: Pacer,
     pub stats: Stats,
-    stop: AtomicBool,
+    /// Set once, when the import is to start nothing new.
+    stop: tokio::sync::watch::Sender<bool>,
+    interrupted: AtomicBool,
 }
 
 #[derive(Debug, Default)]
@@ -91,7 +95,13 @@ pub struct Stats {
 
 impl Ctx {
     pub fn stopped(&self) -> bool {
-        self.stop.load(Ordering::Relaxed)
+        *self.stop.borrow()
+    }
+
+    /// Resolves once the import is stopped.
+    pub async fn stopping(&self) {
+        // The sender lives as long as `self`, so waiting cannot fail.
+        let _ = self.stop.subscribe().wait_for(|stopped| *stopped).await;
     }
 
     /// Journals that `rows` are about to be sent (before the request goes out).
@@ -210,7 +220,8 @@ pub fn import<P: Provider>(
         retry: s.retry.clone(),
         pacer: Pacer::default(),
         stats: Stats::default(),
-        stop: AtomicBool::new(false),
+        stop: tokio::sync::watch::Sender::new(false),
+        interrupted: AtomicBool::new(false),
     });
     let source = Source {
         path: s.input.clone(),
@@ -261,6 +272,10 @@ pub fn import<P: Provider>(
         Some(Abort::GaveUp(message)) => {
             eprintln!("stopped: {message}\nRun the same command again to go on where this run stopped.");
             Ok(Done::Incomplete)
+        }
+        Some(Abort::Interrupted) => {
+            eprintln!("interrupted: run the same command again to go on where this run stopped.");
+            Ok(Done::Interrupted)
         }
         Some(Abort::Stopped) | None if summary.rows == scan.rows => Ok(Done::Complete),
         _ => Err(format!(
@@ -401,6 +416,21 @@ async fn send_all<P: Provider>(
         let (provider, ctx) = (provider.clone(), ctx.clone());
         std::thread::spawn(move || read_rows(&*provider, &ctx, &mapping, source, batch.max(64), tx))
     };
+    // Ctrl-C: start nothing new, let the requests in flight finish, write the report. A second
+    // Ctrl-C ends the process at once (the journal makes that safe too).
+    let interrupt = {
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                progress::say("interrupted: finishing the requests in flight (Ctrl-C again to quit at once)");
+                ctx.interrupted.store(true, Ordering::Relaxed);
+                ctx.stop.send_replace(true);
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    std::process::exit(130);
+                }
+            }
+        })
+    };
     let mut tasks = JoinSet::new();
     let mut abort = None;
     'receive: while let Some(chunk) = rx.recv().await {
@@ -425,6 +455,10 @@ async fn send_all<P: Provider>(
             stop(&ctx, &mut abort, a);
         }
     }
+    interrupt.abort();
+    if ctx.interrupted.load(Ordering::Relaxed) && matches!(abort, None | Some(Abort::Stopped)) {
+        abort = Some(Abort::Interrupted);
+    }
     let read = match tokio::task::spawn_blocking(move || reader.join()).await {
         Ok(Ok(read)) => read,
         Ok(Err(panic)) => std::panic::resume_unwind(panic),
@@ -440,7 +474,7 @@ fn joined(done: Result<Result<(), Abort>, tokio::task::JoinError>) -> Result<(),
 
 /// Keeps the first real reason and tells every task to start nothing new.
 fn stop(ctx: &Ctx, abort: &mut Option<Abort>, a: Abort) {
-    ctx.stop.store(true, Ordering::Relaxed);
+    ctx.stop.send_replace(true);
     if matches!(abort, None | Some(Abort::Stopped)) {
         *abort = Some(a);
     }
@@ -535,6 +569,7 @@ fn abort_text(a: Abort) -> String {
     match a {
         Abort::Fatal(m) | Abort::GaveUp(m) => m,
         Abort::Stopped => "stopped".into(),
+        Abort::Interrupted => "interrupted".into(),
     }
 }
 

@@ -42,6 +42,8 @@ pub enum Abort {
     GaveUp(String),
     /// Another request stopped the import.
     Stopped,
+    /// Ctrl-C: requests in flight were let finish, and the report is written.
+    Interrupted,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -196,7 +198,11 @@ where
             ctx.pacer.hold(wait);
         }
         tracing::info!("{}: {why}; retrying in {} ms", what(), wait.as_millis());
-        tokio::time::sleep(wait).await;
+        // A stop (Ctrl-C, another request's failure) ends the wait at once.
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = ctx.stopping() => return Err(Abort::Stopped),
+        }
     }
     unreachable!("the loop returns")
 }

@@ -528,3 +528,35 @@ fn completions_are_printed_for_a_shell() {
     let bad = importer(&["completions", "cmd"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2), "an unknown shell is a bad command line");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_lets_the_request_in_flight_finish_and_writes_the_report() {
+    let dir = scratch("ctrl-c");
+    let file = dir.join("c.csv");
+    support::contacts_csv(&file, 1000);
+    // The third batch's answer is slow: Ctrl-C arrives while it is in flight.
+    let mock = Mock::start(TOKEN, FaultPlan::script([None, None, Some(Fault::Slow)])).await;
+    let url = mock.url();
+    let state = mock.state.clone();
+    let mut args = whats91_args(&url, &file);
+    args.extend(["--batch-size", "100", "--concurrency", "1"]);
+    let mut child = support::spawn(importer(&args));
+    let third = || state.import_requests.load(Ordering::SeqCst) == 3;
+    assert!(support::poll(&mut child, third).await, "the third batch is sent");
+    let sigint = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sigint.success());
+    let out = support::wait(child).await;
+    assert_eq!(out.code(), Some(130), "{out:?}");
+    assert!(out.stderr.contains("interrupted: run the same command again"), "{out:?}");
+    let report = dir.join("c.whats91-report.csv");
+    let rows = support::report(&report);
+    assert_eq!(rows.len(), 300, "the batch in flight finished and the report has its rows");
+    assert!(rows.iter().all(|r| r.status == "CREATED" && r.row <= 300), "{rows:?}");
+    assert_eq!(state.import_requests.load(Ordering::Relaxed), 3, "nothing new was sent after Ctrl-C");
+    // The same command goes on.
+    let out = run(importer(&args)).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let rows = report_by_row(&report, 1000);
+    assert!(rows.values().all(|r| r.status == "CREATED" && !r.resent), "{rows:?}");
+    assert_eq!(mock.state.book().len(), 1000);
+}
