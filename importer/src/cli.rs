@@ -82,7 +82,8 @@ pub struct Connection {
 #[derive(Args, Debug)]
 pub struct ImportArgs {
     /// The file: .csv / .tsv (a header row, then one contact per row) or .jsonl / .ndjson (one
-    /// JSON object per line). When a phone is on several rows, the last one is imported
+    /// JSON object per line); `-` reads standard input (CSV unless --format). When a phone is
+    /// on several rows, the last one is imported
     pub file: PathBuf,
     /// The file's format [default: from its extension]
     #[arg(long, value_enum)]

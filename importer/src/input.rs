@@ -59,6 +59,36 @@ impl Format {
     }
 }
 
+/// Standard input copied once to a private temporary file (removed when this is dropped), so
+/// that the importer can read it as often as a file: `-` reads standard input in one pass.
+#[derive(Debug)]
+pub struct Spool(std::path::PathBuf);
+
+impl Spool {
+    pub fn stdin() -> Result<Spool, String> {
+        let path = std::env::temp_dir().join(format!("whatsapp-contacts-stdin-{}", std::process::id()));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&path).map_err(|e| format!("{}: cannot create: {e}", path.display()))?;
+        let spool = Spool(path);
+        io::copy(&mut io::stdin().lock(), &mut file)
+            .map_err(|e| format!("cannot copy standard input to {}: {e}", spool.0.display()))?;
+        Ok(spool)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// A file that cannot be imported at all; the message names the file (and line, if any).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputError(pub String);

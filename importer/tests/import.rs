@@ -560,3 +560,22 @@ async fn ctrl_c_lets_the_request_in_flight_finish_and_writes_the_report() {
     assert!(rows.values().all(|r| r.status == "CREATED" && !r.resent), "{rows:?}");
     assert_eq!(mock.state.book().len(), 1000);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dash_reads_standard_input_once() {
+    use std::io::Write;
+    let dir = scratch("stdin");
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    let mut cmd = importer(&["import", "whats91", "--book", BOOK, "--base-url", &url, "-"]);
+    cmd.current_dir(&dir).stdin(std::process::Stdio::piped());
+    let mut child = support::spawn(cmd);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"phone,First Name\n+911,Ann\n+912,Bo\n").unwrap();
+    drop(stdin); // end of input
+    let out = support::wait(child).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let rows = report_by_row(&dir.join("stdin.whats91-report.csv"), 2);
+    assert!(rows.values().all(|r| r.status == "CREATED"), "{rows:?}");
+    assert_eq!(mock.state.book()["+912"].first_name.as_deref(), Some("Bo"));
+}
