@@ -9,7 +9,8 @@ const EXIT_CODES: &str = "\
 Exit status: 0 done (every row has a result in the report, rejected and failed rows included);
 1 error (nothing sent, or the import cannot go on: see the message); 2 bad command line;
 3 stopped early after repeated failures (run the same command again to go on);
-4 --dry-run found rows that would be rejected.";
+4 --dry-run found rows that would be rejected; 130 interrupted by Ctrl-C (run the same command
+again to go on).";
 
 /// Import contact lists (CSV or JSON Lines) into Whats91, Kirim or WA.cr.
 ///
@@ -38,6 +39,11 @@ pub enum Command {
     },
     /// Create a Whats91 contact book and print its uid (for `import whats91 --book`)
     CreateBook(CreateBookArgs),
+    /// Print a completion script for a shell, e.g. `whatsapp-contacts completions bash > /etc/bash_completion.d/whatsapp-contacts`
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -48,8 +54,9 @@ pub enum ImportTo {
     Whats91(Whats91Args),
     /// Into a Kirim WhatsApp account, one request per contact (token: $KIRIM_TOKEN)
     #[command(after_help = "Fields: phone_number (required; a `phone` column also matches), name, email; \
-        other columns go to metadata. Each row's Idempotency-Key is derived from the account, the row's \
-        position and its content, so sending a row again never creates a second contact.")]
+        other columns go to metadata. Each row's Idempotency-Key is derived from the account, the \
+        contact's phone and its values (never the row's position), so sending a contact again, even \
+        from an edited file, never creates a second one.")]
     Kirim(KirimArgs),
     /// Into a WA.cr tenant, one request per contact (token: $WACR_TOKEN)
     #[command(after_help = "Fields: firstname, lastname, phone, type, source_id, status_id (required; \
@@ -74,14 +81,16 @@ pub struct Connection {
 
 #[derive(Args, Debug)]
 pub struct ImportArgs {
-    /// The file: .csv (a header row, then one contact per row) or .jsonl / .ndjson (one JSON object per line)
+    /// The file: .csv / .tsv (a header row, then one contact per row) or .jsonl / .ndjson (one
+    /// JSON object per line); `-` reads standard input (CSV unless --format). When a phone is
+    /// on several rows, the last one is imported
     pub file: PathBuf,
     /// The file's format [default: from its extension]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// CSV field separator
-    #[arg(long, default_value = ",", value_parser = delimiter)]
-    pub delimiter: u8,
+    /// CSV field separator [default: tab for a .tsv file, else `,`]
+    #[arg(long, value_parser = delimiter)]
+    pub delimiter: Option<u8>,
     /// Send a column to a field: 'Mobile=phone'; drop it: 'Notes=-'; rename an extra value:
     /// 'Ref=customFields.reference' (Kirim: metadata.NAME). Repeatable
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
@@ -106,6 +115,10 @@ pub struct ImportArgs {
     /// count, invalid JSON) and report those as REJECTED, instead of refusing the file
     #[arg(long)]
     pub skip_malformed: bool,
+    /// Start over instead of resuming: forget what the journal recorded (say, after a wrong
+    /// --book) and rewrite the report. Rows sent before are sent again
+    #[arg(long)]
+    pub restart: bool,
     #[command(flatten)]
     pub connection: Connection,
 }

@@ -41,11 +41,51 @@ impl Format {
         }
     }
 
+    /// The CSV separator a file's extension says: a tab for `.tsv`, else a comma.
+    pub fn default_delimiter(path: &Path) -> u8 {
+        let tsv = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+        if tsv {
+            b'\t'
+        } else {
+            b','
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Csv => "csv",
             Format::Jsonl => "jsonl",
         }
+    }
+}
+
+/// Standard input copied once to a private temporary file (removed when this is dropped), so
+/// that the importer can read it as often as a file: `-` reads standard input in one pass.
+#[derive(Debug)]
+pub struct Spool(std::path::PathBuf);
+
+impl Spool {
+    pub fn stdin() -> Result<Spool, String> {
+        let path = std::env::temp_dir().join(format!("whatsapp-contacts-stdin-{}", std::process::id()));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&path).map_err(|e| format!("{}: cannot create: {e}", path.display()))?;
+        let spool = Spool(path);
+        io::copy(&mut io::stdin().lock(), &mut file)
+            .map_err(|e| format!("cannot copy standard input to {}: {e}", spool.0.display()))?;
+        Ok(spool)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -514,6 +554,10 @@ mod tests {
     #[test]
     fn formats_come_from_the_extension_or_the_flag() {
         assert_eq!(Format::detect(Path::new("a.CSV"), None), Ok(Format::Csv));
+        assert_eq!(Format::detect(Path::new("a.tsv"), None), Ok(Format::Csv));
+        assert_eq!(Format::default_delimiter(Path::new("a.TSV")), b'\t');
+        assert_eq!(Format::default_delimiter(Path::new("a.csv")), b',');
+        assert_eq!(Format::default_delimiter(Path::new("a.txt")), b',');
         assert_eq!(Format::detect(Path::new("a.ndjson"), None), Ok(Format::Jsonl));
         assert_eq!(Format::detect(Path::new("a.json"), Some(Format::Jsonl)), Ok(Format::Jsonl));
         assert!(Format::detect(Path::new("a.xlsx"), None).unwrap_err().contains("--format"));

@@ -7,11 +7,13 @@
 //! |---|---|---|
 //! | `H` | once, first | which import this is: provider, target, options, and the input's size, row count and SHA-256 |
 //! | `S` | before rows are sent (write-ahead) | their row numbers, as ranges |
+//! | `N` | when a request stops without a result but every attempt was answered (a 401, a stop) | rows it did not apply, as ranges |
 //! | `R` | when a row's outcome is final | row, line, status, reason, contact id, phone, `resent` |
 //!
 //! Crash safety. Every record (or group of records) goes to the file in one `write(2)`, so a killed
 //! process (SIGKILL included) leaves at most one torn last line, which has no newline: on open
-//! it is cut off and the rows it concerned are sent again. Any other damaged line makes the
+//! it is cut off and the rows it concerned are sent again. A tail of NUL bytes (what some file
+//! systems leave after a crash) is cut off the same way. Any other damaged line makes the
 //! journal untrusted and the import refuses to go on. A record is in the kernel once `write`
 //! returns, so a process kill loses nothing written; against power loss the file is `fsync`ed at
 //! most once a second and at the end. Losing records never loses a row: a row without its `R`
@@ -116,8 +118,8 @@ struct Writer {
 
 impl Journal {
     /// Opens (or creates) the journal for `job`, refusing one written for another job, and
-    /// reads what it holds.
-    pub fn open(path: &Path, job: &Job) -> Result<(Journal, Recovered), String> {
+    /// reads what it holds; with `restart`, empties it first (once it is locked).
+    pub fn open(path: &Path, job: &Job, restart: bool) -> Result<(Journal, Recovered), String> {
         let name = path.display();
         let file = OpenOptions::new()
             .read(true)
@@ -126,6 +128,9 @@ impl Journal {
             .open(path)
             .map_err(|e| format!("{name}: cannot open the journal: {e}"))?;
         lock(&file).map_err(|e| format!("{name}: {e}"))?;
+        if restart {
+            file.set_len(0).map_err(|e| format!("{name}: cannot empty the journal: {e}"))?;
+        }
         let mut recovered = Recovered { confirmed: RowSet::with_rows(job.input.rows), ..Recovered::default() };
         let end = read(&file, path, job, &mut recovered)?;
         if recovered.torn > 0 {
@@ -150,6 +155,16 @@ impl Journal {
 
     /// Records that `rows` are about to be sent.
     pub fn sent(&self, rows: impl IntoIterator<Item = u64>) -> io::Result<()> {
+        self.rows(b'S', rows)
+    }
+
+    /// Records that the requests for `rows` were answered without applying them and the rows
+    /// have no result yet: a later run sends them as never sent (not `resent`).
+    pub fn not_applied(&self, rows: impl IntoIterator<Item = u64>) -> io::Result<()> {
+        self.rows(b'N', rows)
+    }
+
+    fn rows(&self, kind: u8, rows: impl IntoIterator<Item = u64>) -> io::Result<()> {
         let mut ranges: Vec<[u64; 2]> = Vec::new();
         for row in rows {
             match ranges.last_mut() {
@@ -157,8 +172,11 @@ impl Journal {
                 _ => ranges.push([row, row]),
             }
         }
+        if ranges.is_empty() {
+            return Ok(());
+        }
         let mut line = Vec::new();
-        encode(b'S', &Sent { rows: ranges }, &mut line);
+        encode(kind, &Sent { rows: ranges }, &mut line);
         self.append(&line)
     }
 
@@ -210,8 +228,11 @@ fn read(file: &File, path: &Path, job: &Job, out: &mut Recovered) -> Result<u64,
         }
         number += 1;
         let Some(body) = line.strip_suffix(b"\n") else {
-            // Only a last line can lack its newline: a write cut short by a kill.
-            if looks_like_a_record(&line) && (number > 1 || line.len() < 4096) {
+            // Only a last line can lack its newline: a write cut short by a kill, possibly
+            // followed by the zeros a file system leaves in blocks it allocated but never wrote
+            // before a crash (or made of nothing else).
+            let written = &line[..line.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1)];
+            if written.is_empty() || (looks_like_a_record(written) && (number > 1 || written.len() < 4096)) {
                 out.torn = n as u64;
                 return Ok(offset);
             }
@@ -229,12 +250,14 @@ fn read(file: &File, path: &Path, job: &Job, out: &mut Recovered) -> Result<u64,
                 out.existed = true;
             }
             (_, false) => return Err(format!("{name}: not an import journal (its first line is no header)")),
-            (b'S', true) => {
+            (kind @ (b'S' | b'N'), true) => {
                 let sent: Sent = serde_json::from_slice(json).map_err(bad)?;
-                for [a, b] in sent.rows {
-                    (a..=b.min(job.input.rows)).for_each(|r| {
+                for r in sent.rows.into_iter().flat_map(|[a, b]| a..=b.min(job.input.rows)) {
+                    if kind == b'S' {
                         out.sent.insert(r);
-                    });
+                    } else {
+                        out.sent.remove(r);
+                    }
                 }
             }
             (b'R', true) => {
@@ -294,7 +317,7 @@ fn check_job(path: &Path, theirs: &Job, ours: &Job) -> Result<(), String> {
     }
     Err(format!(
         "{} belongs to another import, so it cannot be resumed with this command: {}. \
-         Run the original command again, or pass another --report path (or move the journal away) to start over",
+         Run the original command again, or add --restart (or pass another --report path) to start over",
         path.display(),
         diffs.join("; ")
     ))
@@ -400,7 +423,7 @@ mod tests {
         let d = dir("torn");
         let path = d.join("r.journal");
         {
-            let (j, rec) = Journal::open(&path, &job("ab")).unwrap();
+            let (j, rec) = Journal::open(&path, &job("ab"), false).unwrap();
             assert!(!rec.existed);
             j.sent([1, 2, 3, 5]).unwrap();
             j.results(&[result(1), result(2)]).unwrap();
@@ -410,12 +433,17 @@ mod tests {
         let mut torn = whole.clone();
         torn.extend_from_slice(&whole[last..last + 25]); // a record's first bytes, no newline
         std::fs::write(&path, &torn).unwrap();
-        let (j, rec) = Journal::open(&path, &job("ab")).unwrap();
+        let (j, rec) = Journal::open(&path, &job("ab"), false).unwrap();
         assert!(rec.existed);
         assert_eq!(rec.torn, 25);
         assert_eq!(std::fs::read(&path).unwrap(), whole, "the torn line is cut off before appending");
         assert!(rec.confirmed.contains(1) && rec.confirmed.contains(2) && !rec.confirmed.contains(3));
         assert!(rec.unanswered(3) && rec.unanswered(5) && !rec.unanswered(4) && !rec.unanswered(1));
+        // Row 5's request was answered (say, 401) and applied nothing: it is no longer unanswered.
+        j.not_applied([5]).unwrap();
+        drop(j);
+        let (j, rec) = Journal::open(&path, &job("ab"), false).unwrap();
+        assert!(rec.unanswered(3) && !rec.unanswered(5));
         j.results(&[result(3)]).unwrap();
         let mut rows = Vec::new();
         read_results(&path, |r| {
@@ -428,19 +456,45 @@ mod tests {
     }
 
     #[test]
+    fn a_tail_of_zeros_is_cut_off_like_a_torn_line() {
+        let d = dir("zeros");
+        let path = d.join("r.journal");
+        {
+            let (j, _) = Journal::open(&path, &job("ab"), false).unwrap();
+            j.sent([1, 2]).unwrap();
+            j.results(&[result(1)]).unwrap();
+        }
+        let whole = std::fs::read(&path).unwrap();
+        let last = whole[..whole.len() - 1].iter().rposition(|&b| b == b'\n').unwrap() + 1;
+        for tail in [vec![0u8; 4096], [&whole[last..last + 20], &[0u8; 300][..]].concat()] {
+            std::fs::write(&path, [&whole[..], &tail[..]].concat()).unwrap();
+            let (_, rec) = Journal::open(&path, &job("ab"), false).unwrap();
+            assert_eq!(rec.torn, tail.len() as u64);
+            assert_eq!(std::fs::read(&path).unwrap(), whole, "the zeros are cut off");
+            assert!(rec.confirmed.contains(1) && rec.unanswered(2));
+        }
+        // A journal that is nothing but zeros holds nothing: it starts over.
+        std::fs::write(&path, vec![0u8; 8192]).unwrap();
+        let (_, rec) = Journal::open(&path, &job("ab"), false).unwrap();
+        assert!(!rec.existed && rec.confirmed.len() == 0);
+        assert!(std::fs::read(&path).unwrap().ends_with(b"\n") && !std::fs::read(&path).unwrap().contains(&0));
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
     fn a_damaged_line_before_the_end_is_refused() {
         let d = dir("damaged");
         let path = d.join("r.journal");
         {
-            let (j, _) = Journal::open(&path, &job("ab")).unwrap();
+            let (j, _) = Journal::open(&path, &job("ab"), false).unwrap();
             j.results(&[result(1), result(2)]).unwrap();
         }
         let text = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
         std::fs::write(&path, text.replacen("ct_1", "ct_7", 1)).unwrap();
-        let e = Journal::open(&path, &job("ab")).err().unwrap();
+        let e = Journal::open(&path, &job("ab"), false).err().unwrap();
         assert!(e.ends_with("r.journal:2: the journal is damaged here (not just a torn last line), so it cannot tell what was sent; move it away to start over, or use another --report path"), "{e}");
         std::fs::write(&path, "name,phone\nann,1\n").unwrap();
-        let e = Journal::open(&path, &job("ab")).err().unwrap();
+        let e = Journal::open(&path, &job("ab"), false).err().unwrap();
         assert!(e.contains("r.journal:1: the journal is damaged"), "a file that is no journal is left alone: {e}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "name,phone\nann,1\n");
         std::fs::remove_dir_all(&d).unwrap();
@@ -450,13 +504,18 @@ mod tests {
     fn another_job_is_refused_with_what_differs() {
         let d = dir("job");
         let path = d.join("r.journal");
-        drop(Journal::open(&path, &job("ab")).unwrap());
+        drop(Journal::open(&path, &job("ab"), false).unwrap());
         let mut other = job("cd");
         other.target.insert("book".into(), "grp_2".into());
-        let e = Journal::open(&path, &other).err().unwrap();
+        let e = Journal::open(&path, &other, false).err().unwrap();
         assert!(e.contains("belongs to another import"), "{e}");
         assert!(e.contains("another input: a.csv (10 bytes, 5 rows, sha256 ab)"), "{e}");
         assert!(e.contains("target book was `grp_1`, now `grp_2`"), "{e}");
+        assert!(e.contains("add --restart"), "{e}");
+        let (j, rec) = Journal::open(&path, &other, true).unwrap();
+        assert!(!rec.existed, "--restart starts over");
+        drop(j);
+        assert!(Journal::open(&path, &other, false).unwrap().1.existed, "the journal is now this job's");
         std::fs::remove_dir_all(&d).unwrap();
     }
 
@@ -465,11 +524,11 @@ mod tests {
     fn a_second_importer_cannot_open_a_journal_in_use() {
         let d = dir("lock");
         let path = d.join("r.journal");
-        let held = Journal::open(&path, &job("ab")).unwrap();
-        let e = Journal::open(&path, &job("ab")).err().unwrap();
+        let held = Journal::open(&path, &job("ab"), false).unwrap();
+        let e = Journal::open(&path, &job("ab"), false).err().unwrap();
         assert!(e.contains("another import is running with this journal"), "{e}");
         drop(held);
-        assert!(Journal::open(&path, &job("ab")).is_ok());
+        assert!(Journal::open(&path, &job("ab"), false).is_ok());
         std::fs::remove_dir_all(&d).unwrap();
     }
 

@@ -5,6 +5,7 @@ mod cli;
 mod input;
 mod journal;
 mod mapping;
+mod phone;
 mod pipeline;
 mod progress;
 mod providers;
@@ -16,7 +17,7 @@ mod token;
 
 use clap::Parser;
 use cli::{Cli, Command, Connection, CreateBookArgs, ImportArgs, ImportTo};
-use input::Format;
+use input::{Format, Spool};
 use mapping::Mapping;
 use pipeline::{Destination, Done, Settings};
 use providers::{kirim::Kirim, wacr::Wacr, whats91::Whats91};
@@ -59,8 +60,13 @@ fn run(command: Command) -> Result<ExitCode, String> {
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let done = match command {
         Command::CreateBook(args) => return create_book(&runtime, args),
+        Command::Completions { shell } => {
+            let mut cli = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cli, "whatsapp-contacts", &mut std::io::stdout());
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Import { to: ImportTo::Whats91(a) } => {
-            let (settings, token) = prepare(&a.import, "whats91", "WHATS91_TOKEN")?;
+            let (settings, token, _stdin) = prepare(&a.import, "whats91", "WHATS91_TOKEN")?;
             let base_url =
                 a.import.connection.base_url.clone().unwrap_or_else(|| whats91::Client::DEFAULT_BASE_URL.into());
             let client = whats91::Client::from_config(config(&base_url, token, &a.import.connection))
@@ -87,7 +93,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             pipeline::import(&runtime, provider, mapping, dest, settings)?
         }
         Command::Import { to: ImportTo::Kirim(a) } => {
-            let (settings, token) = prepare(&a.import, "kirim", "KIRIM_TOKEN")?;
+            let (settings, token, _stdin) = prepare(&a.import, "kirim", "KIRIM_TOKEN")?;
             let base_url =
                 a.import.connection.base_url.clone().unwrap_or_else(|| kirim::Client::DEFAULT_BASE_URL.into());
             let client = kirim::Client::from_config(config(&base_url, token, &a.import.connection))
@@ -107,7 +113,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             pipeline::import(&runtime, Kirim { client, phone_number_id: a.phone_number_id }, mapping, dest, settings)?
         }
         Command::Import { to: ImportTo::Wacr(a) } => {
-            let (settings, token) = prepare(&a.import, "wacr", "WACR_TOKEN")?;
+            let (settings, token, _stdin) = prepare(&a.import, "wacr", "WACR_TOKEN")?;
             let base_url = a.import.connection.base_url.clone().ok_or(
                 "WA.cr is hosted per tenant: pass --base-url with your tenant's API address, e.g. https://crm.example.com/api/v2",
             )?;
@@ -143,13 +149,18 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Done::Complete => 0,
         Done::Incomplete => 3,
         Done::WouldReject => 4,
+        Done::Interrupted => 130,
     }))
 }
 
-/// The settings every import shares, and the token (not needed for a dry run).
-fn prepare(a: &ImportArgs, provider: &str, token_var: &str) -> Result<(Settings, String), String> {
-    let format = Format::detect(&a.file, a.format)?;
-    let report = a.report.clone().unwrap_or_else(|| default_report(&a.file, provider));
+/// The settings every import shares, the token (not needed for a dry run), and for `-` the copy
+/// of standard input the settings name (to be kept until the import ends).
+fn prepare(a: &ImportArgs, provider: &str, token_var: &str) -> Result<(Settings, String, Option<Spool>), String> {
+    let stdin = a.file == Path::new("-");
+    // Standard input has no extension: CSV unless --format says otherwise.
+    let format = if stdin { a.format.unwrap_or(Format::Csv) } else { Format::detect(&a.file, a.format)? };
+    let named = if stdin { Path::new("stdin") } else { a.file.as_path() };
+    let report = a.report.clone().unwrap_or_else(|| default_report(named, provider));
     let journal = journal_path(&report);
     for (what, path) in [("--report", &report), ("the journal", &journal)] {
         if same_file(path, &a.file) {
@@ -165,23 +176,26 @@ fn prepare(a: &ImportArgs, provider: &str, token_var: &str) -> Result<(Settings,
         Err(_) if a.dry_run => String::new(),
         Err(e) => return Err(e),
     };
+    let spool = if stdin { Some(Spool::stdin()?) } else { None };
     let settings = Settings {
-        input: a.file.clone(),
+        input: spool.as_ref().map_or_else(|| a.file.clone(), |s| s.path().to_path_buf()),
         format,
-        delimiter: a.delimiter,
+        delimiter: a.delimiter.unwrap_or_else(|| Format::default_delimiter(&a.file)),
+        restart: a.restart,
         journal,
         report,
         concurrency: usize::from(a.concurrency),
         dry_run: a.dry_run,
         skip_malformed: a.skip_malformed,
         retry: RetrySettings {
-            max_retries: a.max_retries,
+            policy: RetryPolicy::default()
+                .max_retries(a.max_retries)
+                .max_backoff(Duration::from_secs(30))
+                .max_retry_after(a.max_wait),
             timeout: a.connection.timeout,
-            max_wait: a.max_wait,
-            backoff: Duration::from_millis(250),
         },
     };
-    Ok((settings, token))
+    Ok((settings, token, spool))
 }
 
 /// Both name one existing file (whatever the spelling of the paths).

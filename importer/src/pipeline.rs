@@ -4,21 +4,25 @@
 //! 2. scan the whole file: count rows, find malformed ones, fingerprint it (nothing is sent
 //!    from a file with malformed rows unless `--skip-malformed`);
 //! 3. open the journal, refusing one of another import, and read which rows are done;
-//! 4. a reader thread streams the rows again, skips the done ones, turns the others into
+//! 4. find the phones the file repeats: the last row for a phone wins (as in a spreadsheet),
+//!    the earlier ones are reported `DUPLICATE` and never sent, whatever the batch size;
+//! 5. a reader thread streams the rows again, skips the done ones, turns the others into
 //!    requests (or rejections) and hands batches over a bounded channel, so at most a few
 //!    batches are in memory; at most `--concurrency` batches are in flight;
-//! 5. every result goes to the journal; at the end the report is rendered from it.
+//! 6. every result goes to the journal; at the end the report is rendered from it.
 
 use crate::input::{Format, Input};
 use crate::journal::{InputId, Job, Journal, Recovered, RowResult};
 use crate::mapping::{Mapping, Resolver, Target};
+use crate::phone;
 use crate::progress::{self, Progress};
 use crate::providers::{Pending, Provider, RowMeta};
 use crate::report;
 use crate::retry::{Abort, Pacer, RetrySettings};
 use crate::scan::{self, Scan};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -36,6 +40,8 @@ pub struct Settings {
     pub concurrency: usize,
     pub dry_run: bool,
     pub skip_malformed: bool,
+    /// Empty the journal first instead of resuming from it.
+    pub restart: bool,
     pub retry: RetrySettings,
 }
 
@@ -62,6 +68,8 @@ pub enum Done {
     Incomplete,
     /// `--dry-run` found rows that would be rejected.
     WouldReject,
+    /// Stopped by Ctrl-C; running the same command again goes on.
+    Interrupted,
 }
 
 /// What the sending tasks share.
@@ -71,7 +79,9 @@ pub struct Ctx {
     pub retry: RetrySettings,
     pub pacer: Pacer,
     pub stats: Stats,
-    stop: AtomicBool,
+    /// Set once, when the import is to start nothing new.
+    stop: tokio::sync::watch::Sender<bool>,
+    interrupted: AtomicBool,
 }
 
 #[derive(Debug, Default)]
@@ -85,7 +95,13 @@ pub struct Stats {
 
 impl Ctx {
     pub fn stopped(&self) -> bool {
-        self.stop.load(Ordering::Relaxed)
+        *self.stop.borrow()
+    }
+
+    /// Resolves once the import is stopped.
+    pub async fn stopping(&self) {
+        // The sender lives as long as `self`, so waiting cannot fail.
+        let _ = self.stop.subscribe().wait_for(|stopped| *stopped).await;
     }
 
     /// Journals that `rows` are about to be sent (before the request goes out).
@@ -94,6 +110,13 @@ impl Ctx {
         self.stats.sent_rows.fetch_add(rows.len() as u64, Ordering::Relaxed);
         self.progress.sent(rows.len() as u64);
         Ok(())
+    }
+
+    /// Journals that `rows` have no result yet although every attempt for them was answered
+    /// (or none was made), so they were not applied. Rows an earlier run left unanswered stay so.
+    pub fn not_applied(&self, rows: &[RowMeta]) -> Result<(), Abort> {
+        let rows = rows.iter().filter(|m| !m.resent).map(|m| m.row);
+        self.journal.not_applied(rows).map_err(|e| self.journal_failed(e))
     }
 
     /// Journals final results.
@@ -171,7 +194,7 @@ pub fn import<P: Provider>(
         input: InputId { file: path.clone(), size: scan.size, rows: scan.rows, sha256: scan.sha256.clone() },
         options,
     };
-    let (journal, recovered) = Journal::open(&s.journal, &job)?;
+    let (journal, recovered) = Journal::open(&s.journal, &job, s.restart)?;
     if recovered.torn > 0 {
         progress::say(&format!(
             "{}: cut off a torn last line ({} bytes) left by an interrupted run",
@@ -187,13 +210,18 @@ pub fn import<P: Provider>(
             s.journal.display()
         ));
     }
+    let superseded = {
+        let _spinner = progress::spinner(format!("finding repeated phones in {path}:"));
+        superseded_rows(&provider, &mapping, &columns, &plan, &s)?
+    };
     let ctx = Arc::new(Ctx {
         journal,
         progress: Progress::new(scan.rows, already),
         retry: s.retry.clone(),
         pacer: Pacer::default(),
         stats: Stats::default(),
-        stop: AtomicBool::new(false),
+        stop: tokio::sync::watch::Sender::new(false),
+        interrupted: AtomicBool::new(false),
     });
     let source = Source {
         path: s.input.clone(),
@@ -202,6 +230,7 @@ pub fn import<P: Provider>(
         columns,
         plan,
         recovered,
+        superseded,
         rows: scan.rows,
     };
     let provider = Arc::new(provider);
@@ -244,6 +273,10 @@ pub fn import<P: Provider>(
             eprintln!("stopped: {message}\nRun the same command again to go on where this run stopped.");
             Ok(Done::Incomplete)
         }
+        Some(Abort::Interrupted) => {
+            eprintln!("interrupted: run the same command again to go on where this run stopped.");
+            Ok(Done::Interrupted)
+        }
         Some(Abort::Stopped) | None if summary.rows == scan.rows => Ok(Done::Complete),
         _ => Err(format!(
             "{} rows have no result although nothing failed; run the same command again to send them",
@@ -260,6 +293,8 @@ struct Source {
     columns: Vec<String>,
     plan: Vec<Target>,
     recovered: Recovered,
+    /// Rows not sent because a later row has the same phone: row → that row.
+    superseded: HashMap<u64, u64>,
     rows: u64,
 }
 
@@ -275,6 +310,7 @@ struct Rows<'m, P: Provider> {
     input: Input<File>,
     resolver: Resolver<'m>,
     recovered: Option<&'m Recovered>,
+    superseded: Option<&'m HashMap<u64, u64>>,
     read: u64,
 }
 
@@ -291,6 +327,17 @@ impl<'m, P: Provider> Rows<'m, P> {
         if self.recovered.is_some_and(|r| r.confirmed.contains(row)) {
             return Ok(Some(Prepared::Done));
         }
+        if let Some(winner) = self.superseded.and_then(|s| s.get(&row)) {
+            return Ok(Some(Prepared::Reject(RowResult {
+                row,
+                line,
+                status: "DUPLICATE".into(),
+                reason: Some(format!("row {winner} has the same phone and is imported instead (the last row wins)")),
+                uid: None,
+                phone: None,
+                resent: false,
+            })));
+        }
         let rejected = |reason: String| RowResult {
             row,
             line,
@@ -302,7 +349,7 @@ impl<'m, P: Provider> Rows<'m, P> {
         };
         Ok(Some(match item {
             Err(m) => Prepared::Reject(rejected(format!("malformed row: {}", m.reason()))),
-            Ok(record) => match self.resolver.cells(&record).and_then(|cells| self.provider.build(row, &cells)) {
+            Ok(record) => match self.resolver.cells(&record).and_then(|cells| self.provider.build(&cells)) {
                 Ok((phone, item)) => {
                     let resent = self.recovered.is_some_and(|r| r.unanswered(row));
                     Prepared::Send(Pending { meta: RowMeta { row, line, phone, resent }, item })
@@ -324,7 +371,14 @@ fn dry_run<P: Provider>(
     const SHOWN: u64 = 20;
     let path = s.input.display().to_string();
     let input = Input::open(&s.input, s.format, s.delimiter).map_err(|e| e.0)?;
-    let mut rows = Rows { provider, input, resolver: Resolver::new(mapping, columns, plan), recovered: None, read: 0 };
+    let mut rows = Rows {
+        provider,
+        input,
+        resolver: Resolver::new(mapping, columns, plan),
+        recovered: None,
+        superseded: None,
+        read: 0,
+    };
     let (mut valid, mut rejected) = (0u64, 0u64);
     while let Some(p) = rows.next()? {
         match p {
@@ -362,6 +416,21 @@ async fn send_all<P: Provider>(
         let (provider, ctx) = (provider.clone(), ctx.clone());
         std::thread::spawn(move || read_rows(&*provider, &ctx, &mapping, source, batch.max(64), tx))
     };
+    // Ctrl-C: start nothing new, let the requests in flight finish, write the report. A second
+    // Ctrl-C ends the process at once (the journal makes that safe too).
+    let interrupt = {
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                progress::say("interrupted: finishing the requests in flight (Ctrl-C again to quit at once)");
+                ctx.interrupted.store(true, Ordering::Relaxed);
+                ctx.stop.send_replace(true);
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    std::process::exit(130);
+                }
+            }
+        })
+    };
     let mut tasks = JoinSet::new();
     let mut abort = None;
     'receive: while let Some(chunk) = rx.recv().await {
@@ -386,6 +455,10 @@ async fn send_all<P: Provider>(
             stop(&ctx, &mut abort, a);
         }
     }
+    interrupt.abort();
+    if ctx.interrupted.load(Ordering::Relaxed) && matches!(abort, None | Some(Abort::Stopped)) {
+        abort = Some(Abort::Interrupted);
+    }
     let read = match tokio::task::spawn_blocking(move || reader.join()).await {
         Ok(Ok(read)) => read,
         Ok(Err(panic)) => std::panic::resume_unwind(panic),
@@ -401,7 +474,7 @@ fn joined(done: Result<Result<(), Abort>, tokio::task::JoinError>) -> Result<(),
 
 /// Keeps the first real reason and tells every task to start nothing new.
 fn stop(ctx: &Ctx, abort: &mut Option<Abort>, a: Abort) {
-    ctx.stop.store(true, Ordering::Relaxed);
+    ctx.stop.send_replace(true);
     if matches!(abort, None | Some(Abort::Stopped)) {
         *abort = Some(a);
     }
@@ -423,6 +496,7 @@ fn read_rows<P: Provider>(
         input,
         resolver: Resolver::new(mapping, source.columns, source.plan),
         recovered: Some(&source.recovered),
+        superseded: Some(&source.superseded),
         read: 0,
     };
     let (mut chunk, mut rejected) = (Vec::with_capacity(chunk_rows), Vec::new());
@@ -462,10 +536,40 @@ fn read_rows<P: Provider>(
     Ok(())
 }
 
+/// The rows whose phone a later row repeats, each with the last row that has it: one pass that
+/// keeps 16 bytes per sendable row (a hash of its normalised phone and its number), sorted.
+fn superseded_rows<P: Provider>(
+    provider: &P,
+    mapping: &Mapping,
+    columns: &[String],
+    plan: &[Target],
+    s: &Settings,
+) -> Result<HashMap<u64, u64>, String> {
+    let input = Input::open(&s.input, s.format, s.delimiter).map_err(|e| e.0)?;
+    let resolver = Resolver::new(mapping, columns.to_vec(), plan.to_vec());
+    let mut rows = Rows { provider, input, resolver, recovered: None, superseded: None, read: 0 };
+    let mut phones = Vec::new();
+    while let Some(p) = rows.next()? {
+        if let Prepared::Send(p) = p {
+            let mut h = DefaultHasher::new();
+            phone::normalize(&p.meta.phone).hash(&mut h);
+            phones.push((h.finish(), p.meta.row));
+        }
+    }
+    phones.sort_unstable();
+    let mut superseded = HashMap::new();
+    for same in phones.chunk_by(|a, b| a.0 == b.0) {
+        let (_, winner) = same[same.len() - 1];
+        superseded.extend(same[..same.len() - 1].iter().map(|&(_, row)| (row, winner)));
+    }
+    Ok(superseded)
+}
+
 fn abort_text(a: Abort) -> String {
     match a {
         Abort::Fatal(m) | Abort::GaveUp(m) => m,
         Abort::Stopped => "stopped".into(),
+        Abort::Interrupted => "interrupted".into(),
     }
 }
 

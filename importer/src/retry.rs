@@ -15,24 +15,22 @@
 //! | any other failure (400, 409, 422, …) | refused: the row (or batch) gets status `FAILED` |
 
 use crate::pipeline::Ctx;
+use crate::providers::{rows_label, RowMeta};
 use std::future::Future;
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
-use whatsapp_contacts::runtime::{self as rt, Error};
+use whatsapp_contacts::runtime::{self as rt, Error, RetryPolicy};
 
 #[derive(Debug, Clone)]
 pub struct RetrySettings {
-    /// Retries of one request after its first attempt.
-    pub max_retries: u32,
+    /// The runtime's policy, applied here: retries of one request after its first attempt, the
+    /// backoff between them, and the longest `Retry-After` waited for (a longer one stops the
+    /// import, which can be resumed).
+    pub policy: RetryPolicy,
     /// Limit of one attempt.
     pub timeout: Duration,
-    /// The longest `Retry-After` waited for; a longer one stops the import (it can be resumed).
-    pub max_wait: Duration,
-    /// Backoff before the first retry; doubled for each further one (with jitter), up to 30 s.
-    pub backoff: Duration,
 }
 
 /// Why the import stopped before every row had an outcome.
@@ -44,6 +42,8 @@ pub enum Abort {
     GaveUp(String),
     /// Another request stopped the import.
     Stopped,
+    /// Ctrl-C: requests in flight were let finish, and the report is written.
+    Interrupted,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -131,17 +131,31 @@ pub struct Outcome<T, E> {
     pub unanswered: bool,
 }
 
-/// Sends (through `attempt`) until the answer settles it; `what` names the request in logs.
-pub async fn send<T, E, F, Fut>(
+/// Sends the request for `rows` (through `attempt`) until the answer settles it. When it stops
+/// without a result and every attempt was answered, the journal says the rows were not applied.
+pub async fn send<T, E, F, Fut>(ctx: &Ctx, rows: &[RowMeta], attempt: F) -> Result<Outcome<T, E>, Abort>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<rt::Response<T>, Error<E>>>,
+{
+    let mut unanswered = false;
+    match attempts(ctx, rows, &mut unanswered, attempt).await {
+        Err(abort) if !unanswered => Err(ctx.not_applied(rows).err().unwrap_or(abort)),
+        settled => settled,
+    }
+}
+
+async fn attempts<T, E, F, Fut>(
     ctx: &Ctx,
-    what: &(dyn Fn() -> String + Sync),
+    rows: &[RowMeta],
+    unanswered: &mut bool,
     mut attempt: F,
 ) -> Result<Outcome<T, E>, Abort>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<rt::Response<T>, Error<E>>>,
 {
-    let mut unanswered = false;
+    let what = || rows_label(rows);
     for tries in 0.. {
         ctx.pacer.wait().await;
         if ctx.stopped() {
@@ -150,15 +164,15 @@ where
         ctx.stats.requests.fetch_add(1, Ordering::Relaxed);
         tracing::debug!("{}: sending (attempt {})", what(), tries + 1);
         let e = match attempt().await {
-            Ok(response) => return Ok(Outcome { answer: Answer::Done(response), unanswered }),
+            Ok(response) => return Ok(Outcome { answer: Answer::Done(response), unanswered: *unanswered }),
             Err(e) => e,
         };
         let failure = Failure::of(&e);
         let (after, why) = match classify(failure, e.headers().and_then(rt::retry_after)) {
-            Verdict::Refused => return Ok(Outcome { answer: Answer::Refused(e), unanswered }),
+            Verdict::Refused => return Ok(Outcome { answer: Answer::Refused(e), unanswered: *unanswered }),
             Verdict::Fatal(what) => return Err(Abort::Fatal(format!("{what}: {}", describe(&e)))),
             Verdict::Retry { after, unanswered: u, why } => {
-                unanswered |= u;
+                *unanswered |= u;
                 let counter = match (u, failure) {
                     (true, _) => &ctx.stats.unanswered,
                     (false, Failure::Status(429)) => &ctx.stats.throttled,
@@ -168,41 +182,29 @@ where
                 (after, why)
             }
         };
-        if tries >= ctx.retry.max_retries {
+        let policy = &ctx.retry.policy;
+        if tries >= policy.max_retries {
             return Err(Abort::GaveUp(format!("{}: {why} ({} attempts)", what(), tries + 1)));
         }
-        let wait = match after {
-            Some(after) if after > ctx.retry.max_wait => {
-                return Err(Abort::GaveUp(format!(
-                    "{}: the server asks to wait {} s, more than --max-wait ({} s); run the command again later",
-                    what(),
-                    after.as_secs(),
-                    ctx.retry.max_wait.as_secs()
-                )))
-            }
-            Some(after) => {
-                ctx.pacer.hold(after);
-                after
-            }
-            None => backoff(ctx.retry.backoff, tries),
+        let Some(wait) = policy.delay(tries, after) else {
+            return Err(Abort::GaveUp(format!(
+                "{}: the server asks to wait {} s, more than --max-wait ({} s); run the command again later",
+                what(),
+                after.unwrap_or_default().as_secs(),
+                policy.max_retry_after.as_secs()
+            )));
         };
+        if after.is_some() {
+            ctx.pacer.hold(wait);
+        }
         tracing::info!("{}: {why}; retrying in {} ms", what(), wait.as_millis());
-        tokio::time::sleep(wait).await;
+        // A stop (Ctrl-C, another request's failure) ends the wait at once.
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = ctx.stopping() => return Err(Abort::Stopped),
+        }
     }
     unreachable!("the loop returns")
-}
-
-/// Exponential backoff with jitter: between half and all of `base · 2^tries`, at most 30 s.
-pub fn backoff(base: Duration, tries: u32) -> Duration {
-    let full = base.saturating_mul(1 << tries.min(16)).min(Duration::from_secs(30));
-    full / 2 + full.mul_f64(random_unit() / 2.0)
-}
-
-fn random_unit() -> f64 {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// A pause shared by all requests: when the server asks one of them to wait (`Retry-After`),
@@ -259,15 +261,5 @@ mod tests {
         for f in [Failure::Status(400), Failure::Status(409), Failure::Status(422), Failure::NotSent] {
             assert_eq!(classify(f, secs), Verdict::Refused, "{f:?}");
         }
-    }
-
-    #[test]
-    fn backoff_doubles_within_bounds() {
-        for tries in 0..5 {
-            let full = Duration::from_millis(100 * (1 << tries));
-            let b = backoff(Duration::from_millis(100), tries);
-            assert!(b >= full / 2 && b <= full, "{tries}: {b:?}");
-        }
-        assert!(backoff(Duration::from_secs(1), 30) <= Duration::from_secs(30));
     }
 }

@@ -27,6 +27,17 @@ impl RowSet {
         !had
     }
 
+    /// Takes `row` out; false if it was not there.
+    pub fn remove(&mut self, row: u64) -> bool {
+        let (word, bit) = split(row);
+        let Some(w) = self.words.get_mut(word).filter(|w| **w & bit != 0) else {
+            return false;
+        };
+        *w &= !bit;
+        self.len -= 1;
+        true
+    }
+
     pub fn contains(&self, row: u64) -> bool {
         let (word, bit) = split(row);
         self.words.get(word).is_some_and(|w| w & bit != 0)
@@ -58,5 +69,8 @@ mod tests {
         assert_eq!(s.len(), 3);
         assert!(s.contains(1) && s.contains(64) && s.contains(1_000_000));
         assert!(!s.contains(2) && !s.contains(63) && !s.contains(65) && !s.contains(u64::MAX / 2));
+        assert!(s.remove(64) && !s.remove(64) && !s.remove(2) && !s.remove(u64::MAX / 2));
+        assert_eq!(s.len(), 2);
+        assert!(!s.contains(64) && s.contains(1));
     }
 }

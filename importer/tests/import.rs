@@ -48,15 +48,16 @@ async fn whats91_rows_are_mapped_sent_and_reported_row_by_row() {
     let report_path = dir.join("leads.whats91-report.csv");
     let rows = report_by_row(&report_path, 5);
     let status: Vec<&str> = (1..=5).map(|r| rows[&r].status.as_str()).collect();
-    assert_eq!(status, ["CREATED", "REJECTED", "INVALID", "CREATED", "SKIPPED"]);
+    // Row 5 repeats row 1's phone: the last row wins, row 1 is not sent.
+    assert_eq!(status, ["DUPLICATE", "REJECTED", "INVALID", "CREATED", "CREATED"]);
+    assert_eq!(rows[&1].reason, "row 5 has the same phone and is imported instead (the last row wins)");
     assert_eq!(rows[&2].reason, "column `Phone`: the phone number is empty");
     assert_eq!((rows[&2].line, rows[&4].line), (3, 5));
     assert_eq!(rows[&3].reason, "INVALID_PHONE");
-    assert_eq!(rows[&5].reason, "DUPLICATE_IN_REQUEST");
     let book = mock.state.book();
-    assert_eq!(rows[&1].uid, book["+911"].uid);
+    assert_eq!(rows[&5].uid, book["+911"].uid);
     assert_eq!(book.len(), 2);
-    assert_eq!(book["+911"].custom, Some(serde_json::json!({"reference": "r-1"})), "Notes is dropped");
+    assert_eq!(book["+911"].custom, Some(serde_json::json!({"reference": "r-5"})), "Notes is dropped");
     assert_eq!(book["+913"].display_name.as_deref(), Some("Cruz, Carl"));
     assert_eq!(book["+913"].custom, None, "an empty cell sends nothing");
     assert!(journal_of(&report_path).exists());
@@ -259,6 +260,60 @@ async fn a_refused_token_stops_the_import_at_the_first_answer() {
     );
     assert!(out.stderr.contains("0 of 30 rows have a result"), "{out:?}");
     assert_eq!(mock.state.import_requests.load(Ordering::Relaxed), 1, "no request after the refusal");
+    // With the right token the import goes on; the refused batch was answered, so its rows were
+    // not applied and are not `resent`.
+    let mut right = importer(&args);
+    right.env("WHATS91_TOKEN", "another-token");
+    let out = run(right).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let rows = report_by_row(&dir.join("c.whats91-report.csv"), 30);
+    assert!(rows.values().all(|r| r.status == "CREATED" && !r.resent), "{rows:?}");
+}
+
+/// Contacts on the server after each step of a re-import, counted by the mock: Whats91 holds a
+/// phone once, Kirim counts every contact it created, WA.cr refuses a phone it has.
+#[tokio::test(flavor = "multi_thread")]
+async fn re_importing_an_edited_file_with_a_fresh_report_creates_no_duplicate() {
+    let dir = scratch("re-import");
+    let full = dir.join("c.csv");
+    support::contacts_csv(&full, 100);
+    let text = std::fs::read_to_string(&full).unwrap();
+    let without_10th = dir.join("without-10th.csv");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.remove(10); // line 1 is the header: this is row 10
+    std::fs::write(&without_10th, lines.join("\n") + "\n").unwrap();
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    let targets: [(&str, Vec<&str>); 3] = [
+        ("whats91", vec!["--book", BOOK]),
+        ("kirim", vec!["--phone-number-id", "1065"]),
+        ("wacr", vec!["--type", "lead", "--source-id", "1", "--status-id", "2"]),
+    ];
+    for (provider, target) in targets {
+        let on_server = || match provider {
+            "whats91" => mock.state.book().len() as u32,
+            "kirim" => mock.state.kirim().values().map(|c| c.created).sum(),
+            _ => mock.state.wacr().values().map(|c| c.created).sum(),
+        };
+        for (step, file) in [("first", &full), ("again", &full), ("edited", &without_10th)] {
+            let report = dir.join(format!("{provider}-{step}.csv"));
+            let mut args = vec!["import", provider, "--base-url", &url, "--report", report.to_str().unwrap()];
+            args.extend(&target);
+            args.push(file.to_str().unwrap());
+            let out = run(importer(&args)).await;
+            assert_eq!(out.code(), Some(0), "{provider} {step}: {out:?}");
+            assert_eq!(on_server(), 100, "{provider} {step}: contacts on the server");
+            let rows = report_by_row(&report, if step == "edited" { 99 } else { 100 });
+            let expected = match (provider, step) {
+                (_, "first") => "CREATED",
+                ("whats91", _) => "UPDATED",
+                ("kirim", _) => "CREATED", // the server replays its first answer
+                _ => "ALREADY_EXISTS",
+            };
+            assert!(rows.values().all(|r| r.status == expected), "{provider} {step}: {rows:?}");
+        }
+    }
+    assert_eq!(mock.state.replays.load(Ordering::Relaxed), 199, "Kirim replayed every contact sent again");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -330,6 +385,21 @@ async fn a_journal_is_not_resumed_against_another_file() {
     let out = run(importer(&other_book)).await;
     assert!(out.stderr.contains("target book was `grp_test`, now `grp_other`"), "{out:?}");
     assert_eq!(mock.state.requests.load(Ordering::Relaxed), before, "nothing was sent");
+    // A wrong --book stops at the server's 404; the corrected command is refused (the journal
+    // is the wrong book's) until --restart starts over.
+    let report = dir.join("wrong-book.csv");
+    let mut wrong_book = whats91_args(&url, &file);
+    wrong_book[3] = "grp_wrong";
+    wrong_book.extend(["--report", report.to_str().unwrap()]);
+    assert_eq!(run(importer(&wrong_book)).await.code(), Some(1));
+    let mut corrected = wrong_book.clone();
+    corrected[3] = BOOK;
+    let out = run(importer(&corrected)).await;
+    assert!(out.stderr.contains("target book was `grp_wrong`, now `grp_test`") && out.stderr.contains("add --restart"));
+    corrected.push("--restart");
+    let out = run(importer(&corrected)).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert!(report_by_row(&report, 5).values().all(|r| r.status != "FAILED"), "{out:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -404,4 +474,108 @@ async fn create_book_prints_the_new_uid() {
     assert_eq!(out.code(), Some(0), "{out:?}");
     assert_eq!(out.stdout, "grp_1\n");
     assert!(out.stderr.contains("created contact book `Retail Leads`"), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_repeated_phone_imports_its_last_row_whatever_the_batch_size() {
+    let dir = scratch("repeated-phone");
+    let file = dir.join("c.csv");
+    std::fs::write(&file, "phone,First Name\n+91 1,Ann\n+912,Bo\n+9 11,Cy\n+913,Di\n+911,Ed\n").unwrap();
+    for batch in ["1", "2", "1000"] {
+        let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+        let url = mock.url();
+        let report = dir.join(format!("batch-{batch}.csv"));
+        let mut args = whats91_args(&url, &file);
+        args.extend(["--batch-size", batch, "--report", report.to_str().unwrap()]);
+        let out = run(importer(&args)).await;
+        assert_eq!(out.code(), Some(0), "{out:?}");
+        let rows = report_by_row(&report, 5);
+        for (row, winner) in [(1, 5), (3, 5)] {
+            assert_eq!(rows[&row].status, "DUPLICATE", "batch {batch}: {:?}", rows[&row]);
+            assert_eq!(
+                rows[&row].reason,
+                format!("row {winner} has the same phone and is imported instead (the last row wins)")
+            );
+        }
+        assert!([2, 4, 5].iter().all(|r| rows[r].status == "CREATED"), "batch {batch}: {rows:?}");
+        let book = mock.state.book();
+        assert_eq!(book.len(), 3, "batch {batch}: {book:?}");
+        assert_eq!(book["+911"].first_name.as_deref(), Some("Ed"), "batch {batch}: the last row wins");
+        assert_eq!(book["+911"].applied, 1, "batch {batch}: sent once");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tsv_file_is_read_with_tabs() {
+    let dir = scratch("tsv");
+    let file = dir.join("c.tsv");
+    std::fs::write(&file, "phone\tFirst Name\tNotes\n+911\tAnn, the first\tx\n+912\tBo\ty\n").unwrap();
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    let out = run(importer(&whats91_args(&url, &file))).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let rows = report_by_row(&dir.join("c.whats91-report.csv"), 2);
+    assert!(rows.values().all(|r| r.status == "CREATED"), "{rows:?}");
+    assert_eq!(mock.state.book()["+911"].first_name.as_deref(), Some("Ann, the first"));
+}
+
+#[test]
+fn completions_are_printed_for_a_shell() {
+    let out = importer(&["completions", "bash"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let script = String::from_utf8(out.stdout).unwrap();
+    assert!(script.contains("complete -F") && script.contains("--phone-number-id"), "{script}");
+    let bad = importer(&["completions", "cmd"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2), "an unknown shell is a bad command line");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_lets_the_request_in_flight_finish_and_writes_the_report() {
+    let dir = scratch("ctrl-c");
+    let file = dir.join("c.csv");
+    support::contacts_csv(&file, 1000);
+    // The third batch's answer is slow: Ctrl-C arrives while it is in flight.
+    let mock = Mock::start(TOKEN, FaultPlan::script([None, None, Some(Fault::Slow)])).await;
+    let url = mock.url();
+    let state = mock.state.clone();
+    let mut args = whats91_args(&url, &file);
+    args.extend(["--batch-size", "100", "--concurrency", "1"]);
+    let mut child = support::spawn(importer(&args));
+    let third = || state.import_requests.load(Ordering::SeqCst) == 3;
+    assert!(support::poll(&mut child, third).await, "the third batch is sent");
+    let sigint = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sigint.success());
+    let out = support::wait(child).await;
+    assert_eq!(out.code(), Some(130), "{out:?}");
+    assert!(out.stderr.contains("interrupted: run the same command again"), "{out:?}");
+    let report = dir.join("c.whats91-report.csv");
+    let rows = support::report(&report);
+    assert_eq!(rows.len(), 300, "the batch in flight finished and the report has its rows");
+    assert!(rows.iter().all(|r| r.status == "CREATED" && r.row <= 300), "{rows:?}");
+    assert_eq!(state.import_requests.load(Ordering::Relaxed), 3, "nothing new was sent after Ctrl-C");
+    // The same command goes on.
+    let out = run(importer(&args)).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let rows = report_by_row(&report, 1000);
+    assert!(rows.values().all(|r| r.status == "CREATED" && !r.resent), "{rows:?}");
+    assert_eq!(mock.state.book().len(), 1000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dash_reads_standard_input_once() {
+    use std::io::Write;
+    let dir = scratch("stdin");
+    let mock = Mock::start(TOKEN, FaultPlan::none()).await;
+    let url = mock.url();
+    let mut cmd = importer(&["import", "whats91", "--book", BOOK, "--base-url", &url, "-"]);
+    cmd.current_dir(&dir).stdin(std::process::Stdio::piped());
+    let mut child = support::spawn(cmd);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"phone,First Name\n+911,Ann\n+912,Bo\n").unwrap();
+    drop(stdin); // end of input
+    let out = support::wait(child).await;
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let rows = report_by_row(&dir.join("stdin.whats91-report.csv"), 2);
+    assert!(rows.values().all(|r| r.status == "CREATED"), "{rows:?}");
+    assert_eq!(mock.state.book()["+912"].first_name.as_deref(), Some("Bo"));
 }

@@ -4,7 +4,7 @@ use super::auth::{Credentials, KeyLocation};
 use super::call::Call;
 use super::config::{Config, ConfigError, RetryPolicy};
 use super::error::{RequestError, SendError, TransportError};
-use super::request::{random_u64, Body, Request};
+use super::request::{Body, Request};
 use super::response::RawResponse;
 use reqwest::header::HeaderMap;
 use std::time::Duration;
@@ -147,12 +147,7 @@ impl Request<'_> {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     if can_retry && self.retry_safe && (status == 429 || status == 503) {
-                        let wait = match retry_after(response.headers()) {
-                            Some(wait) if wait > policy.max_retry_after => None,
-                            Some(wait) => Some(wait),
-                            None => Some(backoff(policy, attempt)),
-                        };
-                        if let Some(wait) = wait {
+                        if let Some(wait) = policy.delay(attempt, retry_after(response.headers())) {
                             trace::retry(attempt, wait, status_reason(status));
                             drop(response);
                             tokio::time::sleep(wait).await;
@@ -168,7 +163,7 @@ impl Request<'_> {
                 }
                 // A failed connect sent nothing, so even an unsafe request may go again.
                 Err(e) if can_retry && (e.is_connect() || (self.retry_safe && e.is_timeout())) => {
-                    let wait = backoff(policy, attempt);
+                    let wait = policy.backoff(attempt);
                     trace::retry(attempt, wait, if e.is_connect() { "connection failed" } else { "timed out" });
                     tokio::time::sleep(wait).await;
                     attempt += 1;
@@ -229,15 +224,6 @@ fn sensitive(text: &str) -> reqwest::header::HeaderValue {
         reqwest::header::HeaderValue::from_str(text).unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
     value.set_sensitive(true);
     value
-}
-
-/// Exponential backoff with jitter: a random wait between half and all of `initial · 2^attempt`,
-/// never more than `max_backoff`.
-fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
-    let full = policy.initial_backoff.saturating_mul(1u32 << attempt.min(16)).min(policy.max_backoff);
-    let half = full / 2;
-    let span = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX).max(1);
-    half + Duration::from_nanos(random_u64() % span)
 }
 
 /// `Retry-After` as seconds or an HTTP date (a date in the past means now).
@@ -445,22 +431,6 @@ mod tests {
         assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120), "{wait:?}");
         assert_eq!(retry_after(&headers("soon")), None);
         assert_eq!(retry_after(&HeaderMap::new()), None);
-    }
-
-    #[test]
-    fn backoff_doubles_with_jitter_and_is_capped() {
-        let p =
-            RetryPolicy::default().initial_backoff(Duration::from_millis(100)).max_backoff(Duration::from_millis(350));
-        for _ in 0..50 {
-            let b0 = backoff(&p, 0);
-            assert!(b0 >= Duration::from_millis(50) && b0 <= Duration::from_millis(100), "{b0:?}");
-            let b1 = backoff(&p, 1);
-            assert!(b1 >= Duration::from_millis(100) && b1 <= Duration::from_millis(200), "{b1:?}");
-            let b9 = backoff(&p, 9);
-            assert!(b9 >= Duration::from_millis(175) && b9 <= Duration::from_millis(350), "{b9:?}");
-        }
-        // A huge attempt count neither overflows nor exceeds the cap.
-        assert!(backoff(&p, u32::MAX) <= Duration::from_millis(350));
     }
 
     #[test]

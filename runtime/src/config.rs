@@ -2,6 +2,7 @@
 //! when they are sent again.
 
 use super::auth::{Credentials, KeyLocation, Secret};
+use super::request::random_u64;
 use std::fmt;
 use std::time::Duration;
 
@@ -62,6 +63,28 @@ impl RetryPolicy {
     pub fn max_retry_after(mut self, d: Duration) -> Self {
         self.max_retry_after = d;
         self
+    }
+
+    /// The wait before sending again after attempt `attempt` (0 is the first) failed: the
+    /// server's `Retry-After` when it gave one (see [`retry_after`](crate::retry_after)), else
+    /// [`backoff`](Self::backoff). `None` when the server asks for longer than
+    /// [`max_retry_after`](Self::max_retry_after): the failure is then final. Whether a failure
+    /// may be retried at all, and how often, is the caller's decision.
+    pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
+        match retry_after {
+            Some(wait) if wait > self.max_retry_after => None,
+            Some(wait) => Some(wait),
+            None => Some(self.backoff(attempt)),
+        }
+    }
+
+    /// Exponential backoff with jitter: a random wait between half and all of
+    /// `initial_backoff · 2^attempt`, never more than [`max_backoff`](Self::max_backoff).
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let full = self.initial_backoff.saturating_mul(1u32 << attempt.min(16)).min(self.max_backoff);
+        let half = full / 2;
+        let span = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX).max(1);
+        half + Duration::from_nanos(random_u64() % span)
     }
 }
 
@@ -186,5 +209,32 @@ mod tests {
         assert_eq!(p.max_retries, 5);
         assert_eq!(p.initial_backoff, Duration::from_millis(1));
         assert_eq!(p.max_retry_after, RetryPolicy::default().max_retry_after);
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        let p =
+            RetryPolicy::default().initial_backoff(Duration::from_millis(100)).max_backoff(Duration::from_millis(350));
+        for _ in 0..50 {
+            let b0 = p.backoff(0);
+            assert!(b0 >= Duration::from_millis(50) && b0 <= Duration::from_millis(100), "{b0:?}");
+            let b1 = p.backoff(1);
+            assert!(b1 >= Duration::from_millis(100) && b1 <= Duration::from_millis(200), "{b1:?}");
+            let b9 = p.backoff(9);
+            assert!(b9 >= Duration::from_millis(175) && b9 <= Duration::from_millis(350), "{b9:?}");
+        }
+        // A huge attempt count neither overflows nor exceeds the cap.
+        assert!(p.backoff(u32::MAX) <= Duration::from_millis(350));
+    }
+
+    #[test]
+    fn delay_honours_retry_after_up_to_its_limit_and_backs_off_without_it() {
+        let p =
+            RetryPolicy::default().initial_backoff(Duration::from_millis(100)).max_retry_after(Duration::from_secs(10));
+        assert_eq!(p.delay(3, Some(Duration::from_secs(2))), Some(Duration::from_secs(2)));
+        assert_eq!(p.delay(0, Some(Duration::from_secs(10))), Some(Duration::from_secs(10)));
+        assert_eq!(p.delay(0, Some(Duration::from_secs(11))), None, "longer than max_retry_after");
+        let backoff = p.delay(1, None).unwrap();
+        assert!(backoff >= Duration::from_millis(100) && backoff <= Duration::from_millis(200), "{backoff:?}");
     }
 }

@@ -1,10 +1,12 @@
-//! Kirim: one `createContact` call per row, each with an `Idempotency-Key` derived from the row,
-//! so the key is the same in every run: a row sent again (after a lost answer, a kill, or a
-//! repeated run) is replayed by the server instead of creating a second contact.
+//! Kirim: one `createContact` call per row, each with an `Idempotency-Key` derived from the
+//! contact (never from the row's position), so the key is the same in every run and in every
+//! edit of the file: a contact sent again (after a lost answer, a kill, a repeated run, or a
+//! re-import of an edited file) is replayed by the server instead of created a second time.
 
 use super::{failed, validate, Pending, Provider};
 use crate::journal::RowResult;
 use crate::mapping::{json, text, Cells, FieldDef, Rejection, Target};
+use crate::phone;
 use crate::pipeline::Ctx;
 use crate::retry::{self, Abort, Answer};
 use crate::scan::hex;
@@ -38,16 +40,19 @@ pub struct Item {
     key: String,
 }
 
-/// The same row (position and content) for the same account always gets the same key; any other
-/// row gets another. The row number is part of it so that two identical rows stay two contacts,
-/// as the file says; the file's name is not, so a renamed copy replays rather than duplicates.
-pub fn idempotency_key(phone_number_id: &str, row: u64, request: &CreateContactRequest) -> String {
+/// The same contact (normalised phone and content) for the same account always gets the same
+/// key, wherever its row is in the file; a changed contact gets another. The row's position is
+/// not part of it, so removing, adding or moving rows never turns a replay into a duplicate (a
+/// phone repeated in a file is sent once, for its last row: see `crate::pipeline`), and neither
+/// is the file's name, so a renamed copy replays too.
+pub fn idempotency_key(phone_number_id: &str, request: &CreateContactRequest) -> String {
+    let mut content = request.clone();
+    content.phone_number = phone::normalize(&request.phone_number);
     let mut h = Sha256::new();
-    h.update(b"whatsapp-contacts/kirim/createContact/v1\0");
+    h.update(b"whatsapp-contacts/kirim/createContact/v2\0");
     h.update(phone_number_id.as_bytes());
     h.update(b"\0");
-    h.update(row.to_be_bytes());
-    h.update(serde_json::to_vec(request).expect("a request serializes"));
+    h.update(serde_json::to_vec(&content).expect("a request serializes"));
     format!("wac-{}", hex(&h.finalize()[..16]))
 }
 
@@ -58,7 +63,7 @@ impl Provider for Kirim {
         1
     }
 
-    fn build(&self, row: u64, cells: &Cells<'_>) -> Result<(String, Item), Rejection> {
+    fn build(&self, cells: &Cells<'_>) -> Result<(String, Item), Rejection> {
         let mut request = CreateContactRequest::new(String::new());
         let (mut phone, mut phone_column, mut email_column) = (None, None, None);
         let mut metadata = Map::new();
@@ -93,15 +98,14 @@ impl Provider for Kirim {
             request.metadata = Some(metadata);
         }
         validate(&request, |field| (field == "email").then(|| email_column.unwrap_or("email").to_string()))?;
-        let key = idempotency_key(&self.phone_number_id, row, &request);
+        let key = idempotency_key(&self.phone_number_id, &request);
         Ok((phone, Item { request, key }))
     }
 
     async fn send(self: Arc<Self>, ctx: Arc<Ctx>, batch: Vec<Pending<Item>>) -> Result<(), Abort> {
         for Pending { meta, item } in batch {
             ctx.sending(std::slice::from_ref(&meta))?;
-            let label = || super::rows_label(std::slice::from_ref(&meta));
-            let outcome = retry::send(&ctx, &label, || {
+            let outcome = retry::send(&ctx, std::slice::from_ref(&meta), || {
                 self.client
                     .create_contact(&self.phone_number_id, &item.request)
                     .idempotency_key(&item.key)
@@ -136,15 +140,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_depend_on_account_row_and_content_only() {
-        let a = CreateContactRequest::new("+628123".into());
+    fn keys_depend_on_account_phone_and_content_only() {
+        let a = CreateContactRequest::new("+62 812-3".into());
         let mut b = a.clone();
         b.name = Some("Budi".into());
-        let k = idempotency_key("106", 7, &a);
-        assert_eq!(k, idempotency_key("106", 7, &a.clone()), "stable across runs");
+        let k = idempotency_key("106", &a);
+        assert_eq!(k, idempotency_key("106", &a.clone()), "stable across runs and row positions");
         assert!(k.starts_with("wac-") && k.len() == 36, "{k}");
-        assert_ne!(k, idempotency_key("106", 8, &a), "another row");
-        assert_ne!(k, idempotency_key("107", 7, &a), "another account");
-        assert_ne!(k, idempotency_key("106", 7, &b), "another content");
+        let spelled = CreateContactRequest::new("+628123".into());
+        assert_eq!(k, idempotency_key("106", &spelled), "the phone is compared normalised");
+        assert_ne!(k, idempotency_key("107", &a), "another account");
+        assert_ne!(k, idempotency_key("106", &b), "another content");
+        assert_ne!(k, idempotency_key("106", &CreateContactRequest::new("+628124".into())), "another phone");
     }
 }

@@ -36,8 +36,8 @@ pub trait Provider: Send + Sync + 'static {
     /// Rows per request.
     fn batch_size(&self) -> usize;
 
-    /// Builds row `row`'s request from its cells (on the reader thread); returns its phone too.
-    fn build(&self, row: u64, cells: &Cells<'_>) -> Result<(String, Self::Item), Rejection>;
+    /// Builds a row's request from its cells (on the reader thread); returns its phone too.
+    fn build(&self, cells: &Cells<'_>) -> Result<(String, Self::Item), Rejection>;
 
     /// Sends one batch (retrying as [`crate::retry`] says) and journals every row's result.
     fn send(

@@ -1,10 +1,10 @@
 //! WA.cr: one `createContact` call per row. The API has no idempotency key; a row whose answer
 //! was lost is sent again, and WA.cr's rule that a phone is unique within the tenant keeps that
-//! from creating a second contact. A row sent again that is refused with "phone already taken"
-//! is reported `ALREADY_EXISTS` (most likely created by the unanswered attempt) rather than
-//! `FAILED`.
+//! from creating a second contact. A row refused with the documented "This phone number already
+//! exists" (wherever the 422 body puts it) is reported `ALREADY_EXISTS` rather than `FAILED`;
+//! when an earlier attempt got no answer, that attempt most likely created the contact.
 
-use super::{failed, validate, Pending, Provider};
+use super::{failed, validate, Pending, Provider, RowMeta};
 use crate::journal::RowResult;
 use crate::mapping::{text, Cells, FieldDef, Rejection, Target};
 use crate::pipeline::Ctx;
@@ -89,7 +89,7 @@ impl Provider for Wacr {
         1
     }
 
-    fn build(&self, _row: u64, cells: &Cells<'_>) -> Result<(String, CreateContactRequest), Rejection> {
+    fn build(&self, cells: &Cells<'_>) -> Result<(String, CreateContactRequest), Rejection> {
         let mut values: [Option<(String, &str)>; FIELDS.len()] = Default::default();
         let mut groups = None;
         for (target, column, cell) in cells {
@@ -153,8 +153,7 @@ impl Provider for Wacr {
     async fn send(self: Arc<Self>, ctx: Arc<Ctx>, batch: Vec<Pending<CreateContactRequest>>) -> Result<(), Abort> {
         for Pending { meta, item } in batch {
             ctx.sending(std::slice::from_ref(&meta))?;
-            let label = || super::rows_label(std::slice::from_ref(&meta));
-            let outcome = retry::send(&ctx, &label, || {
+            let outcome = retry::send(&ctx, std::slice::from_ref(&meta), || {
                 self.client
                     .create_contact(&item)
                     .with_timeout(ctx.retry.timeout)
@@ -164,6 +163,7 @@ impl Provider for Wacr {
             .await?;
             let resent = meta.resent || outcome.unanswered;
             let result = match outcome.answer {
+                Answer::Refused(e) => refused(&meta, &e, outcome.unanswered),
                 Answer::Done(response) => RowResult {
                     row: meta.row,
                     line: meta.line,
@@ -173,15 +173,6 @@ impl Provider for Wacr {
                     phone: Some(meta.phone.clone()),
                     resent,
                 },
-                Answer::Refused(e) if resent && phone_taken(&e) => RowResult {
-                    status: "ALREADY_EXISTS".into(),
-                    reason: Some(format!(
-                        "{}; an earlier attempt for this row got no answer and most likely created the contact",
-                        retry::describe(&e)
-                    )),
-                    ..failed(&meta, &e, outcome.unanswered)
-                },
-                Answer::Refused(e) => failed(&meta, &e, outcome.unanswered),
             };
             ctx.record(&[result])?;
         }
@@ -189,15 +180,53 @@ impl Provider for Wacr {
     }
 }
 
-/// A 422 whose validation details name the phone: the tenant already has a contact with it.
-fn phone_taken<E>(e: &Error<E>) -> bool {
-    let Some(body) = e.raw_body().filter(|_| e.status() == Some(422)) else {
-        return false;
-    };
-    let Ok(body) = serde_json::from_slice::<Value>(body) else {
-        return false;
-    };
-    ["/error/details/phone", "/details/phone", "/errors/phone"].iter().any(|p| body.pointer(p).is_some())
+/// The documented message of a 422 for a phone the tenant already has.
+const PHONE_TAKEN: &str = "this phone number already exists";
+
+/// A refused row: `ALREADY_EXISTS` when the tenant has its phone, else `FAILED`; the reason
+/// carries the server's details, which `retry::describe` leaves out.
+fn refused<E>(meta: &RowMeta, e: &Error<E>, unanswered: bool) -> RowResult {
+    let body = e.raw_body().and_then(|b| serde_json::from_slice::<Value>(b).ok()).unwrap_or(Value::Null);
+    with_details(failed(meta, e, unanswered), e.status(), &body)
+}
+
+/// `result` (a `FAILED` row) with the server's words from `body` added to its reason, and
+/// `ALREADY_EXISTS` for the documented phone message.
+fn with_details(mut result: RowResult, status: Option<u16>, body: &Value) -> RowResult {
+    let mut texts = Vec::new();
+    server_texts(body, None, &mut texts);
+    let mut reason = result.reason.take().unwrap_or_default();
+    for text in &texts {
+        if !reason.contains(text.rsplit(": ").next().unwrap_or(text)) {
+            reason.push_str("; ");
+            reason.push_str(text);
+        }
+    }
+    if status == Some(422) && texts.iter().any(|t| t.to_lowercase().contains(PHONE_TAKEN)) {
+        result.status = "ALREADY_EXISTS".into();
+        reason.push_str(if result.resent {
+            "; an earlier attempt for this row got no answer and most likely created the contact"
+        } else {
+            "; the tenant already has a contact with this phone"
+        });
+    }
+    result.reason = Some(reason);
+    result
+}
+
+/// Every text in an error body but its codes and ids, as `field: text` (or the text alone for a
+/// `message`), in the body's order.
+fn server_texts(v: &Value, key: Option<&str>, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => match key {
+            Some("code" | "request_id" | "requestId") => {}
+            Some(k) if k != "message" => out.push(format!("{k}: {s}")),
+            _ => out.push(s.clone()),
+        },
+        Value::Array(items) => items.iter().for_each(|item| server_texts(item, key, out)),
+        Value::Object(fields) => fields.iter().for_each(|(k, item)| server_texts(item, Some(k), out)),
+        _ => {}
+    }
 }
 
 /// Group ids from a JSON array, or from text separated by `;`, `,`, `|` or spaces.
@@ -231,7 +260,51 @@ mod tests {
     fn build(w: &Wacr, pairs: &[(usize, &'static str, &'static str)]) -> Result<CreateContactRequest, Rejection> {
         let targets: Vec<Target> = pairs.iter().map(|(i, _, _)| Target::Field(*i)).collect();
         let cells: Cells<'_> = pairs.iter().zip(&targets).map(|((_, c, v), t)| (t, *c, Cell::Text(v))).collect();
-        w.build(1, &cells).map(|(_, r)| r)
+        w.build(&cells).map(|(_, r)| r)
+    }
+
+    /// A row refused with a 422, as `failed` reports it before the details are added.
+    fn refusal(body: Value, resent: bool) -> RowResult {
+        let failed = RowResult {
+            row: 3,
+            line: 4,
+            status: "FAILED".into(),
+            reason: Some("HTTP 422 VALIDATION_ERROR: Validation failed".into()),
+            uid: None,
+            phone: Some("+911".into()),
+            resent,
+        };
+        with_details(failed, Some(422), &body)
+    }
+
+    #[test]
+    fn the_documented_phone_message_means_already_exists_wherever_it_is() {
+        let layouts = [
+            serde_json::json!({"message": "This phone number already exists", "error": {"code": "VALIDATION_ERROR"}}),
+            serde_json::json!({"success": false, "error": {"code": "VALIDATION_ERROR", "message": "Validation failed", "details": {"phone": ["This phone number already exists"]}}}),
+            serde_json::json!({"code": "VALIDATION_ERROR", "message": "Validation failed", "details": {"phone": ["This phone number already exists"]}}),
+            serde_json::json!({"errors": {"phone": "This phone number already exists"}}),
+        ];
+        for body in layouts {
+            let r = refusal(body.clone(), false);
+            assert_eq!(r.status, "ALREADY_EXISTS", "{body}");
+            let reason = r.reason.unwrap();
+            assert!(reason.starts_with("HTTP 422"), "{reason}");
+            assert!(reason.contains("This phone number already exists"), "the server's words: {reason}");
+            assert!(reason.ends_with("the tenant already has a contact with this phone"), "{reason}");
+        }
+        let r = refusal(serde_json::json!({"message": "This phone number already exists"}), true);
+        assert!(r.reason.unwrap().ends_with("most likely created the contact") && r.resent);
+        // Another validation failure is FAILED, with its details in the reason.
+        let other = serde_json::json!({"error": {"code": "VALIDATION_ERROR", "message": "Validation failed", "details": {"phone": ["Phone number is required"], "email": ["This email address already exists"]}}});
+        let r = refusal(other, false);
+        assert_eq!(r.status, "FAILED");
+        let reason = r.reason.unwrap();
+        assert!(reason.starts_with("HTTP 422 VALIDATION_ERROR: Validation failed; "), "{reason}");
+        for detail in ["; phone: Phone number is required", "; email: This email address already exists"] {
+            assert!(reason.contains(detail), "{reason}");
+        }
+        assert_eq!(reason.matches("Validation failed").count(), 1, "said once: {reason}");
     }
 
     #[test]

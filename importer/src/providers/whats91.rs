@@ -49,7 +49,7 @@ impl Provider for Whats91 {
         self.batch_size
     }
 
-    fn build(&self, _row: u64, cells: &Cells<'_>) -> Result<(String, BulkContactInput), Rejection> {
+    fn build(&self, cells: &Cells<'_>) -> Result<(String, BulkContactInput), Rejection> {
         let mut contact = BulkContactInput::new(String::new());
         let (mut phone, mut phone_column) = (None, None);
         let mut custom = Map::new();
@@ -94,8 +94,7 @@ impl Provider for Whats91 {
             ctx.sending(&metas)?;
             let mut request = BulkUploadContactsRequest::new(contacts);
             request.default_country_code = self.default_country_code.clone();
-            let label = || rows_label(&metas);
-            let outcome = retry::send(&ctx, &label, || {
+            let outcome = retry::send(&ctx, &metas, || {
                 self.client
                     .bulk_upload_contacts(&self.book, &request)
                     .with_timeout(ctx.retry.timeout)
@@ -110,7 +109,7 @@ impl Provider for Whats91 {
                 Answer::Refused(e) if metas.len() > 1 => {
                     tracing::info!(
                         "{}: refused ({}); splitting to find the rows at fault",
-                        label(),
+                        rows_label(&metas),
                         retry::describe(&e)
                     );
                     let contacts = std::mem::take(&mut request.contacts);

@@ -527,8 +527,8 @@ fn wacr(state: &State, body: &[u8]) -> (u16, String) {
     let phone = v["phone"].as_str().unwrap_or_default().to_string();
     let mut contacts = state.wacr();
     if contacts.contains_key(&phone) {
-        let details = json!({"phone": ["The phone has already been taken."]});
-        let body = json!({"success": false, "message": "The given data was invalid.", "error": {"code": "VALIDATION_ERROR", "message": "The given data was invalid.", "details": details}});
+        // One of the layouts the docs allow: the documented message at the top, no details.
+        let body = json!({"message": "This phone number already exists", "error": {"code": "VALIDATION_ERROR"}});
         return (422, body.to_string());
     }
     let id = contacts.len() as i64 + 1;
