@@ -38,6 +38,7 @@
 //! ```
 
 pub mod build;
+pub mod bundle;
 pub mod cargo;
 pub mod diff;
 pub mod emit;

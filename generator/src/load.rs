@@ -1,6 +1,7 @@
-//! Loading: bytes → JSON tree (YAML or JSON) → 3.1 normalization → `openapiv3::OpenAPI`.
+//! Loading: bytes → JSON tree (YAML or JSON) → bundling of `$ref`s → 3.1 normalization → `openapiv3::OpenAPI`.
 //! serde_yaml stays inside this module.
 
+use crate::bundle::bundle;
 use crate::error::Error;
 use crate::normalize::{normalize, Note};
 use crate::pointer;
@@ -29,6 +30,7 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Error> {
     if !raw.is_object() {
         return Err(Error::new(path, "#", "the document is not an object"));
     }
+    bundle(path, &mut raw)?;
     notes.extend(normalize(&mut raw));
     let doc = to_openapi(path, &raw)?;
     Ok(Loaded { doc, raw, notes })

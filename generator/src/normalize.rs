@@ -143,14 +143,14 @@ pub(crate) enum Kind {
     Schema,
 }
 
-enum Child {
+pub(crate) enum Child {
     One(Kind),
     Map(Kind),
     List(Kind),
 }
 
 /// What the value under `key` of a `kind` object is, if it can contain a schema.
-fn child(kind: Kind, key: &str) -> Option<Child> {
+pub(crate) fn child(kind: Kind, key: &str) -> Option<Child> {
     use {Child::*, Kind::*};
     Some(match (kind, key) {
         (Doc, "paths") | (Components, "pathItems") => Map(PathItem),

@@ -1,6 +1,8 @@
-//! `$ref` resolution: the one resolver for every kind of component the builder follows.
+//! `$ref` resolution: the one resolver for every kind of component the builder follows. Loading
+//! has bundled the document ([`crate::bundle`]): every reference it could follow (anywhere in the
+//! document, or into another file) names a component of the document by now.
 
-use crate::pointer;
+use crate::{bundle, pointer};
 use indexmap::IndexMap;
 use openapiv3::{Components, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 
@@ -67,10 +69,11 @@ fn chain<'a, T: Component>(doc: &'a OpenAPI, reference: &str) -> Result<(&'a str
     let mut current = reference;
     for _ in 0..MAX_CHAIN {
         let Some(escaped) = current.strip_prefix(&prefix) else {
-            return Err(RefError::Unsupported(format!(
-                "unsupported $ref `{current}`: only #/components/{}/… is followed here",
-                T::KIND
-            )));
+            return Err(RefError::Unsupported(if bundle::is_remote(current) {
+                format!("remote $ref `{current}` is not fetched: only the document and local files are read")
+            } else {
+                format!("unsupported $ref `{current}`: only #/components/{}/… is followed here", T::KIND)
+            }));
         };
         let key = pointer::unescape(escaped);
         let Some((k, item)) = all.and_then(|m| m.get_key_value(key.as_str())) else {
@@ -145,6 +148,13 @@ components:
         assert_eq!(key("#/components/schemas/a~1b"), Ok("a/b".into()));
         assert!(matches!(key("#/components/schemas/Nope"), Err(RefError::Dangling(_))));
         assert!(matches!(key("other.yaml#/X"), Err(RefError::Unsupported(_))));
+        assert_eq!(
+            key("https://example.com/s.yaml#/X"),
+            Err(RefError::Unsupported(
+                "remote $ref `https://example.com/s.yaml#/X` is not fetched: only the document and local files are read"
+                    .into()
+            ))
+        );
         assert!(matches!(key("#/components/schemas/Loop1"), Err(RefError::Cycle { key, .. }) if key == "Loop1"));
         assert!(resolve::<Parameter>(&d, "#/components/parameters/P").is_ok());
         let inline = ReferenceOr::Item(Schema {
