@@ -49,7 +49,13 @@ pub fn convert(doc: &mut Value) -> Vec<Note> {
     let Value::Object(root) = doc else { return Vec::new() };
     let old = std::mem::take(root);
     let media = |key: &str| -> Vec<String> { strings(old.get(key)) };
-    let mut c = Converter { notes: Vec::new(), consumes: media("consumes"), produces: media("produces"), params: &old };
+    let mut c = Converter {
+        notes: Vec::new(),
+        consumes: media("consumes"),
+        produces: media("produces"),
+        schemes: media("schemes"),
+        params: &old,
+    };
     *root = c.document(&old);
     c.notes
 }
@@ -59,6 +65,7 @@ struct Converter<'a> {
     /// The document's `consumes` and `produces` (an operation's own replace them).
     consumes: Vec<String>,
     produces: Vec<String>,
+    schemes: Vec<String>,
     /// The Swagger document, where `#/parameters/…` are looked up.
     params: &'a Map<String, Value>,
 }
@@ -250,9 +257,10 @@ impl Converter<'_> {
                 "responses" => {
                     out.insert(key.clone(), self.each(value, &p, |c, r, rp| c.response(r, &produces, rp)));
                 }
-                "schemes" => {
+                "schemes" if !same_set(&strings(Some(value)), &self.schemes) => {
                     self.note(p, "an operation's own `schemes` have no OpenAPI 3.0 form: the document's servers apply")
                 }
+                "schemes" => {}
                 _ => {
                     out.insert(key.clone(), value.clone());
                 }
@@ -602,6 +610,11 @@ fn media_types(types: &[String], fallback: &str) -> Vec<String> {
     } else {
         types.to_vec()
     }
+}
+
+/// The same strings, in any order.
+fn same_set(a: &[String], b: &[String]) -> bool {
+    a.iter().all(|x| b.contains(x)) && b.iter().all(|x| a.contains(x))
 }
 
 fn is_form(media: &str) -> bool {
@@ -994,6 +1007,12 @@ mod tests {
         let (op, notes) = operation(json!({ "schemes": ["wss"], "summary": "s", "x-a": 1, "responses": {} }));
         assert_eq!(op, json!({ "summary": "s", "x-a": 1, "responses": {} }));
         assert_eq!(notes[0].0, "/paths/~1a/post/schemes");
+        // The document's own schemes, repeated: nothing lost.
+        let (_, notes) = convert_doc(json!({
+            "schemes": ["http", "https"],
+            "paths": { "/a": { "get": { "schemes": ["https", "http"], "responses": {} } } },
+        }));
+        assert_eq!(notes, []);
     }
 
     #[test]
