@@ -51,6 +51,7 @@ pub mod naming;
 pub mod normalize;
 pub mod plan;
 pub mod pointer;
+pub mod swagger2;
 pub mod template;
 #[cfg(feature = "verify")]
 pub mod verify;

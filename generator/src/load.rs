@@ -30,10 +30,43 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Error> {
     if !raw.is_object() {
         return Err(Error::new(path, "#", "the document is not an object"));
     }
+    // Swagger 2.0 first: the bundler then sees OpenAPI 3 references only.
+    notes.extend(upgrade(path, &mut raw)?);
     bundle(path, &mut raw)?;
     notes.extend(normalize(&mut raw));
     let doc = to_openapi(path, &raw)?;
     Ok(Loaded { doc, raw, notes })
+}
+
+/// What the document says it is: OpenAPI 3.0 and 3.1 pass on, Swagger 2.0 is converted to 3.0
+/// (with its notes), and anything else is refused with the version it names.
+fn upgrade(path: &Path, raw: &mut serde_json::Value) -> Result<Vec<Note>, Error> {
+    const SUPPORTED: &str = "this generator reads OpenAPI 3.0 and 3.1, and Swagger 2.0";
+    // An unquoted YAML `3.1` or `2.0` is a number.
+    let version = |key: &str| match raw.get(key)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    };
+    if let Some(v) = version("openapi") {
+        if v.starts_with("3.0") || v.starts_with("3.1") {
+            return Ok(Vec::new());
+        }
+        return Err(Error::new(path, "#/openapi", format!("OpenAPI {v} is not supported: {SUPPORTED}")));
+    }
+    if let Some(v) = version("swagger") {
+        if v == "2.0" || v == "2" {
+            return Ok(crate::swagger2::convert(raw));
+        }
+        return Err(Error::new(path, "#/swagger", format!("Swagger {v} is not supported: {SUPPORTED}")));
+    }
+    if let Some(v) = version("swaggerVersion") {
+        return Err(Error::new(path, "#/swaggerVersion", format!("Swagger {v} is not supported: {SUPPORTED}")));
+    }
+    Err(Error::new(
+        path,
+        "#",
+        format!("no `openapi` or `swagger` version field: not an OpenAPI document ({SUPPORTED})"),
+    ))
 }
 
 /// Text → JSON tree. JSON is tried first when the name or the first byte says so; YAML otherwise.
@@ -325,5 +358,25 @@ mod tests {
         let loaded = load("openapi: 3.0.3\npaths: {}\n").unwrap();
         assert_eq!(loaded.doc.info.version, "");
         assert_eq!(loaded.notes.len(), 2);
+    }
+
+    #[test]
+    fn swagger_2_is_converted_and_other_versions_are_refused_by_name() {
+        let loaded = load("swagger: 2.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{name: q, in: query, type: string}]\n      responses: {'200': {description: ok}}\n").unwrap();
+        assert_eq!(loaded.doc.openapi, "3.0.3");
+        assert_eq!(loaded.doc.operations().count(), 1);
+        for (text, at, message) in [
+            ("swagger: '1.2'\n", "#/swagger", "Swagger 1.2 is not supported"),
+            ("swaggerVersion: '1.2'\napis: []\n", "#/swaggerVersion", "Swagger 1.2 is not supported"),
+            ("openapi: 4.0.0\npaths: {}\n", "#/openapi", "OpenAPI 4.0.0 is not supported"),
+            ("openapi: 2.0\npaths: {}\n", "#/openapi", "OpenAPI 2.0 is not supported"),
+            ("info: {title: t}\npaths: {}\n", "#", "no `openapi` or `swagger` version field"),
+        ] {
+            let e = load(text).err().unwrap_or_else(|| panic!("{text} loads"));
+            assert_eq!(e.location, at, "{text}");
+            assert!(e.message.starts_with(message), "{e}");
+            assert!(e.message.contains("reads OpenAPI 3.0 and 3.1, and Swagger 2.0"), "{e}");
+        }
+        assert!(load("openapi: 3.0\ninfo: {title: t, version: '1'}\npaths: {}\n").is_ok());
     }
 }

@@ -394,7 +394,10 @@ fn corpus_documents_parse_after_normalizing() {
         } else {
             serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
         };
-        let notes = normalize(&mut doc);
+        // Swagger 2.0 documents reach the normalizer converted, as `load` does it.
+        let mut notes =
+            if doc.get("swagger").is_some() { oas_client_gen::swagger2::convert(&mut doc) } else { Vec::new() };
+        notes.extend(normalize(&mut doc));
         for n in &notes {
             println!("{name}: {} {}", n.pointer, n.message);
         }
