@@ -49,6 +49,7 @@ pub mod model;
 pub mod naming;
 pub mod normalize;
 pub mod pointer;
+pub mod repair;
 pub mod template;
 #[cfg(feature = "verify")]
 pub mod verify;
