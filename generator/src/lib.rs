@@ -39,6 +39,7 @@
 
 pub mod build;
 pub mod cargo;
+pub mod diagnostic;
 pub mod diff;
 pub mod emit;
 pub mod error;
@@ -49,6 +50,7 @@ pub mod model;
 pub mod naming;
 pub mod normalize;
 pub mod pointer;
+pub mod position;
 pub mod repair;
 pub mod template;
 #[cfg(feature = "verify")]
