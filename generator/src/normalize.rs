@@ -70,6 +70,9 @@ pub fn normalize(doc: &mut Value) -> Vec<Note> {
         n.unplaced = repair::component_params(c, &mut n.notes);
     }
     walk(Kind::Doc, doc, "", 0, &mut |kind, v, ptr, too_deep| n.visit(kind, v, ptr, too_deep));
+    if n.left_out {
+        repair::drop_left_out(doc);
+    }
     n.notes
 }
 
@@ -182,6 +185,8 @@ struct Normalizer {
     schema_types: HashMap<String, String>,
     /// `#/components/parameters/X` → why X cannot be sent (X is removed).
     unplaced: HashMap<String, repair::Unplaced>,
+    /// Whether a parameter was left out (its placeholder is removed after the walk).
+    left_out: bool,
 }
 
 impl Normalizer {
@@ -211,7 +216,7 @@ impl Normalizer {
                 }
             }
             Kind::Components => self.drop_mutual_tls(map, ptr),
-            Kind::PathItem => repair::path_item(map, ptr, &self.unplaced, &mut self.notes),
+            Kind::PathItem => self.left_out |= repair::path_item(map, ptr, &self.unplaced, &mut self.notes),
             _ => {}
         }
     }

@@ -7,7 +7,7 @@
 //! items it rewrites, before any of its own rewrites.
 
 use crate::error::HELP;
-use crate::normalize::Note;
+use crate::normalize::{Kind, Note};
 use crate::pointer;
 use std::collections::HashMap;
 
@@ -324,20 +324,24 @@ pub(crate) fn component_params(
 
 /// Leaves out a path item's optional parameters that cannot be sent, and skips each operation
 /// that has a required one (its own or the path item's).
+/// Returns whether it left out any parameter (see [`drop_left_out`]).
 pub(crate) fn path_item(
     item: &mut Map<String, Value>,
     ptr: &str,
     components: &HashMap<String, Unplaced>,
     notes: &mut Vec<Note>,
-) {
+) -> bool {
+    let mut left_out = false;
     let path = pointer::tokens(ptr).last().unwrap_or_default();
-    let shared =
-        item.get_mut("parameters").and_then(|l| params(l, &pointer::child(ptr, "parameters"), components, notes));
+    let shared = item
+        .get_mut("parameters")
+        .and_then(|l| params(l, &pointer::child(ptr, "parameters"), components, notes, &mut left_out));
     for method in METHODS {
         let op_ptr = pointer::child(ptr, method);
         let Some(Value::Object(op)) = item.get_mut(method) else { continue };
-        let own =
-            op.get_mut("parameters").and_then(|l| params(l, &pointer::child(&op_ptr, "parameters"), components, notes));
+        let own = op
+            .get_mut("parameters")
+            .and_then(|l| params(l, &pointer::child(&op_ptr, "parameters"), components, notes, &mut left_out));
         let Some((u, via_ref)) = own.or_else(|| shared.clone()) else { continue };
         item.shift_remove(method);
         let op = format!(
@@ -350,9 +354,10 @@ pub(crate) fn path_item(
             false => note(notes, u.at.clone(), format!("{}: {op}{HELP}{}", u.what(), u.help)),
         }
     }
+    left_out
 }
 
-/// Removes the parameters of `list` that cannot be sent (noting the optional ones); returns the
+/// Marks the parameters of `list` that cannot be sent (noting the optional ones); returns the
 /// first required one, whose operations are then skipped, and whether it came through a `$ref`
 /// (already noted at the component).
 fn params(
@@ -360,33 +365,38 @@ fn params(
     ptr: &str,
     components: &HashMap<String, Unplaced>,
     notes: &mut Vec<Note>,
+    left_out: &mut bool,
 ) -> Option<(Unplaced, bool)> {
     let Value::Array(items) = list else { return None };
     let mut required = None;
-    let mut index = 0;
-    items.retain_mut(|param| {
+    for (index, param) in items.iter_mut().enumerate() {
         let p = pointer::child(ptr, &index.to_string());
-        index += 1;
         let by_ref = param.get("$ref").and_then(Value::as_str).and_then(|r| components.get(r)).cloned();
         let found = match by_ref {
             Some(u) => Some((u, true)),
             None => unplaced(param, &p, notes).map(|u| (u, false)),
         };
-        match found {
-            None => true,
-            Some((u, via_ref)) if u.required => {
-                required.get_or_insert((u, via_ref));
-                false
-            }
-            Some((u, via_ref)) => {
-                if !via_ref {
-                    note(notes, u.at.clone(), format!("{}: the parameter is left out{HELP}{}", u.what(), u.help));
-                }
-                false
-            }
+        let Some((u, via_ref)) = found else { continue };
+        // Left as a `null` placeholder until the walk is done, so the pointers of the notes
+        // about the parameters after it stay those of the document as written.
+        *param = Value::Null;
+        *left_out = true;
+        if u.required {
+            required.get_or_insert((u, via_ref));
+        } else if !via_ref {
+            note(notes, u.at.clone(), format!("{}: the parameter is left out{HELP}{}", u.what(), u.help));
+        }
+    }
+    required
+}
+
+/// Removes the placeholders [`path_item`] left for the parameters it left out.
+pub(crate) fn drop_left_out(doc: &mut Value) {
+    crate::normalize::visit(doc, &mut |kind, v, _| {
+        if let (Kind::PathItem | Kind::Operation, Some(Value::Array(params))) = (kind, v.get_mut("parameters")) {
+            params.retain(|p| !p.is_null());
         }
     });
-    required
 }
 
 #[cfg(test)]
