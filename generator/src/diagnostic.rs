@@ -1,5 +1,5 @@
 //! Errors and warnings as rustc shows them: the message, `--> file:line:column`, the source line
-//! with the place underlined, and the hint as `= help:`. Rendered by `annotate-snippets` (the
+//! with the place underlined (labelled with its JSON pointer), and the hint as `= help:`. Rendered by `annotate-snippets` (the
 //! renderer rustc itself uses); the place comes from [`Positions`], computed only here, when
 //! there is something to report. `Error` and `Warning` keep their one-line `Display`.
 
@@ -59,7 +59,10 @@ pub fn render(
         let (line, range) = p.line_of(span.start);
         let source = &p.text()[range.clone()];
         let underline = span.start - range.start..span.end.min(range.end) - range.start;
-        let snippet = Snippet::source(source).line_start(line).origin(&origin).annotation(level.span(underline));
+        // The pointer names the place in the document's structure, as `Display` does.
+        let label = if location.starts_with('#') { location } else { "" };
+        let snippet =
+            Snippet::source(source).line_start(line).origin(&origin).annotation(level.span(underline).label(label));
         msg = msg.snippet(snippet);
     } else {
         msg = msg.footer(Level::Note.title(&not_found));

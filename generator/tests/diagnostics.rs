@@ -43,7 +43,7 @@ fn unknown_parameter_location() {
  --> {}:8:11
   |
 8 |           in: qurey
-  |           ---------
+  |           --------- #/paths/~1pets/get/parameters/0/in
   |
   = help: did you mean `query`?
 
@@ -64,7 +64,7 @@ fn unknown_type() {
   --> {}:11:15
    |
 11 |         tag: {{type: strin}}
-   |               -----------
+   |               ----------- #/components/schemas/Pet/properties/tag/type
    |
    = help: did you mean `string`?
 
@@ -122,7 +122,7 @@ fn a_located_error_in_a_json_document() {
  --> {}:2:41
   |
 2 |  \"paths\": {{\"/a\": {{\"get\": {{\"responses\": {{\"200\": {{\"$ref\": \"#/components/responses/Gone\"}}}}}}}}}}}}
-  |                                         ^^^^^
+  |                                         ^^^^^ #/paths/~1a/get/responses/200
   |
 
 ",
