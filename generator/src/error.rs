@@ -1,6 +1,10 @@
 //! The one error type of the generator: every failure names the file and where in it.
 
 use std::fmt;
+
+/// Separates a message from its hint (`unknown type `strin`; help: did you mean `string`?`):
+/// one line for `Display` and `cargo:warning=`, a `help:` line in rendered diagnostics.
+pub const HELP: &str = "; help: ";
 use std::path::PathBuf;
 
 /// A generation failure, located in its input document.

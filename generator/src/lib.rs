@@ -40,6 +40,7 @@
 pub mod build;
 pub mod bundle;
 pub mod cargo;
+pub mod diagnostic;
 pub mod diff;
 pub mod emit;
 pub mod error;
@@ -52,6 +53,8 @@ pub mod normalize;
 pub mod plan;
 pub mod pointer;
 pub mod swagger2;
+pub mod position;
+pub mod repair;
 pub mod template;
 #[cfg(feature = "verify")]
 pub mod verify;

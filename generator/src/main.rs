@@ -5,7 +5,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use oas_client_gen::{standalone_crate, write, Error, Module, RuntimeSource};
+use oas_client_gen::{diagnostic, standalone_crate, write, Error, Module, RuntimeSource};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -123,9 +123,21 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
-            eprintln!("error: {e}");
+            match e.downcast_ref::<Error>() {
+                Some(e) => eprint!("{}", diagnostic::error(e, style())),
+                None => eprintln!("error: {e}"),
+            }
             ExitCode::from(2)
         }
+    }
+}
+
+/// Colored diagnostics on a terminal, unless `NO_COLOR` is set.
+fn style() -> diagnostic::Style {
+    use std::io::IsTerminal;
+    match std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        true => diagnostic::Style::Colored,
+        false => diagnostic::Style::Plain,
     }
 }
 
@@ -173,9 +185,7 @@ fn modules(specs: &[PathBuf], labels: &[String], source: RuntimeSource) -> Resul
     let mut modules: Vec<Module> = Vec::new();
     for (spec, label) in specs.iter().zip(labels) {
         let m = oas_client_gen::generate_module(spec, label, source)?;
-        for w in &m.warnings {
-            eprintln!("warning: {}: {w}", spec.display());
-        }
+        eprint!("{}", diagnostic::warnings(spec, &m.warnings, style()));
         if let Some(j) = modules.iter().position(|n| n.name == m.name) {
             return Err(Error::new(
                 spec,

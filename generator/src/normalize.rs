@@ -10,7 +10,7 @@
 //! The walk follows the OpenAPI object structure to every schema position; example values
 //! and `x-` extensions are data and are never touched.
 
-use crate::pointer;
+use crate::{pointer, repair};
 use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
@@ -28,10 +28,6 @@ const MAX_DEPTH: usize = 256;
 /// JSON Schema keywords with no OpenAPI 3.0 equivalent (openapiv3 would ignore them).
 const UNSUPPORTED: &str = "if then else dependentRequired dependentSchemas unevaluatedProperties \
     unevaluatedItems propertyNames contains minContains maxContains";
-
-/// Keywords whose value is a number.
-const NUMERIC_KEYWORDS: &str = "minimum maximum exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength \
-    minItems maxItems minProperties maxProperties";
 
 /// Rewrites `doc` in place so that openapiv3 (3.0 model) can read it. Returns notes for
 /// anything lossy (e.g. a type union that became a oneOf, a construct dropped).
@@ -70,7 +66,13 @@ pub fn normalize(doc: &mut Value) -> Vec<Note> {
             })
             .collect();
     }
+    if let Some(Value::Object(c)) = root.get_mut("components") {
+        n.unplaced = repair::component_params(c, &mut n.notes);
+    }
     walk(Kind::Doc, doc, "", 0, &mut |kind, v, ptr, too_deep| n.visit(kind, v, ptr, too_deep));
+    if n.left_out {
+        repair::drop_left_out(doc);
+    }
     n.notes
 }
 
@@ -181,6 +183,10 @@ struct Normalizer {
     components: Map<String, Value>,
     /// `#/components/schemas/X` → X's `type`.
     schema_types: HashMap<String, String>,
+    /// `#/components/parameters/X` → why X cannot be sent (X is removed).
+    unplaced: HashMap<String, repair::Unplaced>,
+    /// Whether a parameter was left out (its placeholder is removed after the walk).
+    left_out: bool,
 }
 
 impl Normalizer {
@@ -210,6 +216,7 @@ impl Normalizer {
                 }
             }
             Kind::Components => self.drop_mutual_tls(map, ptr),
+            Kind::PathItem => self.left_out |= repair::path_item(map, ptr, &self.unplaced, &mut self.notes),
             _ => {}
         }
     }
@@ -288,6 +295,7 @@ impl Normalizer {
     fn schema(&mut self, v: &mut Value, ptr: &str) {
         bool_schema(v);
         while self.drop_null_alternatives(v, ptr) {}
+        repair::schema(v, ptr, &mut self.notes);
         if let Value::Object(map) = v {
             self.ref_siblings(map, ptr);
             self.fix_keywords(map, ptr);
@@ -299,14 +307,8 @@ impl Normalizer {
     /// openapiv3 reads lengths and counts as unsigned integers (anything else loses the whole
     /// document) and an integer schema's bounds as 64-bit integers (anything else silently
     /// turns it into an untyped schema). A bound that does not fit becomes the nearest one that
-    /// does, with a note; an infinite one (YAML `.inf`) is dropped.
+    /// does, with a note (an infinite one, YAML `.inf`, was dropped by the repair).
     fn fix_numbers(&mut self, map: &mut Map<String, Value>, ptr: &str) {
-        for key in NUMERIC_KEYWORDS.split_whitespace() {
-            if map.get(key).and_then(Value::as_str).is_some_and(|s| [".inf", "-.inf", ".nan"].contains(&s)) {
-                remove(map, key);
-                self.note(pointer::child(ptr, key), format!("`{key}` is not a finite number: dropped"));
-            }
-        }
         for key in ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"] {
             let Some(f) = map.get(key).filter(|v| !v.is_u64()).and_then(Value::as_f64) else { continue };
             let p = pointer::child(ptr, key);
@@ -410,22 +412,6 @@ impl Normalizer {
 
     /// Keywords with a 3.1 (or Swagger-era) spelling that openapiv3 rejects or ignores.
     fn fix_keywords(&mut self, map: &mut Map<String, Value>, ptr: &str) {
-        match map.get("nullable") {
-            Some(Value::String(s)) if s == "true" || s == "false" => {
-                let b = s == "true";
-                map.insert("nullable".into(), Value::Bool(b));
-            }
-            Some(v) if !v.is_boolean() => {
-                remove(map, "nullable");
-                self.note(pointer::child(ptr, "nullable"), "non-boolean `nullable` dropped");
-            }
-            _ => {}
-        }
-        // Swagger 2 marks a required property on itself; 3.0 lists it in the parent.
-        if map.get("required").is_some_and(Value::is_boolean) {
-            remove(map, "required");
-            self.note(pointer::child(ptr, "required"), "boolean `required` on a schema dropped");
-        }
         if let Some(c) = map.shift_remove("const") {
             put(map, "enum", Value::Array(vec![c]));
         }

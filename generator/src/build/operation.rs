@@ -88,7 +88,7 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let body = match &op.request_body {
-            Some(rb) => Some(self.request_body(rb, &type_stem, &format!("{at}/requestBody"))?),
+            Some(rb) => self.request_body(rb, &type_stem, &format!("{at}/requestBody"))?,
             None => None,
         };
         let responses = self.responses(op, &type_stem, &format!("{at}/responses"))?;
@@ -251,14 +251,15 @@ impl<'a> Builder<'a> {
         rb: &'a ReferenceOr<openapiv3::RequestBody>,
         stem: &str,
         at: &str,
-    ) -> Result<Body, Error> {
+    ) -> Result<Option<Body>, Error> {
         let (rb, at) = resolve::located(self.doc, rb, at).map_err(|e| self.ref_error(at, e))?;
         let Some((ct, media, kind)) = pick_content(&rb.content) else {
-            return Err(self.unsupported(&at, "request body has no content type"));
+            self.warn(&at, "request body has no `content` (no media type): the operation is generated without a body");
+            return Ok(None);
         };
         let at = format!("{}/schema", pointer::child(&format!("{at}/content"), ct));
         let ty = self.body_ty(media, kind, &format!("{stem}Body"), &at)?;
-        Ok(Body { ty, kind, content_type: ct.to_string(), required: rb.required })
+        Ok(Some(Body { ty, kind, content_type: ct.to_string(), required: rb.required }))
     }
 
     fn body_ty(&mut self, media: &'a MediaType, kind: BodyKind, hint: &str, at: &str) -> Result<Ty, Error> {
