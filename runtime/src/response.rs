@@ -39,7 +39,7 @@ impl RawResponse {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Err("the body is empty where JSON was expected".into());
         }
-        serde_json::from_slice(&self.body).map_err(|e| format!("the body does not match the documented schema: {e}"))
+        serde_json::from_slice(&self.body).map_err(|e| mismatch::<T>(&self.body, &e))
     }
 
     fn text(&self) -> Result<String, String> {
@@ -136,6 +136,23 @@ impl RawResponse {
     }
 }
 
+/// Why `body` does not decode as `T`, with the path of the failing field (`data.items[2].id`).
+/// The path is found by decoding again with it tracked: only a failure pays for that, so the
+/// usual decode stays as fast as serde_json alone.
+fn mismatch<T: DeserializeOwned>(body: &[u8], e: &serde_json::Error) -> String {
+    let mut again = serde_json::Deserializer::from_slice(body);
+    let path = match serde_path_to_error::deserialize::<_, T>(&mut again) {
+        Err(tracked) => tracked.path().to_string(),
+        // Only what follows the value failed (trailing characters): there is no field to name.
+        Ok(_) => ".".to_string(),
+    };
+    let location = format!(" at line {} column {}", e.line(), e.column());
+    let text = e.to_string();
+    let reason = text.strip_suffix(&location).unwrap_or(&text);
+    let place = if path == "." { String::new() } else { format!(" at `{path}`") };
+    format!("the body does not match the documented schema{place}: {reason} (line {}, column {})", e.line(), e.column())
+}
+
 /// A successful response: the typed body with the status and headers it came with.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -212,5 +229,38 @@ mod tests {
         assert_eq!(e.status(), Some(400));
         let e = raw(418, "teapot").unexpected::<(), Failure>().unwrap_err();
         assert!(matches!(&e, Error::Status(s) if !s.documented && s.status == 418));
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Page {
+        #[allow(dead_code)]
+        items: Vec<Body>,
+    }
+
+    #[test]
+    fn a_decode_error_names_the_failing_field_and_the_expected_type() {
+        let table: &[(&str, &str)] = &[
+            (
+                r#"{"items":[{"id":"a"},{"id":7}]}"#,
+                "the body does not match the documented schema at `items[1].id`: invalid type: integer `7`, expected a string (line 1, column 28)",
+            ),
+            (
+                r#"{"items":[{"id":"a"},{}]}"#,
+                "the body does not match the documented schema at `items[1]`: missing field `id` (line 1, column 23)",
+            ),
+            (
+                r#"[]"#,
+                "the body does not match the documented schema: invalid length 0, expected struct Page with 1 element (line 1, column 2)",
+            ),
+            (
+                r#"{"items":[]} x"#,
+                "the body does not match the documented schema: trailing characters (line 1, column 14)",
+            ),
+        ];
+        for (body, want) in table {
+            let e = raw(200, body).ok_json::<Page, ()>().unwrap_err();
+            let Error::Decode(d) = &e else { panic!("{e:?}") };
+            assert_eq!(&d.message, want, "{body}");
+        }
     }
 }
