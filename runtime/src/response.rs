@@ -8,7 +8,9 @@
 //! | a documented failure | [`RawResponse::err_json`] (or `err_text`, `err_bytes`, `err_empty`) | [`Error::Api`] with the typed body; a body that does not match the documented schema (another envelope, HTML, nothing) is [`Error::Status`] with `documented: true` and the reason, so the status, [`Error::error_code`] and [`Error::request_id`] still work |
 //! | any other status | [`RawResponse::unexpected`] | [`Error::Status`] with `documented: false` |
 
-use super::error::{ApiError, DecodeError, Error, StatusError};
+use super::call::{BoxFuture, Result as CallResult};
+use super::error::{ApiError, DecodeError, Error, RequestError, StatusError, TransportError};
+use super::request::Request;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
@@ -28,6 +30,11 @@ impl RawResponse {
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
     }
 
     /// The `x-request-id` header, if there is one.
@@ -134,6 +141,74 @@ impl RawResponse {
             reason: None,
         }))
     }
+}
+
+/// A response as [`Request::open`](super::Request) hands it over.
+pub(super) enum Opened {
+    /// A success, its body not read yet.
+    Streaming(Response<ByteStream>),
+    /// Any other status, read whole (and bounded) to be decoded as usual.
+    Whole(RawResponse),
+}
+
+/// A binary body read as it arrives, chunk by chunk: the client's response size limit does not
+/// apply, since nothing is kept. What [`stream`] gives for a success.
+#[derive(Debug)]
+pub struct ByteStream(Source);
+
+#[derive(Debug)]
+enum Source {
+    Wire(reqwest::Response),
+    /// A body already read (a success status `open` did not stream), handed over in one chunk.
+    Read(Option<Vec<u8>>),
+}
+
+impl ByteStream {
+    pub(super) fn new(response: reqwest::Response) -> Self {
+        ByteStream(Source::Wire(response))
+    }
+
+    /// The next chunk of the body, `None` after the last. A connection that breaks off is
+    /// [`TransportError`] (with the status).
+    pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>, TransportError> {
+        match &mut self.0 {
+            Source::Wire(response) => {
+                let status = response.status().as_u16();
+                match response.chunk().await {
+                    Ok(chunk) => Ok(chunk.map(Vec::from)),
+                    Err(e) => Err(TransportError::new(e, Some(status))),
+                }
+            }
+            Source::Read(body) => Ok(body.take()),
+        }
+    }
+
+    /// The body's length as the `Content-Length` header announces it, if it does.
+    pub fn content_length(&self) -> Option<u64> {
+        match &self.0 {
+            Source::Wire(response) => response.content_length(),
+            Source::Read(body) => body.as_ref().map(|b| b.len() as u64),
+        }
+    }
+}
+
+/// Sends a prepared request whose success is a binary body and hands that body over as a
+/// [`ByteStream`]; a failure is read whole and typed by `decode`, as [`send`](super::send) does.
+/// Generated request builders of binary responses call it from their `stream` method.
+pub fn stream<'a, E: 'a>(
+    request: Result<Request<'a>, RequestError>,
+    decode: fn(RawResponse) -> CallResult<Vec<u8>, E>,
+) -> BoxFuture<'a, CallResult<ByteStream, E>> {
+    Box::pin(async move {
+        match request?.open().await? {
+            Opened::Streaming(response) => Ok(response),
+            Opened::Whole(raw) => decode(raw).map(|r| Response {
+                status: r.status,
+                headers: r.headers,
+                body: ByteStream(Source::Read(Some(r.body))),
+            }),
+        }
+    })
 }
 
 /// Why `body` does not decode as `T`, with the path of the failing field (`data.items[2].id`).

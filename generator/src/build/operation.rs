@@ -16,8 +16,18 @@ use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, PathItem, Refere
 /// Method names the generated client defines itself.
 const CLIENT_METHODS: &[&str] = &["new", "with_base_url", "from_config", "base_url", "config"];
 /// Names a request builder uses itself: its fields (`call`, `body`) and methods.
-const BUILDER_NAMES: &[&str] =
-    &["call", "body", "send", "request", "decode", "with_timeout", "with_retry", "with_header", "into_future"];
+const BUILDER_NAMES: &[&str] = &[
+    "call",
+    "body",
+    "send",
+    "stream",
+    "request",
+    "decode",
+    "with_timeout",
+    "with_retry",
+    "with_header",
+    "into_future",
+];
 /// Type names the client module uses itself.
 const CLIENT_TYPES: &[&str] = &["Client"];
 

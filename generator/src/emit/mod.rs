@@ -43,6 +43,7 @@ pub fn ty(t: &Ty, types: &TokenStream) -> TokenStream {
         }
         Ty::Json => quote!(rt::Json),
         Ty::Bytes => quote!(Vec<u8>),
+        Ty::File => quote!(rt::FilePart),
         Ty::Named(n) => {
             let n = ident(n);
             quote!(#types #n)
