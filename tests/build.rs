@@ -38,4 +38,7 @@ fn main() {
     // The documented build-script use, exercised by tests/build_script.rs.
     oas_client_gen::generate_into_out_dir(spec_dir.join("kirim.yaml"), "kirim_client.rs")
         .unwrap_or_else(|e| panic!("{e}"));
+    // The body kinds fixture's client, called on loopback by tests/client.rs (files, streams).
+    oas_client_gen::generate_into_out_dir(root.join("tests/fixtures/body_kinds.yaml"), "body_kinds_client.rs")
+        .unwrap_or_else(|e| panic!("{e}"));
 }

@@ -1286,3 +1286,129 @@ async fn an_empty_idempotency_key_is_refused_before_sending() {
     );
     assert!(received(&server).await.is_empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Payloads: files in a multipart body, binary responses streamed (tests/fixtures/body_kinds.yaml,
+// generated into OUT_DIR by tests/build.rs)
+
+// A test binary uses only part of the client (a library would export all of it).
+#[allow(dead_code)]
+mod body_kinds {
+    include!(concat!(env!("OUT_DIR"), "/body_kinds_client.rs"));
+}
+
+/// The parts of a `multipart/form-data` request: each part's head (as text) and its bytes.
+fn multipart_parts(request: &Request) -> Vec<(String, Vec<u8>)> {
+    let content_type = request.headers.get("content-type").unwrap().to_str().unwrap();
+    let boundary = content_type.split("boundary=").nth(1).expect("a boundary");
+    let delimiter = format!("--{boundary}");
+    let body = &request.body;
+    let starts: Vec<usize> =
+        body.windows(delimiter.len()).enumerate().filter(|(_, w)| *w == delimiter.as_bytes()).map(|(i, _)| i).collect();
+    starts
+        .windows(2)
+        .map(|w| {
+            // `--boundary\r\n` head `\r\n\r\n` content `\r\n` before the next delimiter.
+            let part = &body[w[0] + delimiter.len() + 2..w[1] - 2];
+            let head_end = part.windows(4).position(|x| x == b"\r\n\r\n").unwrap();
+            (String::from_utf8(part[..head_end].to_vec()).unwrap(), part[head_end + 4..].to_vec())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn files_in_a_multipart_body_are_sent_as_file_parts() {
+    use oas_client_runtime::FilePart;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/documents"))
+        .respond_with(ResponseTemplate::new(201).set_body_string("doc_1"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = body_kinds::Client::with_base_url(server.uri()).unwrap();
+    let pdf = vec![0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0xfe];
+    let mut body = body_kinds::types::UploadDocumentBody::new(body_kinds::types::UploadDocumentBodyRequired {
+        title: "Q3 report".into(),
+        file: FilePart::new("report.pdf", pdf.clone()).content_type("application/pdf"),
+    });
+    body.tags = Some(vec!["finance".into(), "q3".into()]);
+    body.attachments = Some(vec![FilePart::new("a.bin", vec![1, 2, 3]), FilePart::new("b.txt", "note")]);
+    let created = client.upload_document(&body).await.unwrap();
+    assert_eq!(created.body, "doc_1");
+
+    let requests = server.received_requests().await.unwrap();
+    let mut parts = multipart_parts(&requests[0]);
+    parts.sort();
+    let part = |head: &str, content: &[u8]| (head.to_string(), content.to_vec());
+    let mut want = vec![
+        part(r#"Content-Disposition: form-data; name="title""#, b"Q3 report"),
+        part(r#"Content-Disposition: form-data; name="tags""#, b"finance"),
+        part(r#"Content-Disposition: form-data; name="tags""#, b"q3"),
+        part("Content-Disposition: form-data; name=\"file\"; filename=\"report.pdf\"\r\ncontent-type: application/pdf", &pdf),
+        part(
+            "Content-Disposition: form-data; name=\"attachments\"; filename=\"a.bin\"\r\ncontent-type: application/octet-stream",
+            &[1, 2, 3],
+        ),
+        part(
+            "Content-Disposition: form-data; name=\"attachments\"; filename=\"b.txt\"\r\ncontent-type: application/octet-stream",
+            b"note",
+        ),
+    ];
+    want.sort();
+    assert_eq!(parts, want);
+}
+
+#[tokio::test]
+async fn a_file_with_an_unsendable_content_type_is_refused_before_sending() {
+    use oas_client_runtime::FilePart;
+    let server = MockServer::start().await;
+    let client = body_kinds::Client::with_base_url(server.uri()).unwrap();
+    let body = body_kinds::types::UploadDocumentBody::new(body_kinds::types::UploadDocumentBodyRequired {
+        title: "t".into(),
+        file: FilePart::new("x.png", vec![1]).content_type("image/png\r\nX: 1"),
+    });
+    let err = client.upload_document(&body).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"request not sent: cannot encode file `x.png` of part `file`: content type "image/png\r\nX: 1" cannot be a header value"#
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn a_binary_response_streams_past_the_size_limit_that_send_keeps() {
+    let server = MockServer::start().await;
+    let content: Vec<u8> = (0..3 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    Mock::given(method("GET"))
+        .and(path("/documents/big/content"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(content.clone(), "application/octet-stream"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/documents/gone/content"))
+        .respond_with(ResponseTemplate::new(404).set_body_raw("no such document", "text/plain"))
+        .mount(&server)
+        .await;
+    let config = Config::new(server.uri()).max_response_bytes(1024 * 1024);
+    let client = body_kinds::Client::from_config(config).unwrap();
+
+    // Buffered, the body is over the limit.
+    let err = client.get_content("big").await.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { status: 200, limit: 1048576 }), "{err:?}");
+
+    // Streamed, every byte arrives, in more than one chunk.
+    let mut response = client.get_content("big").stream().await.unwrap();
+    assert_eq!((response.status, response.body.content_length()), (200, Some(content.len() as u64)));
+    let (mut received, mut chunks) = (Vec::new(), 0);
+    while let Some(chunk) = response.body.chunk().await.unwrap() {
+        received.extend_from_slice(&chunk);
+        chunks += 1;
+    }
+    assert!(received == content, "{} of {} bytes, not the same", received.len(), content.len());
+    assert!(chunks > 1, "streamed in {chunks} chunk");
+
+    // A failure is read and typed as by `send`.
+    let err = client.get_content("gone").stream().await.unwrap_err();
+    assert_eq!(err.to_string(), r#"HTTP 404: a status this operation does not document; body "no such document""#);
+}

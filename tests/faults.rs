@@ -414,3 +414,67 @@ async fn configured_response_limit_is_applied() {
     assert!(matches!(err, Error::ResponseTooLarge { status: 200, limit: 1024 }), "{err:?}");
     assert_eq!(err.raw_body(), None, "nothing of an oversized body is kept");
 }
+
+// ---------------------------------------------------------------------------------------------
+// What a person reads: `Display`, `Debug` (what `fn main() -> Result<…>` prints) and the chain
+
+#[tokio::test]
+async fn a_decode_error_names_the_field_and_shows_the_body_as_text() {
+    let mut answer = book_created();
+    answer["data"]["contactBook"]["description"] = json!("d".repeat(1200));
+    answer["data"]["contactBook"]["contactCount"] = json!("twelve");
+    let body = serde_json::to_string(&answer).unwrap();
+    let column = body.find("\"twelve\"").unwrap() + "\"twelve\"".len();
+    let sent = body.clone();
+    let (base, server) = one_connection(move |mut stream| async move {
+        let head =
+            format!("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", sent.len());
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream.write_all(sent.as_bytes()).await.unwrap();
+    })
+    .await;
+    let err = whats91_at(base).create_contact_book(&book_request()).await.unwrap_err();
+    server.await.unwrap();
+    let message = format!(
+        "the body does not match the documented schema at `data.contactBook.contactCount`: \
+         invalid type: string \"twelve\", expected i32 (line 1, column {column})"
+    );
+    assert_eq!(body.len(), 1440);
+    let quoted = |limit: usize| format!("{:?}… (1,440 bytes)", &body[..limit]);
+    assert_eq!(
+        err.to_string(),
+        format!("HTTP 201, content type application/json: {message}; body {} [request id request-uuid]", quoted(200))
+    );
+    assert_eq!(
+        format!("{err:?}"),
+        format!(
+            "Decode(DecodeError {{ status: 201, headers: {{\"content-type\": \"application/json\", \"content-length\": \"{}\"}}, \
+             content_type: Some(\"application/json\"), message: {message:?}, body: {} }})",
+            body.len(),
+            quoted(1000)
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_transport_error_chain_names_each_cause_once() {
+    // A port nothing listens on: the connection is refused.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let client = whats91::Client::from_config(config(base).retry(RetryPolicy::none())).unwrap();
+    let err = client.create_contact_book(&book_request()).await.unwrap_err();
+    let mut chain = vec![err.to_string()];
+    let mut cause = std::error::Error::source(&err);
+    while let Some(c) = cause {
+        chain.push(c.to_string());
+        cause = c.source();
+    }
+    assert_eq!(chain[0], "no response: error sending request");
+    assert!(chain.len() > 1, "the causes below reqwest's are kept: {chain:?}");
+    for (i, outer) in chain.iter().enumerate() {
+        for inner in &chain[i + 1..] {
+            assert!(!outer.contains(inner.as_str()), "`{inner}` is printed twice in {chain:?}");
+        }
+    }
+}

@@ -95,6 +95,8 @@ pub enum Ty {
     Json,
     /// Raw bytes (binary bodies).
     Bytes,
+    /// A file (`format: binary` in a schema): a file part of a multipart body.
+    File,
     Named(String),
     Vec(Box<Ty>),
     Map(Box<Ty>),

@@ -1,13 +1,13 @@
 //! Sending: the HTTP client, retries with backoff, `Retry-After`, and bounded reading.
 
 use super::auth::{Credentials, KeyLocation};
-use super::call::Call;
+use super::call::{BoxFuture, Call};
 use super::config::{Config, ConfigError, RetryPolicy};
 use super::error::{RequestError, SendError, TransportError};
-use super::request::{Body, Request};
-use super::response::RawResponse;
+use super::request::{Body, Part, Request};
+use super::response::{ByteStream, Opened, RawResponse, Response};
 use reqwest::header::HeaderMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The HTTP side of a generated client.
 #[derive(Clone, Debug)]
@@ -97,19 +97,48 @@ impl Client {
             Some((content_type, Body::Bytes(bytes))) => {
                 builder.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone())
             }
-            Some((_, Body::Multipart(fields))) => {
-                let form =
-                    fields.iter().fold(reqwest::multipart::Form::new(), |f, (k, v)| f.text(k.clone(), v.clone()));
-                builder.multipart(form)
-            }
+            Some((_, Body::Multipart(parts))) => builder.multipart(form(parts)),
             None => builder,
         }
     }
 }
 
+/// What is done with a response once no retry is due: read it whole, or leave a success open.
+/// Called inside the call's span, with the body limit and when the call started.
+type Finish<T> = fn(reqwest::Response, usize, Instant) -> BoxFuture<'static, Result<T, SendError>>;
+
 impl Request<'_> {
     /// Sends the request, retrying where safe, and reads the whole (bounded) response.
     pub async fn send(self) -> Result<RawResponse, SendError> {
+        self.send_with(|response, limit, started| {
+            Box::pin(async move {
+                let read = read(response, limit).await;
+                if let Ok(r) = &read {
+                    trace::done(r.status(), r.headers(), started.elapsed());
+                }
+                read
+            })
+        })
+        .await
+    }
+
+    /// Like [`send`](Self::send), but a success (2xx) is handed over unread, to be streamed
+    /// without the size limit; any other status is read whole, bounded, as `send` reads it.
+    pub(super) async fn open(self) -> Result<Opened, SendError> {
+        self.send_with(|response, limit, started| {
+            Box::pin(async move {
+                if !response.status().is_success() {
+                    return read(response, limit).await.map(Opened::Whole);
+                }
+                let (status, headers) = (response.status().as_u16(), response.headers().clone());
+                trace::done(status, &headers, started.elapsed());
+                Ok(Opened::Streaming(Response::new(status, headers, ByteStream::new(response))))
+            })
+        })
+        .await
+    }
+
+    async fn send_with<T>(self, finish: Finish<T>) -> Result<T, SendError> {
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument;
@@ -123,13 +152,13 @@ impl Request<'_> {
                 request_id = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
-            self.send_traced().instrument(span).await
+            self.send_traced(finish).instrument(span).await
         }
         #[cfg(not(feature = "tracing"))]
-        self.send_traced().await
+        self.send_traced(finish).await
     }
 
-    async fn send_traced(mut self) -> Result<RawResponse, SendError> {
+    async fn send_traced<T>(mut self, finish: Finish<T>) -> Result<T, SendError> {
         if let Some(e) = self.call.invalid.take() {
             return Err(SendError::Invalid(e));
         }
@@ -137,7 +166,7 @@ impl Request<'_> {
         let url = client.url(&self).map_err(SendError::Invalid)?;
         let policy: &RetryPolicy = self.call.retry.as_ref().unwrap_or(&client.config.retry);
         let timeout = self.call.timeout.unwrap_or(client.config.timeout);
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let mut attempt = 0u32;
         loop {
             trace::attempt(attempt);
@@ -155,11 +184,7 @@ impl Request<'_> {
                             continue;
                         }
                     }
-                    let read = read(response, client.config.max_response_bytes).await;
-                    if let Ok(r) = &read {
-                        trace::done(r, started.elapsed());
-                    }
-                    return read;
+                    return finish(response, client.config.max_response_bytes, started).await;
                 }
                 // A failed connect sent nothing, so even an unsafe request may go again.
                 Err(e) if can_retry && (e.is_connect() || (self.retry_safe && e.is_timeout())) => {
@@ -184,7 +209,7 @@ fn status_reason(status: u16) -> &'static str {
 
 /// What the `tracing` feature records; no-ops without it. Never a credential, never a body.
 mod trace {
-    use super::RawResponse;
+    use reqwest::header::HeaderMap;
     use std::time::Duration;
 
     #[cfg(feature = "tracing")]
@@ -198,10 +223,10 @@ mod trace {
     }
 
     #[cfg(feature = "tracing")]
-    pub fn done(response: &RawResponse, elapsed: Duration) {
+    pub fn done(status: u16, headers: &HeaderMap, elapsed: Duration) {
         let span = tracing::Span::current();
-        span.record("status", response.status());
-        if let Some(id) = response.header_request_id() {
+        span.record("status", status);
+        if let Some(id) = headers.get("x-request-id").and_then(|v| v.to_str().ok()) {
             span.record("request_id", id);
         }
         span.record("duration_ms", elapsed.as_millis() as u64);
@@ -214,7 +239,19 @@ mod trace {
     pub fn retry(_: u32, _: Duration, _: &str) {}
 
     #[cfg(not(feature = "tracing"))]
-    pub fn done(_: &RawResponse, _: Duration) {}
+    pub fn done(_: u16, _: &HeaderMap, _: Duration) {}
+}
+
+/// A multipart form of `parts` (built anew for each attempt: a form cannot be cloned).
+fn form(parts: &[(String, Part)]) -> reqwest::multipart::Form {
+    use reqwest::multipart::{Form, Part as FormPart};
+    parts.iter().fold(Form::new(), |form, (name, part)| match part {
+        Part::Text(text) => form.text(name.clone(), text.clone()),
+        Part::File { bytes, file_name, content_type } => {
+            let headers = HeaderMap::from_iter([(reqwest::header::CONTENT_TYPE, content_type.clone())]);
+            form.part(name.clone(), FormPart::bytes(bytes.clone()).file_name(file_name.clone()).headers(headers))
+        }
+    })
 }
 
 /// A header value marked sensitive (kept out of reqwest's debug output); values that cannot be a
@@ -342,7 +379,7 @@ mod tests {
         let (base, count) =
             server(vec![answer("503 Service Unavailable", &["retry-after: 1"], ""), answer("200 OK", &[], "{}")]).await;
         let c = client(&base, |c| c);
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let r = post(&c, true).await.unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(count.load(Ordering::SeqCst), 2);

@@ -55,7 +55,7 @@ impl fmt::Display for RequestError {
 impl std::error::Error for RequestError {}
 
 /// A documented failure, its body parsed as the operation's error type.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiError<E> {
     /// The HTTP status.
@@ -70,7 +70,7 @@ pub struct ApiError<E> {
 
 /// A failure status without a typed body: a status the operation does not document, or a
 /// documented one whose body does not match its schema (another envelope, HTML, nothing).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct StatusError {
     /// The HTTP status.
@@ -86,7 +86,7 @@ pub struct StatusError {
 }
 
 /// A success status whose body does not decode as documented.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct DecodeError {
     /// The HTTP status.
@@ -97,8 +97,92 @@ pub struct DecodeError {
     pub body: Vec<u8>,
     /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
-    /// What did not decode.
+    /// What did not decode: for JSON, the path of the failing field and what was expected there.
     pub message: String,
+}
+
+// `Debug` by hand for the three errors that keep a body, so that it reads as text, not bytes.
+
+impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("raw", &BodyText::debug(&self.raw))
+            .finish()
+    }
+}
+
+impl fmt::Debug for StatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StatusError")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &BodyText::debug(&self.body))
+            .field("documented", &self.documented)
+            .field("reason", &self.reason)
+            .finish()
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("content_type", &self.content_type)
+            .field("message", &self.message)
+            .field("body", &BodyText::debug(&self.body))
+            .finish()
+    }
+}
+
+/// A body as people read it: UTF-8 text (invalid sequences replaced), quoted, cut after `limit`
+/// bytes with the whole size noted: `"{\"data\":…"… (1,234 bytes)`.
+struct BodyText<'a> {
+    body: &'a [u8],
+    limit: usize,
+}
+
+impl<'a> BodyText<'a> {
+    /// How much of a body `Debug` shows.
+    fn debug(body: &'a [u8]) -> Self {
+        BodyText { body, limit: 1000 }
+    }
+
+    /// How much of a body `Display` shows: one line's worth.
+    fn display(body: &'a [u8]) -> Self {
+        BodyText { body, limit: 200 }
+    }
+}
+
+impl fmt::Debug for BodyText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut end = self.body.len().min(self.limit);
+        // Cut between characters, not inside one (UTF-8 continuation bytes are 0b10xx_xxxx).
+        while end > 0 && end < self.body.len() && self.body[end] & 0xC0 == 0x80 {
+            end -= 1;
+        }
+        write!(f, "{:?}", String::from_utf8_lossy(&self.body[..end]))?;
+        if end < self.body.len() {
+            write!(f, "… ({} bytes)", thousands(self.body.len()))?;
+        }
+        Ok(())
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub(super) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// No usable response: connecting, sending, a timeout, or the body breaking off.
@@ -281,13 +365,13 @@ impl<E> fmt::Display for Error<E> {
                 e.reason.as_deref().unwrap_or("its body is not the documented one")
             )?,
             Error::Status(e) => write!(f, "HTTP {}: a status this operation does not document", e.status)?,
-            Error::Decode(e) => write!(
-                f,
-                "HTTP {}: {} (content type {})",
-                e.status,
-                e.message,
-                e.content_type.as_deref().unwrap_or("none")
-            )?,
+            Error::Decode(e) => {
+                let content_type = e.content_type.as_deref().unwrap_or("none");
+                write!(f, "HTTP {}, content type {content_type}: {}", e.status, e.message)?;
+                if !e.body.is_empty() {
+                    write!(f, "; body {:?}", BodyText::display(&e.body))?;
+                }
+            }
             Error::ResponseTooLarge { status, limit } => {
                 write!(f, "HTTP {status}: the response body exceeds {limit} bytes")?
             }
@@ -297,8 +381,11 @@ impl<E> fmt::Display for Error<E> {
                 None => write!(f, "no response: {}", e.source)?,
             },
         }
-        if let Some(message) = self.message().filter(|_| matches!(self, Error::Api(_) | Error::Status(_))) {
-            write!(f, ": {message}")?;
+        match (self, self.message()) {
+            (Error::Api(_) | Error::Status(_), Some(message)) => write!(f, ": {message}")?,
+            // No message to quote: the start of the body says what the server meant.
+            (Error::Status(e), None) if !e.body.is_empty() => write!(f, "; body {:?}", BodyText::display(&e.body))?,
+            _ => {}
         }
         if let Some(code) = self.error_code() {
             write!(f, " [code {code}]")?;
@@ -310,11 +397,12 @@ impl<E> fmt::Display for Error<E> {
     }
 }
 
+/// `Display` already includes the message of the direct cause (the request error, reqwest's
+/// error), so `source` starts below it: a chain printed cause by cause shows each one once.
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(&e.source),
-            Error::InvalidRequest(e) => Some(e),
+            Error::Transport(e) => std::error::Error::source(&e.source),
             _ => None,
         }
     }
@@ -365,6 +453,50 @@ mod tests {
         assert_eq!(
             text,
             "HTTP 422: documented error status, but it is another envelope: too long [code E1] [request id r1]"
+        );
+    }
+
+    #[test]
+    fn bodies_show_as_text_cut_between_characters_with_their_size() {
+        let show = |body: &[u8], limit| format!("{:?}", BodyText { body, limit });
+        assert_eq!(show(b"{\"a\":1}", 100), r#""{\"a\":1}""#);
+        assert_eq!(show(b"", 100), r#""""#);
+        assert_eq!(show(b"abcdef", 3), r#""abc"… (6 bytes)"#);
+        // `é` is two bytes: a cut after its first byte backs off to before it.
+        assert_eq!(show("aéb".as_bytes(), 2), r#""a"… (4 bytes)"#);
+        assert_eq!(show(&[0xff, b'x'], 100), "\"\u{fffd}x\"");
+        assert_eq!(show(&vec![b'x'; 1_234_567], 2), r#""xx"… (1,234,567 bytes)"#);
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+    }
+
+    #[test]
+    fn display_and_debug_show_a_body_as_text() {
+        let e = Error::<()>::Status(StatusError {
+            status: 502,
+            headers: HeaderMap::new(),
+            body: b"<html>bad gateway</html>".to_vec(),
+            documented: false,
+            reason: None,
+        });
+        assert_eq!(
+            e.to_string(),
+            r#"HTTP 502: a status this operation does not document; body "<html>bad gateway</html>""#
+        );
+        assert_eq!(
+            format!("{e:?}"),
+            r#"Status(StatusError { status: 502, headers: {}, body: "<html>bad gateway</html>", documented: false, reason: None })"#
+        );
+        let e = Error::Api(ApiError {
+            status: 404,
+            headers: HeaderMap::new(),
+            body: "NotFound",
+            raw: br#"{"message":"no such book"}"#.to_vec(),
+        });
+        assert_eq!(e.to_string(), "HTTP 404: documented error response: no such book");
+        assert_eq!(
+            format!("{e:?}"),
+            r#"Api(ApiError { status: 404, headers: {}, body: "NotFound", raw: "{\"message\":\"no such book\"}" })"#
         );
     }
 }

@@ -14,7 +14,10 @@
 //!   [`RawResponse`]'s docs (an undocumented 2xx is still a success, a documented failure whose
 //!   body does not match its schema is still a failure with its status);
 //! - [`Error`]: what went wrong, with the status, the provider's error code and request id, and
-//!   the raw body whenever a response arrived;
+//!   the raw body whenever a response arrived (shown as text, and a decode error names the
+//!   failing field's JSON path);
+//! - [`FilePart`]: a file in a multipart body; [`ByteStream`]: a binary response read as it
+//!   arrives;
 //! - [`Validate`]: the spec's constraints, checked before anything is sent;
 //! - string enums that keep values the spec does not list ([`string_enum!`]), and objects that
 //!   keep keys it does not list, decoded in one pass ([`object!`](macro@object)).
@@ -36,6 +39,7 @@ mod client;
 mod config;
 mod enums;
 mod error;
+mod file;
 mod nullable;
 pub mod object;
 mod request;
@@ -47,10 +51,11 @@ pub use self::call::{send, BoxFuture, Call, Operation, PathValue, Result};
 pub use self::client::{retry_after, Client};
 pub use self::config::{Config, ConfigError, RetryPolicy};
 pub use self::error::{ApiError, DecodeError, Error, RequestError, SendError, StatusError, TransportError};
+pub use self::file::FilePart;
 pub use self::nullable::{round_trip, validate_example, Nullable, RoundTrip};
 pub use self::object::Extra;
 pub use self::request::{path_param, Method, QueryStyle, Request};
-pub use self::response::{RawResponse, Response};
+pub use self::response::{stream, ByteStream, RawResponse, Response};
 pub use self::validate::{FieldPath, Items, Rules, Validate, Violation, Violations};
 
 /// Any JSON value: what a spec leaves untyped.

@@ -4,6 +4,7 @@
 
 use super::call::Call;
 use super::error::RequestError;
+use super::file::{marker_index, setting_files_aside, FilePart};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
@@ -77,7 +78,14 @@ pub enum QueryStyle {
 pub(super) enum Body {
     Bytes(Vec<u8>),
     /// Multipart fields, rebuilt into a form for each attempt (a form cannot be cloned).
-    Multipart(Vec<(String, String)>),
+    Multipart(Vec<(String, Part)>),
+}
+
+/// One part of a multipart body.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Part {
+    Text(String),
+    File { bytes: Vec<u8>, file_name: String, content_type: HeaderValue },
 }
 
 /// One request, built by a generated request builder and sent with [`Request::send`].
@@ -184,11 +192,24 @@ impl<'a> Request<'a> {
         Ok(())
     }
 
-    /// A `multipart/form-data` body: one text part per field (array fields repeat the name).
+    /// A `multipart/form-data` body: one part per field (array fields repeat the name), a file
+    /// part for each [`FilePart`], a text part for everything else.
     pub fn multipart<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), RequestError> {
+        let (value, files) = setting_files_aside(|| to_value("body", body));
+        let mut files: Vec<Option<FilePart>> = files.into_iter().map(Some).collect();
         let mut pairs = Vec::new();
-        expand_object(&to_value("body", body)?, &mut pairs)?;
-        self.body = Some(("multipart/form-data".to_string(), Body::Multipart(pairs)));
+        expand_object(&value?, &mut pairs)?;
+        let parts = pairs
+            .into_iter()
+            .map(|(name, text)| {
+                let part = match marker_index(&text).and_then(|i| files.get_mut(i)).and_then(Option::take) {
+                    Some(file) => file_part(&name, file)?,
+                    None => Part::Text(text),
+                };
+                Ok((name, part))
+            })
+            .collect::<Result<_, RequestError>>()?;
+        self.body = Some(("multipart/form-data".to_string(), Body::Multipart(parts)));
         Ok(())
     }
 
@@ -201,6 +222,15 @@ impl<'a> Request<'a> {
     pub fn authenticate(&mut self) {
         self.authenticated = true;
     }
+}
+
+/// The part for `file`, sent as field `name`, once its content type is known to be sendable.
+fn file_part(name: &str, file: FilePart) -> Result<Part, RequestError> {
+    let content_type = HeaderValue::from_str(&file.content_type).map_err(|_| RequestError::Encode {
+        what: format!("file `{}` of part `{name}`", file.file_name),
+        reason: format!("content type {:?} cannot be a header value", file.content_type),
+    })?;
+    Ok(Part::File { bytes: file.bytes, file_name: file.file_name, content_type })
 }
 
 /// A header name and value, or why they cannot be one.
@@ -364,5 +394,45 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 36);
         assert_eq!(a.as_bytes()[14], b'4');
+    }
+
+    #[test]
+    fn files_become_file_parts_and_the_rest_text_parts() {
+        #[derive(serde::Serialize)]
+        struct Upload {
+            title: &'static str,
+            file: FilePart,
+            more: Vec<FilePart>,
+            none: Option<FilePart>,
+        }
+        let client = crate::Client::new(crate::Config::new("http://127.0.0.1:9")).unwrap();
+        let mut r = client.call().request(Method::Post, "upload", "/u", "/u".into());
+        let upload = Upload {
+            title: "t",
+            file: FilePart::new("a.png", vec![0x89, b'P', 0xff]).content_type("image/png"),
+            more: vec![FilePart::new("b.txt", "b")],
+            none: None,
+        };
+        r.multipart(&upload).unwrap();
+        let file = |bytes: &[u8], name: &str, ct: &'static str| Part::File {
+            bytes: bytes.to_vec(),
+            file_name: name.into(),
+            content_type: HeaderValue::from_static(ct),
+        };
+        let Some((ct, Body::Multipart(parts))) = &r.body else { panic!("{:?}", r.body) };
+        assert_eq!(ct, "multipart/form-data");
+        // Field order follows serde_json's map order (sorted unless `preserve_order` is on).
+        let mut parts = parts.clone();
+        parts.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            parts,
+            [
+                ("file".to_string(), file(&[0x89, b'P', 0xff], "a.png", "image/png")),
+                ("more".to_string(), file(b"b", "b.txt", "application/octet-stream")),
+                ("title".to_string(), Part::Text("t".into())),
+            ]
+        );
+        // The same file type in a JSON body is its text, or refused when it is binary.
+        assert!(r.json("application/json", &upload).unwrap_err().to_string().contains("file `a.png` is binary"));
     }
 }

@@ -8,7 +8,9 @@
 //! | a documented failure | [`RawResponse::err_json`] (or `err_text`, `err_bytes`, `err_empty`) | [`Error::Api`] with the typed body; a body that does not match the documented schema (another envelope, HTML, nothing) is [`Error::Status`] with `documented: true` and the reason, so the status, [`Error::error_code`] and [`Error::request_id`] still work |
 //! | any other status | [`RawResponse::unexpected`] | [`Error::Status`] with `documented: false` |
 
-use super::error::{ApiError, DecodeError, Error, StatusError};
+use super::call::{BoxFuture, Result as CallResult};
+use super::error::{ApiError, DecodeError, Error, RequestError, StatusError, TransportError};
+use super::request::Request;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
@@ -30,6 +32,11 @@ impl RawResponse {
         self.status
     }
 
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
     /// The `x-request-id` header, if there is one.
     pub fn header_request_id(&self) -> Option<&str> {
         self.headers.get("x-request-id").and_then(|v| v.to_str().ok())
@@ -39,7 +46,7 @@ impl RawResponse {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Err("the body is empty where JSON was expected".into());
         }
-        serde_json::from_slice(&self.body).map_err(|e| format!("the body does not match the documented schema: {e}"))
+        serde_json::from_slice(&self.body).map_err(|e| mismatch::<T>(&self.body, &e))
     }
 
     fn text(&self) -> Result<String, String> {
@@ -136,6 +143,91 @@ impl RawResponse {
     }
 }
 
+/// A response as [`Request::open`](super::Request) hands it over.
+pub(super) enum Opened {
+    /// A success, its body not read yet.
+    Streaming(Response<ByteStream>),
+    /// Any other status, read whole (and bounded) to be decoded as usual.
+    Whole(RawResponse),
+}
+
+/// A binary body read as it arrives, chunk by chunk: the client's response size limit does not
+/// apply, since nothing is kept. What [`stream`] gives for a success.
+#[derive(Debug)]
+pub struct ByteStream(Source);
+
+#[derive(Debug)]
+enum Source {
+    Wire(reqwest::Response),
+    /// A body already read (a success status `open` did not stream), handed over in one chunk.
+    Read(Option<Vec<u8>>),
+}
+
+impl ByteStream {
+    pub(super) fn new(response: reqwest::Response) -> Self {
+        ByteStream(Source::Wire(response))
+    }
+
+    /// The next chunk of the body, `None` after the last. A connection that breaks off is
+    /// [`TransportError`] (with the status).
+    pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>, TransportError> {
+        match &mut self.0 {
+            Source::Wire(response) => {
+                let status = response.status().as_u16();
+                match response.chunk().await {
+                    Ok(chunk) => Ok(chunk.map(Vec::from)),
+                    Err(e) => Err(TransportError::new(e, Some(status))),
+                }
+            }
+            Source::Read(body) => Ok(body.take()),
+        }
+    }
+
+    /// The body's length as the `Content-Length` header announces it, if it does.
+    pub fn content_length(&self) -> Option<u64> {
+        match &self.0 {
+            Source::Wire(response) => response.content_length(),
+            Source::Read(body) => body.as_ref().map(|b| b.len() as u64),
+        }
+    }
+}
+
+/// Sends a prepared request whose success is a binary body and hands that body over as a
+/// [`ByteStream`]; a failure is read whole and typed by `decode`, as [`send`](super::send) does.
+/// Generated request builders of binary responses call it from their `stream` method.
+pub fn stream<'a, E: 'a>(
+    request: Result<Request<'a>, RequestError>,
+    decode: fn(RawResponse) -> CallResult<Vec<u8>, E>,
+) -> BoxFuture<'a, CallResult<ByteStream, E>> {
+    Box::pin(async move {
+        match request?.open().await? {
+            Opened::Streaming(response) => Ok(response),
+            Opened::Whole(raw) => decode(raw).map(|r| Response {
+                status: r.status,
+                headers: r.headers,
+                body: ByteStream(Source::Read(Some(r.body))),
+            }),
+        }
+    })
+}
+
+/// Why `body` does not decode as `T`, with the path of the failing field (`data.items[2].id`).
+/// The path is found by decoding again with it tracked: only a failure pays for that, so the
+/// usual decode stays as fast as serde_json alone.
+fn mismatch<T: DeserializeOwned>(body: &[u8], e: &serde_json::Error) -> String {
+    let mut again = serde_json::Deserializer::from_slice(body);
+    let path = match serde_path_to_error::deserialize::<_, T>(&mut again) {
+        Err(tracked) => tracked.path().to_string(),
+        // Only what follows the value failed (trailing characters): there is no field to name.
+        Ok(_) => ".".to_string(),
+    };
+    let location = format!(" at line {} column {}", e.line(), e.column());
+    let text = e.to_string();
+    let reason = text.strip_suffix(&location).unwrap_or(&text);
+    let place = if path == "." { String::new() } else { format!(" at `{path}`") };
+    format!("the body does not match the documented schema{place}: {reason} (line {}, column {})", e.line(), e.column())
+}
+
 /// A successful response: the typed body with the status and headers it came with.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -212,5 +304,38 @@ mod tests {
         assert_eq!(e.status(), Some(400));
         let e = raw(418, "teapot").unexpected::<(), Failure>().unwrap_err();
         assert!(matches!(&e, Error::Status(s) if !s.documented && s.status == 418));
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Page {
+        #[allow(dead_code)]
+        items: Vec<Body>,
+    }
+
+    #[test]
+    fn a_decode_error_names_the_failing_field_and_the_expected_type() {
+        let table: &[(&str, &str)] = &[
+            (
+                r#"{"items":[{"id":"a"},{"id":7}]}"#,
+                "the body does not match the documented schema at `items[1].id`: invalid type: integer `7`, expected a string (line 1, column 28)",
+            ),
+            (
+                r#"{"items":[{"id":"a"},{}]}"#,
+                "the body does not match the documented schema at `items[1]`: missing field `id` (line 1, column 23)",
+            ),
+            (
+                r#"[]"#,
+                "the body does not match the documented schema: invalid length 0, expected struct Page with 1 element (line 1, column 2)",
+            ),
+            (
+                r#"{"items":[]} x"#,
+                "the body does not match the documented schema: trailing characters (line 1, column 14)",
+            ),
+        ];
+        for (body, want) in table {
+            let e = raw(200, body).ok_json::<Page, ()>().unwrap_err();
+            let Error::Decode(d) = &e else { panic!("{e:?}") };
+            assert_eq!(&d.message, want, "{body}");
+        }
     }
 }

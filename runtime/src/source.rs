@@ -12,6 +12,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("config.rs", include_str!("config.rs")),
     ("enums.rs", include_str!("enums.rs")),
     ("error.rs", include_str!("error.rs")),
+    ("file.rs", include_str!("file.rs")),
     ("nullable.rs", include_str!("nullable.rs")),
     ("object.rs", include_str!("object.rs")),
     ("request.rs", include_str!("request.rs")),

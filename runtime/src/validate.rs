@@ -52,7 +52,7 @@ pub struct Violation {
 }
 
 impl Violation {
-    fn new(path: &FieldPath, rule: &'static str, message: String) -> Self {
+    pub(super) fn new(path: &FieldPath, rule: &'static str, message: String) -> Self {
         Violation { path: path.0.clone(), rule, message }
     }
 

@@ -7,7 +7,8 @@ use crate::model::{EnumValue, Field, Rules, Ty, TypeKind, UnionVariant, UntypedR
 use crate::naming::{type_name, value_name, Names};
 use crate::pointer;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 
 /// A schema position: either a `$ref` or an inline schema (openapiv3 boxes some and not others).
@@ -111,8 +112,10 @@ impl<'a> Builder<'a> {
             SchemaKind::Type(Type::String(st)) => {
                 if st.enumeration.iter().flatten().next().is_some() {
                     self.define_named(hint, s, at)?
+                } else if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) {
+                    // A file: a file part in a multipart body (whole binary bodies are `Ty::Bytes`).
+                    Ty::File
                 } else {
-                    // Binary strings inside JSON have no byte form; whole binary bodies become bytes elsewhere.
                     Ty::String
                 }
             }

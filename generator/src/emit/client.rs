@@ -275,6 +275,18 @@ fn builder(p: &OperationPlan) -> TokenStream {
     let ok = ty(&p.output, &quote!(types::));
     let err = ident(&op.error_enum);
     let (method, template, id) = (method_ident(op.method), op.template(), &op.id);
+    let stream = matches!(op.single_success(), Some(Some(b)) if b.kind == BodyKind::Binary).then(|| {
+        quote! {
+            impl<'a> #builder<'a> {
+                /// Sends the request and hands a success's body over as it arrives, chunk by
+                /// chunk, without the client's response size limit; a failure is read and
+                /// typed as by [`send`](Self::send).
+                pub fn stream(self) -> rt::BoxFuture<'a, rt::Result<rt::ByteStream, types::#err>> {
+                    rt::stream(self.request(), Self::decode)
+                }
+            }
+        }
+    });
     quote! {
         #[doc = #struct_doc]
         #[must_use = "a request does nothing until it is awaited or sent"]
@@ -292,6 +304,7 @@ fn builder(p: &OperationPlan) -> TokenStream {
         }
 
         rt::operation!(#builder, #method #template #id => #ok, types::#err { #table });
+        #stream
     }
 }
 

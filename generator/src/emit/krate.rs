@@ -127,6 +127,7 @@ serde_json = "1"
 pub const RUNTIME_DEPENDENCIES: &str = r#"reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
+serde_path_to_error = "0.1"
 tokio = { version = "1", features = ["time"] }
 percent-encoding = "2"
 httpdate = "1"

@@ -78,6 +78,7 @@ impl RustTy {
             Ty::Float { bits } => RustTy::path(&format!("f{bits}")),
             Ty::Json => RustTy::path("rt::Json"),
             Ty::Bytes => RustTy::Path("Vec".into(), vec![RustTy::path("u8")]),
+            Ty::File => RustTy::path("rt::FilePart"),
             Ty::Named(n) => RustTy::Named(n.clone()),
             Ty::Vec(i) => wrap("Vec", i),
             Ty::Map(i) => wrap("rt::Map", i),
