@@ -1,6 +1,6 @@
 //! `oas-client-gen`: typed async Rust clients from OpenAPI 3.0/3.1 documents.
 //!
-//! One pipeline: [`load`] (parse and normalize) → [`build`] (intermediate [`model`]) →
+//! One pipeline: [`load`] (parse, convert Swagger 2.0 with [`swagger2`], normalize) → [`build`] (intermediate [`model`]) →
 //! [`emit`] (token streams) → [`format`](mod@format) (syn + prettyplease) → [`write`](mod@write) (files, freshness check).
 //!
 //! Beyond generating: [`examples`] finds the examples a document carries and follows each to its
