@@ -91,6 +91,7 @@ fixtures!(
     recursion,
     refs,
     responses,
+    swagger2,
 );
 
 /// A fixture added to the directory but not to the list above would never be snapshotted.

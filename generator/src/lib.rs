@@ -1,7 +1,8 @@
 //! `oas-client-gen`: typed async Rust clients from OpenAPI 3.0/3.1 documents.
 //!
-//! One pipeline: [`load`] (parse and normalize) → [`build`] (intermediate [`model`]) →
-//! [`plan`] (every name and type as users see it) → [`emit`] (token streams) → [`format`](mod@format) (syn + prettyplease) → [`write`](mod@write) (files, freshness check).
+//! One pipeline: [`load`] (parse, convert Swagger 2.0 with [`swagger2`], bundle `$ref`s with [`bundle`], normalize)
+//! → [`build`] (intermediate [`model`]) → [`plan`] (every name and type as users see it) → [`emit`] (token streams)
+//! → [`format`](mod@format) (syn + prettyplease) → [`write`](mod@write) (files, freshness check).
 //!
 //! Beyond generating: [`examples`] finds the examples a document carries and follows each to its
 //! generated type, and `verify` (the default `verify` feature) builds a document's crate and

@@ -1,4 +1,5 @@
-//! Loading: bytes → JSON tree (YAML or JSON) → bundling of `$ref`s → 3.1 normalization → `openapiv3::OpenAPI`.
+//! Loading: bytes → JSON tree (YAML or JSON) → version check (Swagger 2.0 converted to 3.0) →
+//! bundling of `$ref`s (other files, deep pointers) → 3.1 normalization → `openapiv3::OpenAPI`.
 //! serde_yaml stays inside this module.
 
 use crate::bundle::bundle;

@@ -54,7 +54,7 @@ pub fn convert(doc: &mut Value) -> Vec<Note> {
         consumes: media("consumes"),
         produces: media("produces"),
         schemes: media("schemes"),
-        params: &old,
+        original: &old,
     };
     *root = c.document(&old);
     c.notes
@@ -65,9 +65,10 @@ struct Converter<'a> {
     /// The document's `consumes` and `produces` (an operation's own replace them).
     consumes: Vec<String>,
     produces: Vec<String>,
+    /// The document's `schemes`, which an operation's own may repeat.
     schemes: Vec<String>,
     /// The Swagger document, where `#/parameters/…` are looked up.
-    params: &'a Map<String, Value>,
+    original: &'a Map<String, Value>,
 }
 
 /// A `body` or `formData` parameter found on an operation (or its path item), with its pointer.
@@ -228,7 +229,7 @@ impl Converter<'_> {
                 break;
             };
             let name = pointer::unescape(name);
-            let Some(target) = self.params.get("parameters").and_then(|ps| ps.get(&name)) else { break };
+            let Some(target) = self.original.get("parameters").and_then(|ps| ps.get(&name)) else { break };
             (p, at) = (target, pointer::child("/parameters", &name));
         }
         (p.clone(), at)
