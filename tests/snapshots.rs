@@ -81,6 +81,7 @@ fixtures!(
     enums,
     inline_nested,
     maps,
+    mistakes,
     names,
     no_operation_id,
     numbers,

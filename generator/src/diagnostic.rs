@@ -85,3 +85,25 @@ fn place(positions: &Positions, location: &str) -> Option<std::ops::Range<usize>
     let (line, column) = location.strip_prefix("line ")?.split_once(", column ")?;
     Some(positions.line_column(line.parse().ok()?, column.parse().ok()?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colored_is_the_plain_text_with_terminal_colors() {
+        let text = "a:\n  type: strin\n";
+        let positions = Positions::of(text);
+        let message = format!("unknown type `strin`{HELP}did you mean `string`?");
+        let show = |style| render(Level::Warning, Path::new("d.yaml"), "#/a/type", &message, Some(&positions), style);
+        let plain = show(Style::Plain);
+        assert_eq!(
+            plain,
+            "warning: unknown type `strin`\n --> d.yaml:2:3\n  |\n2 |   type: strin\n  |   ----------- #/a/type\n  |\n  = help: did you mean `string`?\n\n"
+        );
+        let colored = show(Style::Colored);
+        assert!(colored.contains('\u{1b}'), "{colored}");
+        let stripped = regex_lite::Regex::new("\u{1b}\\[[0-9;]*m").unwrap().replace_all(&colored, "");
+        assert_eq!(stripped, plain);
+    }
+}

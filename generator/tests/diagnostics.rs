@@ -116,7 +116,7 @@ fn a_located_error_in_a_json_document() {
                 {\"responses\": {\"200\": {\"$ref\": \"#/components/responses/Gone\"}}}}}}\n";
     let path = document("dangling.json", text);
     let loaded = load::load_file(&path).unwrap();
-    let e = build_model(&path, &loaded).err().expect("a dangling $ref is an error");
+    let Err(e) = build_model(&path, &loaded) else { panic!("a dangling $ref is an error") };
     let expected = format!(
         "error: dangling $ref `#/components/responses/Gone`: no such entry in components/responses
  --> {}:2:41
