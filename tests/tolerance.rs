@@ -142,7 +142,16 @@ async fn call(case: &Case, base: String, request: &Value) -> Result<Outcome, Fai
         ("kirim", "createContact") => {
             use kirim::types::CreateContactError as E;
             let client = kirim::Client::from_config(config(base))?;
-            let unpack = unpack!(E: BadRequest, Unauthorized, NotFound, UnprocessableEntity, TooManyRequests, InternalServerError);
+            let unpack = unpack!(
+                E: BadRequest,
+                Unauthorized,
+                NotFound,
+                UnprocessableEntity,
+                TooManyRequests,
+                InternalServerError,
+                ClientError,
+                ServerError
+            );
             let request = typed(request)?;
             outcome(client.create_contact("106540352242922", &request).idempotency_key("tolerance-1").await, unpack)
         }
