@@ -79,9 +79,9 @@ async fn splits_into_batches_of_1000_and_renumbers_rows() {
     assert_eq!(report.results.len(), 2500);
     // Row numbers refer to the caller's input: row 1001 is the caller's 1001st contact.
     for (i, r) in report.results.iter().enumerate() {
-        assert_eq!(r.row as usize, i + 1);
-        assert_eq!(r.status, BulkUploadRowStatus::Created);
-        assert_eq!(r.contact.as_ref().unwrap().contact_uid, format!("ct_91{i:08}"));
+        assert_eq!(r.row, Some(i as i64 + 1));
+        assert_eq!(r.status, Some(BulkUploadRowStatus::Created));
+        assert_eq!(r.contact.as_ref().unwrap().contact_uid, Some(format!("ct_91{i:08}")));
     }
     let sent: Value = serde_json::from_slice(&server.received_requests().await.unwrap()[0].body).unwrap();
     assert_eq!(sent["defaultCountryCode"], "91");
@@ -106,8 +106,8 @@ async fn a_failed_batch_is_reported_by_its_rows_and_the_rest_is_kept() {
     assert!(matches!(failed.error, Error::Api(_)));
     assert_eq!(failed.error.error_code().as_deref(), Some("VALIDATION_FAILED"));
     assert_eq!(report.summary.total, 1300);
-    let rows: Vec<usize> = report.results.iter().map(|r| r.row as usize).collect();
-    let expected: Vec<usize> = (1..=1000).chain(2001..=2300).collect();
+    let rows: Vec<Option<i64>> = report.results.iter().map(|r| r.row).collect();
+    let expected: Vec<Option<i64>> = (1..=1000).chain(2001..=2300).map(Some).collect();
     assert_eq!(rows, expected);
 }
 
@@ -123,7 +123,7 @@ async fn small_batches_and_an_empty_input() {
     let report =
         upload_all(&c, "grp_abc", None, contacts(7, None), BulkOptions { batch_size: 3, concurrency: 1 }).await;
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
-    assert_eq!(report.results.iter().map(|r| r.row).collect::<Vec<_>>(), (1..=7).collect::<Vec<i32>>());
+    assert_eq!(report.results.iter().map(|r| r.row).collect::<Vec<_>>(), (1..=7).map(Some).collect::<Vec<_>>());
 
     let empty = upload_all(&c, "grp_abc", None, Vec::new(), BulkOptions::default()).await;
     assert_eq!(server.received_requests().await.unwrap().len(), 3, "nothing is sent for no contacts");

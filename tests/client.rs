@@ -34,6 +34,14 @@ const KIRIM_REQ: &str =
     "/paths/~1{phone_number_id}~1contacts/post/requestBody/content/application~1json/examples/withNullEmail/value";
 
 /// The `example` of the shared response `response` (under `components/responses`).
+/// The nested `error.code` of a Whats91 error body (`None` for a string `error`).
+fn w91_nested_code(body: &whats91::types::ErrorResponse) -> Option<whats91::types::ErrorCode> {
+    match &body.error {
+        Some(whats91::types::ErrorDetailOrText::ErrorDetail(e)) => e.code.clone(),
+        _ => None,
+    }
+}
+
 fn response_example(spec: &str, response: &str, example: &str) -> Value {
     spec_value(spec, &format!("/components/responses/{response}/content/application~1json/examples/{example}/value"))
 }
@@ -273,7 +281,7 @@ async fn whats91_create_contact_book_maps_every_documented_error() {
         let Error::Api(api) = &err else { panic!("{status}: expected Error::Api, got {err:?}") };
         assert_eq!(api.status, status);
         let parsed = pick(&api.body).unwrap_or_else(|| panic!("{status}: wrong variant {:?}", api.body));
-        assert_eq!(parsed.error.as_ref().and_then(|e| e.code.clone()), Some(code.clone()));
+        assert_eq!(w91_nested_code(parsed), Some(code.clone()));
         assert_api_accessors(&err, status, code.as_str(), header_id.unwrap_or("request-uuid"), &bytes(&body));
         assert_eq!(received(&server).await.len(), 1, "{status} is not retried");
     }
@@ -308,16 +316,17 @@ async fn whats91_bulk_upload_sends_spec_request_and_parses_success() {
     assert!(res.body.metadata.is_none(), "the example has no metadata");
     assert_eq!(data.contact_book.contact_book_uid, "grp_abc");
     assert_eq!(data.contact_book.name, "Retail Leads");
-    let s = &data.summary;
-    assert_eq!((s.total, s.created, s.updated, s.skipped, s.invalid), (3, 1, 1, 1, 0));
-    assert_eq!(data.results.len(), 3);
-    assert_eq!(data.results[0].row, 1);
-    assert_eq!(data.results[0].status, BulkUploadRowStatus::Updated);
-    assert_eq!(data.results[0].contact.as_ref().unwrap().contact_uid, "ct_existing");
-    assert_eq!(data.results[1].status, BulkUploadRowStatus::Created);
-    assert_eq!(data.results[1].contact.as_ref().unwrap().phone, "917999999999");
-    let skipped = &data.results[2];
-    assert_eq!(skipped.status, BulkUploadRowStatus::Skipped);
+    let s = data.summary.as_ref().unwrap();
+    assert_eq!((s.total, s.created, s.updated, s.skipped, s.invalid), (Some(3), Some(1), Some(1), Some(1), Some(0)));
+    let results = data.results.as_ref().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0].row, Some(1));
+    assert_eq!(results[0].status, Some(BulkUploadRowStatus::Updated));
+    assert_eq!(results[0].contact.as_ref().unwrap().contact_uid.as_deref(), Some("ct_existing"));
+    assert_eq!(results[1].status, Some(BulkUploadRowStatus::Created));
+    assert_eq!(results[1].contact.as_ref().unwrap().phone.as_deref(), Some("917999999999"));
+    let skipped = &results[2];
+    assert_eq!(skipped.status, Some(BulkUploadRowStatus::Skipped));
     assert_eq!(skipped.reason.as_deref(), Some("DUPLICATE_IN_REQUEST"));
     assert_eq!(skipped.phone.as_deref(), Some("917999999999"));
     assert!(skipped.contact.is_none());
@@ -408,7 +417,7 @@ async fn whats91_bulk_upload_maps_every_documented_error() {
         let err = whats91_client(&server).bulk_upload_contacts("grp_missing", &w91_bulk_request()).await.unwrap_err();
         let Error::Api(api) = &err else { panic!("{status}: expected Error::Api, got {err:?}") };
         let parsed = pick(&api.body).unwrap_or_else(|| panic!("{status}: wrong variant {:?}", api.body));
-        assert_eq!(parsed.error.as_ref().and_then(|e| e.code.clone()), Some(code.clone()));
+        assert_eq!(w91_nested_code(parsed), Some(code.clone()));
         assert_api_accessors(&err, status, code.as_str(), request_id, &bytes(&body));
     }
 }
@@ -418,7 +427,7 @@ async fn whats91_bulk_upload_maps_every_documented_error() {
 
 #[tokio::test]
 async fn wacr_create_contact_sends_spec_request_and_parses_success() {
-    use wacr::types::ContactResourceType;
+    use wacr::types::{ContactResourceType, ResourceId};
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/v2/contacts"))
@@ -441,20 +450,24 @@ async fn wacr_create_contact_sends_spec_request_and_parses_success() {
     assert_eq!(body.success, Some(true));
     assert_eq!(body.message.as_deref(), Some("Contact created successfully"));
     let c = body.data.as_ref().unwrap();
-    assert_eq!(c.id, 5012);
+    assert!(matches!(c.id, Some(ResourceId::Integer(5012))), "{:?}", c.id);
     assert_eq!(c.r#type, Some(ContactResourceType::Lead));
     assert_eq!(c.phone.as_deref(), Some("+919587422363"));
     assert_eq!(c.email, Nullable::Value("test12@gmail.com".into()));
     assert_eq!(c.company, Nullable::Null, "present and null stays distinct from absent");
     assert_eq!(c.country_id, Nullable::Value(101));
-    let groups = c.groups.as_ref().unwrap();
+    let groups = c.groups.value().unwrap();
     assert_eq!(groups.len(), 1);
-    assert_eq!((groups[0].id, groups[0].name.as_deref()), (12, Some("Newsletter")));
+    assert!(matches!(groups[0].id, Some(ResourceId::Integer(12))), "{:?}", groups[0].id);
+    assert_eq!(groups[0].name.as_deref(), Some("Newsletter"));
 }
 
 #[tokio::test]
 async fn wacr_create_contact_maps_every_documented_error() {
-    use wacr::types::{CreateContactError as E, ErrorCode};
+    use wacr::types::{
+        CreateContactError as E, ErrorCode, ErrorDetailOrText, FeatureLimitErrorDetailOrText,
+        ValidationErrorDetailOrText,
+    };
 
     // 403 FEATURE_LIMIT_EXCEEDED, with its required details.
     let server = MockServer::start().await;
@@ -466,7 +479,9 @@ async fn wacr_create_contact_maps_every_documented_error() {
     let err = wacr_client(&server).create_contact(&wacr_request()).await.unwrap_err();
     match err.api() {
         Some(E::Forbidden(b)) => {
-            let error = b.error.as_ref().unwrap();
+            let Some(FeatureLimitErrorDetailOrText::FeatureLimitErrorDetail(error)) = &b.error else {
+                panic!("expected a nested error object, got {:?}", b.error)
+            };
             assert_eq!(error.code, Some(ErrorCode::FeatureLimitExceeded));
             let details = error.details.as_ref().unwrap();
             assert_eq!(details.feature.as_deref(), Some("contacts"));
@@ -486,7 +501,9 @@ async fn wacr_create_contact_maps_every_documented_error() {
     let err = wacr_client(&server).create_contact(&wacr_request()).await.unwrap_err();
     match err.api() {
         Some(E::UnprocessableEntity(b)) => {
-            let error = b.error.as_ref().unwrap();
+            let Some(ValidationErrorDetailOrText::ValidationErrorDetail(error)) = &b.error else {
+                panic!("expected a nested error object, got {:?}", b.error)
+            };
             assert_eq!(error.code, Some(ErrorCode::ValidationError));
             let details = error.details.as_ref().unwrap();
             assert_eq!(details["phone"], json!(["This phone number already exists"]));
@@ -505,7 +522,10 @@ async fn wacr_create_contact_maps_every_documented_error() {
     let err = wacr_client(&server).create_contact(&wacr_request()).await.unwrap_err();
     match err.api() {
         Some(E::InternalServerError(b)) => {
-            assert_eq!(b.error.as_ref().and_then(|e| e.code.clone()), Some(ErrorCode::InternalError))
+            let Some(ErrorDetailOrText::ErrorDetail(error)) = &b.error else {
+                panic!("expected a nested error object, got {:?}", b.error)
+            };
+            assert_eq!(error.code, Some(ErrorCode::InternalError))
         }
         other => panic!("expected InternalServerError, got {other:?}"),
     }
@@ -652,13 +672,14 @@ async fn whats91_unknown_row_status_and_unknown_fields_parse_and_round_trip() {
 
     let res = whats91_client(&server).bulk_upload_contacts("grp_abc", &w91_bulk_request()).await.unwrap();
     let parsed: &BulkUploadContactsResponse = &res.body;
-    let row = &parsed.data.results[2];
-    assert_eq!(row.status, BulkUploadRowStatus::Unknown("MERGED".into()));
-    assert!(!row.status.is_known());
-    assert_eq!(row.status.as_str(), "MERGED");
+    let row = &parsed.data.results.as_ref().unwrap()[2];
+    let status = row.status.as_ref().unwrap();
+    assert_eq!(status, &BulkUploadRowStatus::Unknown("MERGED".into()));
+    assert!(!status.is_known());
+    assert_eq!(status.as_str(), "MERGED");
     assert_eq!(row.extra["mergedInto"], json!("ct_existing"));
     assert_eq!(parsed.data.contact_book.extra["owner"], json!({"id": 7, "tags": ["a", null]}));
-    assert_eq!(parsed.data.summary.extra["merged"], json!(1));
+    assert_eq!(parsed.data.summary.as_ref().unwrap().extra["merged"], json!(1));
     assert_eq!(parsed.extra["traceparent"], json!("00-abc-01"));
     // Serialized back, nothing is lost or changed.
     assert_eq!(serde_json::to_value(&row.status).unwrap(), json!("MERGED"));
@@ -682,7 +703,9 @@ async fn unknown_error_codes_parse_as_unknown_and_round_trip() {
     let Some(whats91::types::CreateContactBookError::BadRequest(parsed)) = err.api() else {
         panic!("expected BadRequest, got {err:?}")
     };
-    let error = parsed.error.as_ref().unwrap();
+    let Some(whats91::types::ErrorDetailOrText::ErrorDetail(error)) = &parsed.error else {
+        panic!("expected a nested error object, got {:?}", parsed.error)
+    };
     assert_eq!(error.code, Some(whats91::types::ErrorCode::Unknown("QUOTA_PAUSED".into())));
     assert!(!error.code.as_ref().unwrap().is_known());
     assert_eq!(error.extra["hint"], json!("wait"));
@@ -701,7 +724,9 @@ async fn unknown_error_codes_parse_as_unknown_and_round_trip() {
     let Some(wacr::types::CreateContactError::UnprocessableEntity(parsed)) = err.api() else {
         panic!("expected UnprocessableEntity, got {err:?}")
     };
-    let error = parsed.error.as_ref().unwrap();
+    let Some(wacr::types::ValidationErrorDetailOrText::ValidationErrorDetail(error)) = &parsed.error else {
+        panic!("expected a nested error object, got {:?}", parsed.error)
+    };
     assert_eq!(error.code, Some(wacr::types::ErrorCode::Unknown("PHONE_BLOCKED".into())));
     assert_eq!(serde_json::to_value(parsed).unwrap(), body);
 

@@ -61,8 +61,13 @@ async fn whats91_against_prism() {
         operations: &["createContactBook", "bulkUploadContacts"],
         call: call_whats91,
         error_code: |body| {
-            serde_json::from_slice::<whats91::types::ErrorResponse>(body)
-                .map(|e| e.error.and_then(|d| d.code).or(e.code).map(|c| c.as_str().to_string()).unwrap_or_default())
+            serde_json::from_slice::<whats91::types::ErrorResponse>(body).map(|e| {
+                let nested = match e.error {
+                    Some(whats91::types::ErrorDetailOrText::ErrorDetail(d)) => d.code,
+                    _ => None,
+                };
+                nested.or(e.code).map(|c| c.as_str().to_string()).unwrap_or_default()
+            })
         },
         invalid: vec![
             Invalid {
@@ -117,8 +122,13 @@ async fn wacr_against_prism() {
         operations: &["createContact"],
         call: call_wacr,
         error_code: |body| {
-            serde_json::from_slice::<wacr::types::ValidationErrorResponse>(body)
-                .map(|e| e.error.and_then(|d| d.code).or(e.code).map(|c| c.as_str().to_string()).unwrap_or_default())
+            serde_json::from_slice::<wacr::types::ValidationErrorResponse>(body).map(|e| {
+                let nested = match e.error {
+                    Some(wacr::types::ValidationErrorDetailOrText::ValidationErrorDetail(d)) => d.code,
+                    _ => None,
+                };
+                nested.or(e.code).map(|c| c.as_str().to_string()).unwrap_or_default()
+            })
         },
         invalid: vec![
             Invalid {

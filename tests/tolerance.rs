@@ -142,7 +142,16 @@ async fn call(case: &Case, base: String, request: &Value) -> Result<Outcome, Fai
         ("kirim", "createContact") => {
             use kirim::types::CreateContactError as E;
             let client = kirim::Client::from_config(config(base))?;
-            let unpack = unpack!(E: BadRequest, Unauthorized, NotFound, UnprocessableEntity, TooManyRequests, InternalServerError);
+            let unpack = unpack!(
+                E: BadRequest,
+                Unauthorized,
+                NotFound,
+                UnprocessableEntity,
+                TooManyRequests,
+                InternalServerError,
+                ClientError,
+                ServerError
+            );
             let request = typed(request)?;
             outcome(client.create_contact("106540352242922", &request).idempotency_key("tolerance-1").await, unpack)
         }
@@ -151,11 +160,24 @@ async fn call(case: &Case, base: String, request: &Value) -> Result<Outcome, Fai
 }
 
 /// The spec's facts a verdict needs: the first request example, and the error variant and
-/// documentation of each status.
+/// documentation of each status (`4XX`-style ranges under their first digit).
 struct Spec {
     request: Value,
     variants: BTreeMap<u16, String>,
+    range_variants: BTreeMap<u16, String>,
     documented: Vec<u16>,
+    ranges: Vec<u16>,
+}
+
+impl Spec {
+    /// The error variant the client should pick for `status`: its own code's, else its range's.
+    fn variant(&self, status: u16) -> Option<&String> {
+        self.variants.get(&status).or_else(|| self.range_variants.get(&(status / 100)))
+    }
+
+    fn documents(&self, status: u16) -> bool {
+        self.documented.contains(&status) || self.ranges.contains(&(status / 100))
+    }
 }
 
 fn spec_facts(provider: &str, operation: &str) -> Spec {
@@ -163,14 +185,17 @@ fn spec_facts(provider: &str, operation: &str) -> Spec {
     let loaded = oas_client_gen::load::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
     let (api, _) = oas_client_gen::build_model(&path, &loaded).unwrap_or_else(|e| panic!("{e}"));
     let op = api.operations.iter().find(|o| o.id == operation).unwrap_or_else(|| panic!("{provider}: no {operation}"));
-    let mut variants = BTreeMap::new();
-    let mut documented = Vec::new();
+    let (mut variants, mut range_variants) = (BTreeMap::new(), BTreeMap::new());
+    let (mut documented, mut ranges) = (Vec::new(), Vec::new());
     for r in &op.responses {
-        if let oas_client_gen::model::StatusMatch::Code(c) = r.status {
-            documented.push(c);
-            if !r.success {
-                variants.insert(c, r.variant.clone());
-            }
+        let (list, map, key) = match r.status {
+            oas_client_gen::model::StatusMatch::Code(c) => (&mut documented, &mut variants, c),
+            oas_client_gen::model::StatusMatch::Range(d) => (&mut ranges, &mut range_variants, u16::from(d)),
+            oas_client_gen::model::StatusMatch::Default => continue,
+        };
+        list.push(key);
+        if !r.success {
+            map.insert(key, r.variant.clone());
         }
     }
     // The provider's own request example (the first one) of the operation.
@@ -184,7 +209,7 @@ fn spec_facts(provider: &str, operation: &str) -> Spec {
         .and_then(Value::as_object)
         .unwrap_or_else(|| panic!("{provider} {operation}: no request examples"));
     let request = examples.values().next().and_then(|e| e.get("value")).cloned().expect("an example value");
-    Spec { request, variants, documented }
+    Spec { request, variants, range_variants, documented, ranges }
 }
 
 async fn run(case: &Case, spec: &Spec) -> Result<Outcome, Failed> {
@@ -251,10 +276,10 @@ fn judge(case: &Case, spec: &Spec, out: &Outcome) -> Result<(), String> {
             if *status != case.status {
                 return Err(format!("status {status}, served {}", case.status));
             }
-            if spec.variants.get(status) != Some(variant) {
+            if spec.variant(*status) != Some(variant) {
                 return Err(format!(
                     "variant `{variant}`, the spec documents `{:?}` for {status}",
-                    spec.variants.get(status)
+                    spec.variant(*status)
                 ));
             }
             let served = body.ok_or("an api-error case has a JSON body")?;
@@ -263,7 +288,7 @@ fn judge(case: &Case, spec: &Spec, out: &Outcome) -> Result<(), String> {
             }
             let first =
                 |ptrs: &[&str]| ptrs.iter().find_map(|p| served.pointer(p).and_then(Value::as_str).map(str::to_string));
-            let want_code = first(&["/error/code", "/code", "/error/type"]);
+            let want_code = first(&["/error/code", "/code", "/error/type", "/error"]);
             if *code != want_code {
                 return Err(format!("error_code() is {code:?}, the body carries {want_code:?}"));
             }
@@ -277,8 +302,11 @@ fn judge(case: &Case, spec: &Spec, out: &Outcome) -> Result<(), String> {
             if *status != case.status {
                 return Err(format!("status {status}, served {}", case.status));
             }
-            if *documented != spec.documented.contains(status) {
-                return Err(format!("documented = {documented}, but the spec lists {:?}", spec.documented));
+            if *documented != spec.documents(*status) {
+                return Err(format!(
+                    "documented = {documented}, but the spec lists {:?} and the ranges {:?}xx",
+                    spec.documented, spec.ranges
+                ));
             }
             Ok(())
         }

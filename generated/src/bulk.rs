@@ -3,7 +3,8 @@
 //!
 //! The API takes at most 1000 contacts per request. [`upload_all`](crate::bulk::upload_all) splits any number into
 //! batches, uploads them with bounded concurrency, and merges the answers into one
-//! [`BulkReport`](crate::bulk::BulkReport) whose row numbers refer to the caller's input (1-based, like the API's).
+//! [`BulkReport`](crate::bulk::BulkReport) whose row numbers refer to the caller's input. The API does not define
+//! its `row`: this assumes, as its example suggests, the 1-based position in the request.
 //! A failed batch is reported with its range of rows; the other batches' results are kept.
 
 use crate::runtime::Error;
@@ -55,9 +56,9 @@ pub struct BulkTotals {
 }
 
 impl BulkTotals {
-    /// Adds one batch's summary (negative counts, which no server should send, count as 0).
+    /// Adds one batch's summary (missing counts, and negative ones, count as 0).
     pub fn add(&mut self, s: &BulkUploadSummary) {
-        let n = |v: i32| u64::try_from(v).unwrap_or(0);
+        let n = |v: Option<i64>| v.and_then(|v| u64::try_from(v).ok()).unwrap_or(0);
         self.total += n(s.total);
         self.created += n(s.created);
         self.updated += n(s.updated);
@@ -71,7 +72,8 @@ impl BulkTotals {
 pub struct BulkReport {
     /// Sum of the summaries of the batches that uploaded.
     pub summary: BulkTotals,
-    /// Row-level results with `row` renumbered to the caller's input, in row order.
+    /// Row-level results with `row` renumbered to the caller's input, in row order (results
+    /// without a `row` first).
     pub results: Vec<BulkUploadRowResult>,
     /// Batches that failed, in row order.
     pub failed: Vec<FailedBatch>,
@@ -144,10 +146,12 @@ fn merge(mut outcomes: Vec<Outcome>) -> BulkReport {
         match result {
             Ok(response) => {
                 let data = response.body.data;
-                report.summary.add(&data.summary);
-                let offset = i32::try_from(*rows.start() - 1).unwrap_or(i32::MAX);
-                report.results.extend(data.results.into_iter().map(|mut r| {
-                    r.row = r.row.saturating_add(offset);
+                if let Some(summary) = &data.summary {
+                    report.summary.add(summary);
+                }
+                let offset = i64::try_from(*rows.start() - 1).unwrap_or(i64::MAX);
+                report.results.extend(data.results.into_iter().flatten().map(|mut r| {
+                    r.row = r.row.map(|row| row.saturating_add(offset));
                     r
                 }));
             }

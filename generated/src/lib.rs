@@ -4,7 +4,7 @@
 //! | module | provider | feature |
 //! |---|---|---|
 //! | [`whats91`] | Whats91 (`https://graph.whats91.com`) | `whats91` |
-//! | [`wacr`] | WA.cr (tenant-hosted) | `wacr` |
+//! | [`wacr`] | WA.cr (no published host: give your base URL) | `wacr` |
 //! | [`kirim`] | Kirim (`https://api.kirim.chat/v1`) | `kirim` |
 //!
 //! Every module has a `Client` with one async method per operation, and a `types` module.

@@ -115,7 +115,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Import { to: ImportTo::Wacr(a) } => {
             let (settings, token, _stdin) = prepare(&a.import, "wacr", "WACR_TOKEN")?;
             let base_url = a.import.connection.base_url.clone().ok_or(
-                "WA.cr is hosted per tenant: pass --base-url with your tenant's API address, e.g. https://crm.example.com/api/v2",
+                "WA.cr publishes no API host: pass --base-url with your API address, e.g. https://crm.example.com/api/v2",
             )?;
             let client =
                 wacr::Client::from_config(config(&base_url, token, &a.import.connection)).map_err(|e| e.to_string())?;

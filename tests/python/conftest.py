@@ -228,6 +228,14 @@ def check_parsed(stem: str, schema: Any, value: Any, parsed: Any, where: str = "
     if "enum" in target:
         assert isinstance(parsed, enum.Enum) and parsed.value == value, f"{where}: {value!r} -> {parsed!r}"
         return
+    if "anyOf" in target:
+        # The other anyOf form: one alternative per JSON type (an object or a string, an integer
+        # or a string). The value is checked against the alternative of its own JSON type.
+        fitting = [alt for alt in target["anyOf"] if _fits_json_type(deref(doc, alt), value)]
+        assert len(fitting) == 1, f"{where}: {value!r} fits {len(fitting)} alternatives of the anyOf"
+        COUNTS["anyOf values checked"] += 1
+        check_parsed(stem, fitting[0], value, parsed, where)
+        return
     kind = target.get("type")
     if kind == "array":
         assert isinstance(parsed, list) and len(parsed) == len(value), f"{where}: array parsed as {parsed!r}"
@@ -257,6 +265,15 @@ def check_parsed(stem: str, schema: Any, value: Any, parsed: Any, where: str = "
         assert parsed == normalise(value), f"{where}: {value!r} -> {parsed!r}"
         return
     assert parsed == value and type(parsed) is type(value), f"{where}: {value!r} parsed as {parsed!r}"
+
+
+def _fits_json_type(schema: dict, value: Any) -> bool:
+    """Whether `value` has the JSON type that `schema` declares (objects: `properties`)."""
+    kind = schema.get("type") or ("object" if "properties" in schema else None)
+    python = {"object": dict, "string": str, "array": list, "boolean": bool, "number": (int, float), "integer": int}
+    if kind not in python or (isinstance(value, bool) and kind != "boolean"):
+        return False
+    return isinstance(value, python[kind])
 
 
 def roundtrip_equal(parsed: Any, value: Any) -> None:

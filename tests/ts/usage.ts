@@ -65,19 +65,25 @@ export function w91BookLabel(res: JsonResponse<W91CreateBook, 201>): string {
 }
 
 // Row status is an open enum: the documented values, and any other string the server sends.
+// `results`, and each row's `status`, are shown in one example only, so they may be missing.
 export function w91CountRows(res: JsonResponse<W91Bulk, 200>): Record<string, number> {
   const counts: Record<string, number> = { CREATED: 0, UPDATED: 0, SKIPPED: 0, INVALID: 0 };
-  for (const row of res.data.results) {
-    const status: string = row.status;
+  for (const row of res.data.results ?? []) {
+    const status: string = row.status ?? "(none)";
     counts[status] = (counts[status] ?? 0) + 1;
   }
   return counts;
 }
+export const w91BareUpload: JsonResponse<W91Bulk, 200> = {
+  success: true,
+  data: { contactBook: { contactBookUid: "grp_abc", name: "Retail Leads" } },
+};
 
-// The error envelope is undocumented: the code may be nested or flat, and may be missing.
-export function w91ErrorCode(res: JsonResponse<W91Bulk, 404>): W91["schemas"]["ErrorCode"] | undefined {
-  return res.error?.code ?? res.code;
+// The error envelope is undocumented: the code may be nested, flat, the `error` string itself, or missing.
+export function w91ErrorCode(res: JsonResponse<W91Bulk, 404>): string | undefined {
+  return typeof res.error === "string" ? res.error : (res.error?.code ?? res.code);
 }
+export const w91StringError: JsonResponse<W91CreateBook, 401> = { success: false, error: "INVALID_AUTH_TOKEN" };
 export const w91FlatError: JsonResponse<W91Bulk, 404> = {
   success: false,
   message: "Contact book not found",
@@ -154,10 +160,15 @@ export const wacrOtherSuccessBody: Equals<
 // A returned contact's type is open; the request's stays closed (see wacrVip below).
 export const wacrVendor: Wacr["schemas"]["ContactResourceType"] = "vendor";
 
-// 403: feature limit (with usage details) or a scope failure (without); nested or flat envelope.
+// ContactResource's fields are undocumented: the id may be a number, a string, or missing.
+export const wacrStringIds: JsonResponse<WacrCreate, 201> = { data: { id: "c_5012", groups: [{ id: "g_12" }] } };
+export const wacrNoId: JsonResponse<WacrCreate, 201> = { data: { firstname: "New", groups: null } };
+
+// 403: feature limit (with usage details) or a scope failure (without); nested, flat or string `error`.
 export function wacrLimit(res: JsonResponse<WacrCreate, 403>): string {
-  const details = res.error?.details ?? res.details;
-  if (details === undefined) return `${res.error?.code ?? res.code ?? "forbidden"}: ${res.error?.message ?? res.message ?? ""}`;
+  const error = typeof res.error === "string" ? { code: res.error } : res.error;
+  const details = (typeof res.error === "string" ? undefined : res.error?.details) ?? res.details;
+  if (details === undefined) return `${error?.code ?? res.code ?? "forbidden"}: ${res.message ?? ""}`;
   return `${details.feature ?? "?"}: ${details.current ?? "?"}/${details.maximum ?? "?"}`;
 }
 export const wacrScopeFailure: JsonResponse<WacrCreate, 403> = {
@@ -167,8 +178,9 @@ export const wacrScopeFailure: JsonResponse<WacrCreate, 403> = {
 };
 
 export function wacrFieldErrors(res: JsonResponse<WacrCreate, 422>): string[] {
-  return Object.keys(res.error?.details ?? res.details ?? {});
+  return Object.keys((typeof res.error === "string" ? undefined : res.error?.details) ?? res.details ?? {});
 }
+export const wacrStringError: JsonResponse<WacrCreate, 422> = { success: false, error: "VALIDATION_ERROR" };
 export const wacrFlatValidation: JsonResponse<WacrCreate, 422> = {
   success: false,
   code: "VALIDATION_ERROR",
@@ -214,6 +226,12 @@ export function kirimError(res: JsonResponse<KirimCreate, 422>): string {
 export const kirimProviderError: JsonResponse<KirimCreate, 429> = {
   error: { type: "invalid_request_error", code: "invalid_phone_number", request_id: "req_01HXYZABCDEFGHJKMNPQRSTVWX" },
 };
+// The six statuses are guesses: any other 4xx/5xx carries the same envelope.
+export const kirimOtherFailure: KirimCreate["responses"]["4XX"]["content"]["application/json"] = kirimProviderError;
+export const kirimSameEnvelope: Equals<
+  KirimCreate["responses"]["5XX"]["content"]["application/json"],
+  JsonResponse<KirimCreate, 500>
+> = true;
 
 export const kirimCreated: JsonResponse<KirimCreate, 201> = {
   data: {

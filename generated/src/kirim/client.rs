@@ -11,9 +11,11 @@ use ::oas_client_runtime as rt;
 /// Hand-curated description of the Kirim API v1 operation that creates a
 /// contact owned by one connected WhatsApp Business phone number.
 ///
-/// All failures share one error envelope. The provider names the failure
-/// cases but not their HTTP status codes; the codes used here are a
-/// curation decision recorded in `spec/README.md` next to this file.
+/// All failures share one error envelope. The provider names six failure
+/// cases but not their HTTP status codes: the codes given to them here
+/// (400, 401, 404, 422, 429, 500) are our inference, recorded in
+/// `spec/README.md` next to this file. Any other 4xx or 5xx answer is read
+/// with the same envelope.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: rt::Client,
@@ -51,10 +53,10 @@ impl Client {
     /// Creates a contact that belongs to the WhatsApp account identified by
     /// `phone_number_id` in the path.
     ///
-    /// The call may carry an idempotency key so that a retry after a network
-    /// failure does not create a second contact. The provider mentions
-    /// idempotency-key reuse but not the header; `Idempotency-Key` is an
-    /// assumed name (see the parameter).
+    /// The provider lists "idempotency key reuse" as an example of a semantic
+    /// failure, so the call presumably accepts an idempotency key; the header
+    /// name, and whether a retry that resends the key is applied only once,
+    /// are not documented (see the parameter).
     ///
     /// `POST /{phone_number_id}/contacts`
     ///
@@ -85,13 +87,13 @@ pub struct CreateContact<'a> {
     body: &'a types::CreateContactRequest,
 }
 impl<'a> CreateContact<'a> {
-    /// Client-chosen unique key for one logical request; send the same key
-    /// again when retrying that request so it is applied only once. The header
-    /// name is an assumption: the provider only lists "idempotency key reuse"
-    /// as an example of a semantic failure and never names the header, so
-    /// `Idempotency-Key` (the common convention) may not be what the server
-    /// reads. Reusing a key for a different request is presumably refused
-    /// with the semantic-failure response (422, also an assumed status).
+    /// Client-chosen unique key for one logical request. Everything about it
+    /// is our assumption: the provider only lists "idempotency key reuse" as
+    /// an example of a semantic failure. It names no header (`Idempotency-Key`
+    /// is the common convention and may not be what the server reads), and
+    /// does not say that a retry with the same key is applied only once, nor
+    /// what counts as reuse (422, the status used here for semantic
+    /// failures, is assumed too).
     ///
     /// (header `Idempotency-Key`)
     ///
@@ -116,5 +118,6 @@ rt::operation!(
     types::CreateContactResponse, types::CreateContactError { 400 => err json BadRequest,
     401 => err json Unauthorized, 404 => err json NotFound, 422 => err json
     UnprocessableEntity, 429 => err json TooManyRequests, 500 => err json
-    InternalServerError, 200..= 299 => ok json, _ => unexpected }
+    InternalServerError, 400..= 499 => err json ClientError, 500..= 599 => err json
+    ServerError, 200..= 299 => ok json, _ => unexpected }
 );

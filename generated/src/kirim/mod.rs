@@ -6,9 +6,11 @@
 //! Hand-curated description of the Kirim API v1 operation that creates a
 //! contact owned by one connected WhatsApp Business phone number.
 //!
-//! All failures share one error envelope. The provider names the failure
-//! cases but not their HTTP status codes; the codes used here are a
-//! curation decision recorded in `spec/README.md` next to this file.
+//! All failures share one error envelope. The provider names six failure
+//! cases but not their HTTP status codes: the codes given to them here
+//! (400, 401, 404, 422, 429, 500) are our inference, recorded in
+//! `spec/README.md` next to this file. Any other 4xx or 5xx answer is read
+//! with the same envelope.
 //!
 //! Servers:
 //! - `https://api.kirim.chat/v1`: Kirim production API (version 1).

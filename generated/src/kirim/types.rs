@@ -10,7 +10,8 @@ use ::oas_client_runtime as rt;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Contact {
-    /// Unique identifier of the contact (prefixed `ctc_`).
+    /// Identifier of the contact. The provider's example is
+    /// `ctc_01HXYZABCDEFGHJKMNPQRSTVWX`; no format is documented.
     pub id: String,
     /// Type of the returned object; `contact` for this resource.
     pub object: String,
@@ -24,9 +25,9 @@ pub struct Contact {
     /// Caller-defined key/value data, or null when none is stored (may be absent).
     pub metadata: rt::Nullable<rt::Map<rt::Json>>,
     pub whatsapp_account: Option<WhatsAppAccountRef>,
-    /// When the contact was created (RFC 3339; may be absent).
+    /// When the contact was created (`date-time`; may be absent).
     pub created_at: Option<String>,
-    /// When the contact was last changed (RFC 3339; may be absent).
+    /// When the contact was last changed (`date-time`; may be absent).
     pub updated_at: Option<String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
@@ -72,14 +73,15 @@ impl rt::Validate for CreateContactRequest {
         out.check(&self.email, &at.field("email"), &R_EMAIL);
     }
 }
-/// Success body of `createContact`. The provider's schema lists a
-/// top-level `request_id` as required, but its example omits it, so it is
-/// optional.
+/// Success body of `createContact`. The provider's flattened schema lists
+/// a required `request_id` after the contact's fields; we read it as a
+/// top-level sibling of `data` (the flattening hides its level). The
+/// provider's example has none, so it is optional.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateContactResponse {
     pub data: Contact,
-    /// Identifier of the request, useful when contacting support (may be absent).
+    /// Identifier of the request (may be absent).
     pub request_id: Option<String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
@@ -101,7 +103,8 @@ pub struct Error {
     pub code: String,
     /// Human-readable explanation of the error (may be absent).
     pub message: Option<String>,
-    /// Name of the request parameter the error relates to, when there is one.
+    /// Optional; not described by the provider. Presumably the request
+    /// parameter the error relates to (our inference from the name).
     pub param: Option<String>,
     /// Identifier of the request. The provider's example places it here;
     /// its flattened schema can also be read as a top-level field. Read
@@ -114,8 +117,9 @@ rt::object!(
     Error { r#type : "type" req, code : "code" req, message : "message" opt, param :
     "param" opt, request_id : "request_id" opt } ..extra
 );
-/// Envelope shared by every Kirim failure response. The request identifier
-/// may be inside `error` (as in the provider's example) or at the top level.
+/// Envelope shared by every Kirim failure response (the provider gives
+/// all six failures this one schema). The request identifier may be
+/// inside `error` (as in the provider's example) or at the top level.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ErrorResponse {
@@ -128,7 +132,8 @@ pub struct ErrorResponse {
 rt::object!(
     ErrorResponse { error : "error" req, request_id : "request_id" opt } ..extra
 );
-/// Free-form key/value data attached to a contact by the caller.
+/// Free-form key/value data attached to a contact by the caller (value
+/// types are not documented; the provider's example uses a string).
 pub type Metadata = rt::Map<rt::Json>;
 /// The connected WhatsApp Business account that owns the contact.
 #[derive(Debug, Clone)]
@@ -144,20 +149,49 @@ rt::object!(WhatsAppAccountRef { phone_number : "phone_number" req } ..extra);
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CreateContactError {
-    /// HTTP 400: Validation failure, for example a malformed phone number.
+    /// HTTP 400.
+    ///
+    /// Validation failure, for example a malformed phone number. The status
+    /// 400 is our inference; the provider names no status.
     BadRequest(ErrorResponse),
-    /// HTTP 401: Authentication failure, for example a missing or invalid bearer token.
+    /// HTTP 401.
+    ///
+    /// Authentication failure, for example a missing or invalid bearer token.
+    /// The status 401 is our inference; the provider names no status.
     Unauthorized(ErrorResponse),
-    /// HTTP 404: Resource not found, for example an unknown `phone_number_id`.
+    /// HTTP 404.
+    ///
+    /// Resource not found, for example an unknown `phone_number_id`. The
+    /// status 404 is our inference; the provider names no status.
     NotFound(ErrorResponse),
     /// HTTP 422.
     ///
-    /// Semantic failure: the request is well formed but cannot be applied, for
-    /// example an `Idempotency-Key` reused with a different body.
+    /// Semantic failure ("e.g. idempotency key reuse", in the provider's
+    /// words). The status 422 is our inference; the provider names no status.
     UnprocessableEntity(ErrorResponse),
-    /// HTTP 429: Rate limit exceeded; retry later.
+    /// HTTP 429.
+    ///
+    /// Rate limit exceeded. The status 429 is our inference; the provider
+    /// names no status.
     TooManyRequests(ErrorResponse),
-    /// HTTP 500: Internal server error.
+    /// HTTP 500.
+    ///
+    /// Internal server error. The status 500 is our inference; the provider
+    /// names no status.
     InternalServerError(ErrorResponse),
+    /// HTTP 4XX.
+    ///
+    /// Any other failure status. The provider names its six failure cases
+    /// without their statuses and gives all of them this one envelope, so a
+    /// 4xx or 5xx that is not one of the statuses guessed above (a 403, 409
+    /// or 503, say) is read with the same envelope.
+    ClientError(ErrorResponse),
+    /// HTTP 5XX.
+    ///
+    /// Any other failure status. The provider names its six failure cases
+    /// without their statuses and gives all of them this one envelope, so a
+    /// 4xx or 5xx that is not one of the statuses guessed above (a 403, 409
+    /// or 503, say) is read with the same envelope.
+    ServerError(ErrorResponse),
 }
 pub(super) const R_EMAIL: rt::Rules = rt::Rules::NONE.email();

@@ -11,9 +11,10 @@ use ::oas_client_runtime as rt;
 /// Hand-curated description of the WA.cr APP API v2 operation that creates a
 /// contact in a tenant account.
 ///
-/// WA.cr is hosted per tenant and its documentation names no host, so the
-/// server URL is a template: every caller must supply its own tenant host
-/// (and, if it differs, the API base path).
+/// The provider's page names no host, scheme or base path (its curl example
+/// posts to a bare `/contacts`), so the server URL is a template: every caller
+/// must supply the base URL of its WA.cr APP installation. The page speaks of
+/// "your tenant account"; whether each tenant has its own host is not stated.
 ///
 /// Only `POST /contacts` is documented in the source material. The provider's
 /// navigation also lists other contact, group, message, source, status,
@@ -25,7 +26,7 @@ pub struct Client {
     inner: rt::Client,
 }
 impl Client {
-    /// The spec's server URL with its variables at their defaults (`tenantHost` = `your-tenant-host.invalid`, `basePath` = `/api/v2`): replace them with yours via [`Client::with_base_url`].
+    /// The spec's server URL with its variables at their defaults (`scheme` = `https`, `host` = `your-tenant-host.invalid`, `basePath` = `/api/v2`): replace them with yours via [`Client::with_base_url`].
     pub const DEFAULT_BASE_URL: &'static str = "https://your-tenant-host.invalid/api/v2";
     /// A client for [`Client::DEFAULT_BASE_URL`], authenticating with a bearer token.
     pub fn new(token: impl Into<String>) -> Result<Self, rt::ConfigError> {

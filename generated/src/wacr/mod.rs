@@ -6,9 +6,10 @@
 //! Hand-curated description of the WA.cr APP API v2 operation that creates a
 //! contact in a tenant account.
 //!
-//! WA.cr is hosted per tenant and its documentation names no host, so the
-//! server URL is a template: every caller must supply its own tenant host
-//! (and, if it differs, the API base path).
+//! The provider's page names no host, scheme or base path (its curl example
+//! posts to a bare `/contacts`), so the server URL is a template: every caller
+//! must supply the base URL of its WA.cr APP installation. The page speaks of
+//! "your tenant account"; whether each tenant has its own host is not stated.
 //!
 //! Only `POST /contacts` is documented in the source material. The provider's
 //! navigation also lists other contact, group, message, source, status,
@@ -17,7 +18,7 @@
 //! Curation notes live in `spec/README.md` next to this file.
 //!
 //! Servers:
-//! - `https://your-tenant-host.invalid/api/v2`: Tenant-specific WA.cr APP API v2 endpoint. The provider publishes no host: replace the placeholder `tenantHost` with the host of your tenant. — variables `tenantHost` (default `your-tenant-host.invalid`: Host name of your WA.cr APP tenant. The default is a non-resolvable placeholder (`.invalid`); it must be replaced by the caller.), `basePath` (default `/api/v2`: Path prefix of API v2 on the tenant host. Not stated by the provider; `/api/v2` is an assumption, override it if your tenant differs.)
+//! - `https://your-tenant-host.invalid/api/v2`: WA.cr APP API v2 endpoint. The provider publishes no base URL: replace the placeholder host (and the scheme or base path, if yours differ). — variables `scheme` (default `https`: URL scheme. Not stated by the provider; `https` is our assumption.), `host` (default `your-tenant-host.invalid`: Host name of the API. Not stated by the provider (it may be one per tenant; that is our inference from "your tenant account"). The default is a non-resolvable placeholder (`.invalid`); it must be replaced by the caller.), `basePath` (default `/api/v2`: Path prefix of API v2. Not stated by the provider; `/api/v2` is an assumption from the page title "API v2", override it if yours differs.)
 pub mod client;
 pub mod types;
 pub use client::Client;

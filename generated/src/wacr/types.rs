@@ -5,26 +5,27 @@
 //! Types of the API: the schemas of the spec and each operation's outcomes.
 use ::oas_client_runtime as rt;
 /// A group that a contact belongs to, as embedded in a contact resource.
+/// Its fields are not documented: `id` and `name` are our inference, and
+/// both are optional.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContactGroup {
-    /// Identifier of the group.
-    pub id: i64,
+    pub id: Option<ResourceId>,
     /// Display name of the group.
     pub name: Option<String>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(ContactGroup { id : "id" req, name : "name" opt } ..extra);
+rt::object!(ContactGroup { id : "id" opt, name : "name" opt } ..extra);
 /// A contact as returned by the API, with its groups loaded. The provider
-/// does not list the resource's fields; they are modelled on the request
-/// fields plus `id` and `groups`. Only `id` is treated as always present,
-/// and fields that are optional on creation may be null.
+/// never lists the fields of ContactResource: all of them are our
+/// inference, modelled on the request fields plus `id` and `groups`, so
+/// none is required. Fields that are optional on creation, and `groups`,
+/// may be null.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContactResource {
-    /// Identifier of the contact within the tenant.
-    pub id: i64,
+    pub id: Option<ResourceId>,
     /// Given name of the contact.
     pub firstname: Option<String>,
     /// Family name of the contact.
@@ -54,13 +55,14 @@ pub struct ContactResource {
     pub country_id: rt::Nullable<i64>,
     /// ID of the user the contact is assigned to, if any.
     pub assigned_id: rt::Nullable<i64>,
-    /// Groups the contact belongs to (loaded automatically on creation).
-    pub groups: Option<Vec<ContactGroup>>,
+    /// Groups the contact belongs to ("groups auto-loaded" on creation, in
+    /// the provider's words; their fields are not documented).
+    pub groups: rt::Nullable<Vec<ContactGroup>>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
 rt::object!(
-    ContactResource { id : "id" req, firstname : "firstname" opt, lastname : "lastname"
+    ContactResource { id : "id" opt, firstname : "firstname" opt, lastname : "lastname"
     opt, phone : "phone" opt, r#type : "type" opt, source_id : "source_id" opt, status_id
     : "status_id" opt, email : "email" opt, company : "company" opt, description :
     "description" opt, city : "city" opt, state : "state" opt, zip : "zip" opt, address :
@@ -202,15 +204,17 @@ impl rt::Validate for CreateContactRequest {
         out.check(&self.address, &at.field("address"), &R_MAX_LENGTH_500);
     }
 }
-/// Success envelope of `createContact`. The provider's text promises a
-/// message and the contact resource, but its response widget shows `{}`,
-/// so both are optional; the envelope shape is assumed.
+/// Success envelope of `createContact`. The provider's text says the
+/// created contact is returned in ContactResource format and includes a
+/// message, but names no keys, and its response widget shows `{}`: every
+/// field is optional, and the envelope shape (`success`, `message`,
+/// `data`) is our assumption.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateContactResponse {
     /// `true` on success, when the server includes the flag.
     pub success: Option<bool>,
-    /// Outcome message, documented as `Contact created successfully`.
+    /// Outcome message; the page quotes `Contact created successfully`.
     pub message: Option<String>,
     pub data: Option<ContactResource>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
@@ -253,10 +257,22 @@ pub struct ErrorDetail {
     pub extra: rt::Extra,
 }
 rt::object!(ErrorDetail { code : "code" opt, message : "message" opt } ..extra);
+/// The `error` member of a generic error: an object with the code and
+/// details, or a plain string (an error code such as `VALIDATION_ERROR`,
+/// or a message). The provider shows neither form.
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ErrorDetailOrText {
+    ErrorDetail(ErrorDetail),
+    String(String),
+}
 /// Generic error envelope. The provider documents codes and statuses but
-/// not the body, so every field is optional and two shapes are read: nested
-/// (`{success, message, error: {code, message}}`) and flat (\`{success,
-/// message, code}`). The code is in `error.code` or `code\`.
+/// not the body, so every field is optional and three shapes are read:
+/// nested (`{success, message, error: {code, message}}`), flat
+/// (`{success, message, code}`) and a string error
+/// (`{success, error: "INTERNAL_ERROR"}`). The code is in `error.code`,
+/// `code` or `error`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ErrorResponse {
@@ -265,7 +281,7 @@ pub struct ErrorResponse {
     /// Human-readable summary of the failure.
     pub message: Option<String>,
     pub code: Option<ErrorCode>,
-    pub error: Option<ErrorDetail>,
+    pub error: Option<ErrorDetailOrText>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
@@ -279,11 +295,12 @@ rt::object!(
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FeatureLimitDetails {
-    /// Name of the limited feature (contacts for this operation).
+    /// Name of the limited feature. The value the server sends for
+    /// contacts is not documented.
     pub feature: Option<String>,
-    /// How much of the feature the tenant currently uses.
+    /// How much of the feature the tenant currently uses (the type is our inference).
     pub current: Option<i64>,
-    /// The most the tenant's plan allows.
+    /// The most the tenant's plan allows (the type is our inference).
     pub maximum: Option<i64>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
@@ -309,9 +326,20 @@ rt::object!(
     FeatureLimitErrorDetail { code : "code" opt, message : "message" opt, details :
     "details" opt } ..extra
 );
+/// The `error` member of a 403 response: an object with the code and
+/// details, or a plain string (an error code such as `VALIDATION_ERROR`,
+/// or a message). The provider shows neither form.
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum FeatureLimitErrorDetailOrText {
+    FeatureLimitErrorDetail(FeatureLimitErrorDetail),
+    String(String),
+}
 /// Error envelope of a 403: `FEATURE_LIMIT_EXCEEDED` or a token-scope
 /// failure. Every field is optional; the nested shape carries
-/// `error.details`, the flat one `details`.
+/// `error.details`, the flat one `details`, and `error` may also be a
+/// plain string.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FeatureLimitErrorResponse {
@@ -321,7 +349,7 @@ pub struct FeatureLimitErrorResponse {
     pub message: Option<String>,
     pub code: Option<ErrorCode>,
     pub details: Option<FeatureLimitDetails>,
-    pub error: Option<FeatureLimitErrorDetail>,
+    pub error: Option<FeatureLimitErrorDetailOrText>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
@@ -329,6 +357,17 @@ rt::object!(
     FeatureLimitErrorResponse { success : "success" opt, message : "message" opt, code :
     "code" opt, details : "details" opt, error : "error" opt } ..extra
 );
+/// Identifier of a returned contact or group. The provider documents
+/// neither the field nor its type: the request's IDs (`source_id`,
+/// `groups`, ...) are integers, so an integer is the likely form, but a
+/// string is accepted too.
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ResourceId {
+    Integer(i64),
+    String(String),
+}
 /// Nested error object of a `VALIDATION_ERROR` response, when the server
 /// sends one. Every field is optional.
 #[derive(Debug, Clone)]
@@ -345,6 +384,16 @@ rt::object!(
     ValidationErrorDetail { code : "code" opt, message : "message" opt, details :
     "details" opt } ..extra
 );
+/// The `error` member of a `VALIDATION_ERROR` response: an object with the code and
+/// details, or a plain string (an error code such as `VALIDATION_ERROR`,
+/// or a message). The provider shows neither form.
+#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ValidationErrorDetailOrText {
+    ValidationErrorDetail(ValidationErrorDetail),
+    String(String),
+}
 /// Per-field validation failures, keyed by request field name (for example
 /// `phone`). The value shape is not documented, so it is left free-form;
 /// a list of message strings per field is the expected form. The provider
@@ -356,7 +405,8 @@ rt::object!(
 /// `The selected status does not exist or does not belong to your account`.
 pub type ValidationErrorFields = rt::Map<rt::Json>;
 /// Error envelope for `VALIDATION_ERROR` (422). Every field is optional;
-/// the nested shape carries `error.details`, the flat one `details`.
+/// the nested shape carries `error.details`, the flat one `details`, and
+/// `error` may also be a plain string.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ValidationErrorResponse {
@@ -366,7 +416,7 @@ pub struct ValidationErrorResponse {
     pub message: Option<String>,
     pub code: Option<ErrorCode>,
     pub details: Option<ValidationErrorFields>,
-    pub error: Option<ValidationErrorDetail>,
+    pub error: Option<ValidationErrorDetailOrText>,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }

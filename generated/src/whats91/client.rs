@@ -77,8 +77,8 @@ impl Client {
     /// repeats within the same request is skipped with reason
     /// `DUPLICATE_IN_REQUEST` (in the provider's example, the later row).
     ///
-    /// Invalid rows do not fail the request: the server reports the outcome of
-    /// every row in `data.results`, with totals in `data.summary`. Row fields
+    /// Invalid rows do not fail the request: the server reports row-level
+    /// results in `data.results`, with totals in `data.summary`. Row fields
     /// therefore carry no client-side format checks beyond what the provider
     /// states. Only JSON is accepted here; spreadsheet (CSV/XLSX) imports are
     /// available in the dashboard only.

@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::future::IntoFuture;
 use std::sync::Arc;
 use whatsapp_contacts::runtime::{Error, RetryPolicy};
-use whatsapp_contacts::wacr::types::{ContactType, CreateContactRequest, CreateContactRequestRequired};
+use whatsapp_contacts::wacr::types::{ContactType, CreateContactRequest, CreateContactRequestRequired, ResourceId};
 use whatsapp_contacts::wacr::Client;
 
 const FIRSTNAME: usize = 0;
@@ -169,7 +169,7 @@ impl Provider for Wacr {
                     line: meta.line,
                     status: "CREATED".into(),
                     reason: None,
-                    uid: response.body.data.as_ref().map(|c| c.id.to_string()),
+                    uid: response.body.data.and_then(|c| c.id).map(id_text),
                     phone: Some(meta.phone.clone()),
                     resent,
                 },
@@ -177,6 +177,15 @@ impl Provider for Wacr {
             ctx.record(&[result])?;
         }
         Ok(())
+    }
+}
+
+/// The contact id as text: the API documents neither the field nor its type.
+fn id_text(id: ResourceId) -> String {
+    match id {
+        ResourceId::Integer(n) => n.to_string(),
+        ResourceId::String(s) => s,
+        other => serde_json::to_string(&other).unwrap_or_default(),
     }
 }
 

@@ -104,7 +104,8 @@ impl Provider for Whats91 {
             .await?;
             match outcome.answer {
                 Answer::Done(response) => {
-                    ctx.record(&results(&metas, response.body.data.results, outcome.unanswered))?;
+                    let answers = response.body.data.results.unwrap_or_default();
+                    ctx.record(&results(&metas, answers, outcome.unanswered))?;
                 }
                 Answer::Refused(e) if metas.len() > 1 => {
                     tracing::info!(
@@ -132,19 +133,20 @@ impl Provider for Whats91 {
     }
 }
 
-/// Pairs the server's row results (numbered from 1 within the request) with the input rows.
+/// Pairs the server's row results with the input rows. The API does not define `row`; as its
+/// example suggests, it is taken as the 1-based position in the request.
 fn results(metas: &[RowMeta], answers: Vec<BulkUploadRowResult>, unanswered: bool) -> Vec<RowResult> {
     let mut slots: Vec<Option<BulkUploadRowResult>> = metas.iter().map(|_| None).collect();
     let mut stray = 0;
     for r in answers {
-        match usize::try_from(r.row).ok().and_then(|i| i.checked_sub(1)).filter(|&i| i < metas.len()) {
+        match r.row.and_then(|n| usize::try_from(n).ok()).and_then(|i| i.checked_sub(1)).filter(|&i| i < metas.len()) {
             Some(i) if slots[i].is_none() => slots[i] = Some(r),
             _ => stray += 1,
         }
     }
     if stray > 0 {
         tracing::warn!(
-            "{}: the answer had {stray} result(s) with a row number outside the request or repeated; ignored",
+            "{}: the answer had {stray} result(s) with a row number missing, outside the request or repeated; ignored",
             rows_label(metas)
         );
     }
@@ -155,10 +157,10 @@ fn results(metas: &[RowMeta], answers: Vec<BulkUploadRowResult>, unanswered: boo
             Some(r) => RowResult {
                 row: m.row,
                 line: m.line,
-                status: r.status.as_str().to_string(),
+                status: r.status.as_ref().map_or("NO_STATUS", |s| s.as_str()).to_string(),
                 reason: r.reason,
-                uid: r.contact.as_ref().map(|c| c.contact_uid.clone()),
-                phone: r.contact.map(|c| c.phone).or(r.phone).or_else(|| Some(m.phone.clone())),
+                uid: r.contact.as_ref().and_then(|c| c.contact_uid.clone()),
+                phone: r.contact.and_then(|c| c.phone).or(r.phone).or_else(|| Some(m.phone.clone())),
                 resent: m.resent || unanswered,
             },
             None => RowResult {
