@@ -45,7 +45,8 @@ use whatsapp_contacts::runtime::{Config, Error, RequestError, Response, RetryPol
 use whatsapp_contacts::{kirim, wacr, whats91};
 
 const INSTALL_HINT: &str = "bash .ci/contract-tools.sh --install-only";
-const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+/// Generous: Prism (node) took about 40 s to start listening on a busy 2-core machine (load 17).
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
 const TOKEN: &str = "token";
 /// Seeded dynamic responses per documented status and operation (`MOCK_DYNAMIC_ROUNDS` overrides).
 const DYNAMIC_ROUNDS: usize = 8;

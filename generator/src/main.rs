@@ -47,7 +47,8 @@ enum Command {
     /// What changed between two versions of a document, for users of the generated client.
     #[command(after_help = "Exit codes:\n  \
         0  the report was printed (and, with --fail-on, the bump is below that level)\n  \
-        1  --fail-on: the bump reaches that level (`--fail-on major` fails on a breaking change)\n  \
+        1  --fail-on: the changes reach that level (`--fail-on major` fails on a breaking change, also \
+        before 1.0)\n  \
         2  an error: a document cannot be read or generated")]
     Diff(DiffArgs),
     /// Generate, build and round-trip every example each document carries through its generated
@@ -119,7 +120,9 @@ struct DiffArgs {
     /// `text`: every change and the bump; `markdown`: a changelog entry for the next version.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Exit 1 when the bump is at least this level (for CI: `major` fails on a breaking change).
+    /// Exit 1 when the changes reach this level (for CI): `major` a breaking change, `minor` an
+    /// addition or change, `patch` documentation; judged as for a 1.x crate, whatever `--version`
+    /// says (before 1.0 the bump shifts down one level, yet a breaking change is still breaking).
     #[arg(long, value_enum, value_name = "LEVEL")]
     fail_on: Option<Level>,
 }
@@ -391,10 +394,11 @@ fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(specs)
 }
 
-/// Exit 1 with `--fail-on` when the bump reaches that level.
+/// Exit 1 with `--fail-on` when the changes reach that level.
 fn diff(args: DiffArgs) -> Result<bool, Box<dyn std::error::Error>> {
     let report = oas_client_gen::diff::diff_files(&args.old, &args.new)?;
     let bump = report.bump(&args.version);
+    let implied = report.bump("1.0.0");
     match args.format {
         Format::Markdown => print!("{}", report.markdown(&args.version)),
         Format::Text => {
@@ -404,8 +408,8 @@ fn diff(args: DiffArgs) -> Result<bool, Box<dyn std::error::Error>> {
         }
     }
     match args.fail_on.map(Bump::from) {
-        Some(level) if bump >= level => {
-            eprintln!("--fail-on {level}: the bump is {bump}");
+        Some(level) if implied >= level => {
+            eprintln!("--fail-on {level}: the changes imply a {implied} bump (as for a 1.x crate)");
             Ok(false)
         }
         _ => Ok(true),

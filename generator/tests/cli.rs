@@ -302,7 +302,15 @@ fn diff_fail_on_gates_on_the_bump() {
     let breaking = pair("removed-operation");
     let (code, stdout, stderr) = diff(&breaking, "major");
     assert_eq!(code, 1, "{stdout}");
-    assert!(stdout.contains("bump: major") && stderr.contains("--fail-on major: the bump is major"), "{stderr}");
+    assert!(
+        stdout.contains("bump: major") && stderr.contains("--fail-on major: the changes imply a major bump"),
+        "{stderr}"
+    );
+    // Before 1.0 the bump is minor, yet a breaking change still fails `--fail-on major`.
+    let (old, new) = &breaking;
+    let (code, stdout, _) = run(bin().arg("diff").arg(old).arg(new).args(["--version", "0.3.0", "--fail-on", "major"]));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("Version 0.3.0 → 0.4.0: bump: minor"), "{stdout}");
     let added = pair("new-operation");
     assert_eq!(diff(&added, "major").0, 0, "a minor bump passes --fail-on major");
     assert_eq!(diff(&added, "minor").0, 1);
@@ -319,7 +327,7 @@ fn the_exit_codes_are_documented_in_help() {
     for (args, says) in [
         (&["--help"][..], "1 a check or gate failed"),
         (&["generate", "--help"][..], "--strict: an operation was skipped"),
-        (&["diff", "--help"][..], "--fail-on: the bump reaches that level"),
+        (&["diff", "--help"][..], "--fail-on: the changes reach that level"),
         (&["verify", "--help"][..], "with --strict also when a document's own example is invalid"),
     ] {
         let (code, stdout, _) = run(bin().args(args));
