@@ -1,7 +1,7 @@
 //! The last pipeline step: put files on disk, or (`--check`) say which ones differ.
 //!
 //! Only files that carry the generator's marker are ever replaced or removed: anything else in
-//! the way (a hand-written `Cargo.toml` or `lib.rs`) stops [`write`] before it writes anything,
+//! the way (a hand-written `Cargo.toml` or `lib.rs`) stops [`write()`] before it writes anything,
 //! unless the caller takes those files over ([`write_over`]).
 
 use crate::error::Error;
@@ -56,7 +56,7 @@ pub fn write(out: &Path, files: &Files, owned_dirs: &[PathBuf]) -> Result<Vec<Pa
     write_over(out, files, owned_dirs)
 }
 
-/// Like [`write`], but also replaces [`foreign`] files: the caller has been asked to take them over.
+/// Like [`write()`], but also replaces [`foreign`] files: the caller has been asked to take them over.
 pub fn write_over(out: &Path, files: &Files, owned_dirs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut changed = Vec::new();
     for (rel, text) in files {
