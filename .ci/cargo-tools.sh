@@ -45,6 +45,9 @@ log() { printf '%s\n' "$*"; }
 die() { printf 'cargo-tools: %s\n' "$*" >&2; exit 2; }
 
 command -v cargo >/dev/null || die "cargo not found"
+# shellcheck source=lock.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lock.sh"
+tools_lock cargo-tools
 
 installed_ok() {
   [ -x "$BIN" ] && [ "$("$BIN" --version 2>/dev/null)" = "cargo-semver-checks $SEMVER_CHECKS_VERSION" ]

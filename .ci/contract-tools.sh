@@ -6,6 +6,7 @@
 #   bash .ci/contract-tools.sh --install-only  install (if needed) and print versions
 #   bash .ci/contract-tools.sh --rust          ...and afterwards run the Rust mock-server test
 #   eval "$(bash .ci/contract-tools.sh --env)" install quietly, then export PRISM_BIN in this shell
+#   bash .ci/contract-tools.sh --print-path    install (if needed); stdout carries only Prism's path
 #   bash .ci/contract-tools.sh --update-lock   re-resolve tests/ts/package-lock.json after a pin change
 #
 # Tools (pinned below, and in tests/ts/package.json + package-lock.json, which also pin every
@@ -52,14 +53,16 @@ case "${1:-}" in
   "") ;;
   --install-only) mode="install" ;;
   --env) mode="env" ;;
+  --print-path) mode="path" ;;
   --rust) mode="rust" ;;
   --update-lock) mode="update-lock" ;;
-  -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) printf 'contract-tools: unknown argument %s (try --help)\n' "$1" >&2; exit 2 ;;
 esac
 
-# In --env mode stdout carries only the export line, so everything else goes to stderr.
-if [ "$mode" = env ]; then exec 3>&1 1>&2; fi
+# In --env and --print-path modes stdout carries only the export line or the path, so everything
+# else goes to stderr.
+if [ "$mode" = env ] || [ "$mode" = path ]; then exec 3>&1 1>&2; fi
 log() { printf '%s\n' "$*"; }
 die() { printf 'contract-tools: %s\n' "$*" >&2; exit 2; }
 
@@ -68,6 +71,9 @@ command -v npm >/dev/null || die "npm not found"
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$node_major" -ge "$NODE_MIN_MAJOR" ] || die "Node $(node --version) is too old (need >= $NODE_MIN_MAJOR)"
 [ -f "$MANIFEST" ] || die "$MANIFEST is missing"
+# shellcheck source=lock.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lock.sh"
+tools_lock contract-tools
 
 # The pins above and tests/ts/package.json must agree.
 node - "$MANIFEST" "@stoplight/prism-cli=$PRISM_VERSION" "openapi-typescript=$OPENAPI_TS_VERSION" \
@@ -125,6 +131,7 @@ log "PRISM_BIN=$PRISM_BIN"
 
 case "$mode" in
   env) printf 'export PRISM_BIN=%q\n' "$PRISM_BIN" >&3; exit 0 ;;
+  path) printf '%s\n' "$PRISM_BIN" >&3; exit 0 ;;
   install) exit 0 ;;
 esac
 

@@ -43,7 +43,9 @@ die() { printf 'lint-spec: %s\n' "$*" >&2; exit 2; }
 command -v python3 >/dev/null || die "python3 not found"
 command -v node >/dev/null || die "node not found"
 command -v npm >/dev/null || die "npm not found"
-mkdir -p "$TOOLS_DIR"
+# shellcheck source=lock.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lock.sh"
+tools_lock lint-spec
 
 # --- openapi-spec-validator -------------------------------------------------
 PY="$PY_DIR/bin/python"

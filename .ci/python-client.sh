@@ -62,11 +62,14 @@ command -v python3 >/dev/null || die "python3 not found"
 python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
   || die "python3 $(python3 -c 'import platform; print(platform.python_version())') is too old (the generated code needs >= 3.11)"
 [ -f "$REQS" ] || die "$REQS is missing"
+# shellcheck source=lock.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lock.sh"
+tools_lock python-client
 
 # --- install ------------------------------------------------------------------------------------
 stamp_want="$( (cat "$REQS"; python3 -c 'import sys; print(sys.version)') | sha256sum | cut -d' ' -f1)"
 if [ ! -x "$PY" ] || [ "$(cat "$VENV/.installed" 2>/dev/null)" != "$stamp_want" ]; then
-  log "installing the pinned Python tools from tests/python/requirements.txt into $VENV"
+  log "installing the pinned Python tools from tests/python/requirements.txt into $VENV" >&2
   rm -rf "$VENV"
   python3 -m venv "$VENV" || die "python3 -m venv failed (install the python3-venv package)"
   "$PY" -m pip install --quiet --no-deps --requirement "$REQS" || die "pip install failed"

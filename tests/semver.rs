@@ -1,7 +1,8 @@
 //! `oas-client-gen diff` against an independent judge: for every fixture pair in
 //! `generator/tests/fixtures/diff/`, both documents are generated as crates (same name, versions
 //! 1.0.0 and 1.0.1) under `target/semver-pairs/<pair>/{old,new}` and compared by
-//! cargo-semver-checks, the version `.ci/cargo-tools.sh` pins (`bash .ci/cargo-tools.sh` installs it).
+//! cargo-semver-checks, the version `.ci/cargo-tools.sh` pins (the test runs that script, which
+//! installs it into the tools cache on first use).
 //!
 //! The two verdicts must agree on whether a pair breaks users (needs a new major version), or the
 //! diff may be stricter where [`STRICTER`] says why: breaks that no rustdoc-level lint can show.
@@ -35,39 +36,13 @@ fn root() -> PathBuf {
     contract_tests::workspace().join("target/semver-pairs")
 }
 
-/// The cargo-semver-checks binary, at the version `.ci/cargo-tools.sh` pins: `SEMVER_CHECKS_BIN`,
-/// else where that script installs it, else `PATH`. Panics saying how to install it.
+/// The cargo-semver-checks binary: `SEMVER_CHECKS_BIN`, else the version `.ci/cargo-tools.sh`
+/// pins, which it installs into the tools cache on first use (a few minutes, once).
 fn semver_checks() -> PathBuf {
-    let script = contract_tests::workspace().join(".ci/cargo-tools.sh");
-    let text = std::fs::read_to_string(&script).unwrap_or_else(|e| panic!("{}: {e}", script.display()));
-    let pinned = text
-        .lines()
-        .find_map(|l| l.strip_prefix("SEMVER_CHECKS_VERSION="))
-        .map(|v| v.trim_matches('"').to_string())
-        .expect("SEMVER_CHECKS_VERSION=\"…\" in .ci/cargo-tools.sh");
-    let tools = std::env::var_os("TOOLS_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| "/tmp".into())).join(".cache/contract-tools")
-    });
-    let candidates = [
-        std::env::var_os("SEMVER_CHECKS_BIN").map(PathBuf::from),
-        Some(tools.join("cargo/bin/cargo-semver-checks")),
-        Some(PathBuf::from("cargo-semver-checks")),
-    ];
-    let mut seen = Vec::new();
-    for bin in candidates.into_iter().flatten() {
-        let version = Command::new(&bin).arg("--version").output().ok().filter(|o| o.status.success());
-        let version = version.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-        match version {
-            Some(v) if v == format!("cargo-semver-checks {pinned}") => return bin,
-            Some(v) => seen.push(format!("{} is {v}", bin.display())),
-            None => seen.push(format!("{}: not found", bin.display())),
-        }
+    match std::env::var_os("SEMVER_CHECKS_BIN").filter(|v| !v.is_empty()) {
+        Some(bin) => PathBuf::from(bin),
+        None => contract_tests::installed_tool("cargo-tools.sh"),
     }
-    panic!(
-        "cargo-semver-checks {pinned} is not installed ({}).\nInstall it with `bash .ci/cargo-tools.sh` \
-         (or point SEMVER_CHECKS_BIN at it); this test never passes without it.",
-        seen.join("; ")
-    );
 }
 
 /// A command without what `cargo test` sets for this test (some build scripts rerun when those

@@ -12,11 +12,12 @@ pub fn format_file(tokens: TokenStream, out_name: &Path, header: &str) -> Result
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
-/// The comment every generated file starts with: what wrote it (and which version), from what.
+/// The comment every generated file starts with, for whoever reads it in their crate: what wrote
+/// it (and which version), from what, and that a change belongs in the spec.
 pub fn header(spec: &str) -> String {
     format!(
         "{} {} from `{spec}`. Do not edit by hand:\n\
-         // regenerate with `oas-client-gen` (in this repository: `cargo run -p oas-client-gen`).\n\n",
+         // change the spec and regenerate with `oas-client-gen generate` (see `oas-client-gen --help`).\n\n",
         crate::write::MARKER,
         env!("CARGO_PKG_VERSION"),
     )

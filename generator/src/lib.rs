@@ -70,13 +70,19 @@ use write::Files;
 /// The version requirement on `oas-client-runtime` that generated code is written for.
 pub const RUNTIME_VERSION_REQ: &str = "0.1";
 
-/// One generated module: its name and files (relative to the crate's `src/`), plus warnings.
+/// One generated module: its name and files (relative to the crate's `src/`), plus warnings
+/// and its coverage of the document.
 pub struct Module {
     pub name: String,
     pub files: Files,
     pub warnings: Vec<Warning>,
+    /// Operations generated.
     pub operations: usize,
     pub types: usize,
+    /// Operations the document declares that were left out (also among the warnings).
+    pub skipped: Vec<model::Skipped>,
+    /// Places that fell back to an untyped JSON value.
+    pub untyped: Vec<model::Untyped>,
 }
 
 /// Generates the module for one document. `label` is how the header names the spec (a stable,
@@ -110,7 +116,15 @@ pub fn module_from(spec: &Path, label: &str, loaded: &load::Loaded, source: Runt
         let text = format::format_file(tokens, &rel, &header)?;
         files.insert(rel, text);
     }
-    Ok(Module { name, files, warnings, operations: api.operations.len(), types: api.types.len() })
+    Ok(Module {
+        name,
+        files,
+        warnings,
+        operations: api.operations.len(),
+        types: api.types.len(),
+        skipped: api.skipped,
+        untyped: api.untyped,
+    })
 }
 
 /// The module name for a spec file: its stem in snake_case (`spec/wa-cr.yaml` → `wa_cr`).

@@ -5,7 +5,9 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use oas_client_gen::{diagnostic, standalone_crate, write, Error, Module, RuntimeSource};
+use oas_client_gen::diff::Bump;
+use oas_client_gen::model::UntypedReason;
+use oas_client_gen::{diagnostic, emit, standalone_crate, write, Error, Module, RuntimeSource};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -14,7 +16,7 @@ use std::process::ExitCode;
 /// Without a command: regenerate `generated/src/` from every document in `spec/` (found from the
 /// current directory upwards).
 #[derive(Parser)]
-#[command(name = "oas-client-gen", version, args_conflicts_with_subcommands = true)]
+#[command(name = "oas-client-gen", version, args_conflicts_with_subcommands = true, after_help = EXIT_CODES)]
 struct Cli {
     /// Change nothing; exit 1 naming every stale file.
     #[arg(long)]
@@ -23,15 +25,40 @@ struct Cli {
     command: Option<Command>,
 }
 
+/// Exit codes of every command (each command's `--help` says what its 1 means).
+const EXIT_CODES: &str = "Exit codes: 0 success; 1 a check or gate failed (see each command's --help); \
+2 an error (bad arguments, a document that cannot be read or generated, a file in the way).";
+
 #[derive(Subcommand)]
 enum Command {
     /// Generate clients for the given documents into a directory.
+    ///
+    /// Prints, per document, how many of its operations were generated, and lists each skipped
+    /// operation and each place left untyped (any JSON value), with the reason. Writes and removes
+    /// only files that carry its `@generated` marker.
+    #[command(after_help = "Exit codes:\n  \
+        0  written (with --check: everything is up to date)\n  \
+        1  --check: a file is stale; --strict: an operation was skipped or a schema could not be typed \
+        (the files are written all the same)\n  \
+        2  an error, and nothing is written: a document cannot be read or generated; a document declares \
+        operations but none could be generated (unless --allow-empty); a file in the way was not written by \
+        oas-client-gen (unless --overwrite)")]
     Generate(GenerateArgs),
     /// What changed between two versions of a document, for users of the generated client.
+    #[command(after_help = "Exit codes:\n  \
+        0  the report was printed (and, with --fail-on, the bump is below that level)\n  \
+        1  --fail-on: the changes reach that level (`--fail-on major` fails on a breaking change, also \
+        before 1.0)\n  \
+        2  an error: a document cannot be read or generated")]
     Diff(DiffArgs),
     /// Generate, build and round-trip every example each document carries through its generated
     /// type; report each example, the places left untyped, and a table.
     #[cfg(feature = "verify")]
+    #[command(after_help = "Exit codes:\n  \
+        0  every valid example round-trips (a document without examples says so, and passes)\n  \
+        1  an example does not round-trip, or a document's crate does not build or generate; with \
+        --strict also when a document's own example is invalid against its schema\n  \
+        2  an error before anything was verified (bad arguments, the work directory)")]
     Verify(VerifyArgs),
     /// Print a shell completion script.
     Completions {
@@ -61,6 +88,16 @@ struct GenerateArgs {
     /// Change nothing; exit 1 naming every stale file.
     #[arg(long)]
     check: bool,
+    /// Exit 1 when an operation was skipped or a schema could not be typed (for CI).
+    #[arg(long)]
+    strict: bool,
+    /// Write the crate even when a document declares operations and none could be generated.
+    #[arg(long)]
+    allow_empty: bool,
+    /// Replace files in the way that oas-client-gen did not write (a hand-written `Cargo.toml` or
+    /// `src/lib.rs`); without it such a file stops the run before anything is written.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -83,6 +120,29 @@ struct DiffArgs {
     /// `text`: every change and the bump; `markdown`: a changelog entry for the next version.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Exit 1 when the changes reach this level (for CI): `major` a breaking change, `minor` an
+    /// addition or change, `patch` documentation; judged as for a 1.x crate, whatever `--version`
+    /// says (before 1.0 the bump shifts down one level, yet a breaking change is still breaking).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_on: Option<Level>,
+}
+
+/// A semver level for `diff --fail-on`.
+#[derive(Clone, Copy, ValueEnum)]
+enum Level {
+    Major,
+    Minor,
+    Patch,
+}
+
+impl From<Level> for Bump {
+    fn from(level: Level) -> Bump {
+        match level {
+            Level::Major => Bump::Major,
+            Level::Minor => Bump::Minor,
+            Level::Patch => Bump::Patch,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -104,6 +164,9 @@ struct VerifyArgs {
     /// Print the report as JSON instead of text.
     #[arg(long)]
     json: bool,
+    /// Also exit 1 when a document's own example is invalid against its schema (for spec authors).
+    #[arg(long)]
+    strict: bool,
 }
 
 fn main() -> ExitCode {
@@ -154,7 +217,8 @@ fn workspace(check: bool) -> Result<bool, Box<dyn std::error::Error>> {
             files.insert(Path::new("src").join(rel), text.clone());
         }
     }
-    finish(&root.join("generated"), &files, &[PathBuf::from("src")], &modules, check)
+    coverage(&modules, false)?;
+    finish(&root.join("generated"), &files, &[PathBuf::from("src")], &modules, check, false)
 }
 
 fn generate(args: GenerateArgs) -> Result<bool, Box<dyn std::error::Error>> {
@@ -164,7 +228,9 @@ fn generate(args: GenerateArgs) -> Result<bool, Box<dyn std::error::Error>> {
         Runtime::Inline => RuntimeSource::Inline,
     };
     let modules = modules(&args.specs, &labels, source)?;
-    let files = match &args.crate_name {
+    // Checked before anything is written: an empty crate would replace a working one.
+    let complete = coverage(&modules, args.allow_empty)?;
+    let mut files = match &args.crate_name {
         Some(name) => standalone_crate(name, &modules, source, args.runtime_path.as_deref())?,
         None => {
             let mut files = write::Files::new();
@@ -177,7 +243,89 @@ fn generate(args: GenerateArgs) -> Result<bool, Box<dyn std::error::Error>> {
             files.into_iter().map(|(rel, text)| (Path::new("src").join(rel), text)).collect()
         }
     };
-    finish(&args.out, &files, &[], &modules, args.check)
+    if let (Some(manifest), Ok(existing)) =
+        (files.get_mut(Path::new("Cargo.toml")), std::fs::read_to_string(args.out.join("Cargo.toml")))
+    {
+        *manifest = emit::keep_edition(manifest, &existing);
+    }
+    if !args.check && !args.overwrite {
+        refuse_foreign(&args, &files, source)?;
+    }
+    let written = finish(&args.out, &files, &[], &modules, args.check, args.overwrite)?;
+    if args.strict && !complete {
+        eprintln!("--strict: operations were skipped or schemas left untyped (listed above)");
+        return Ok(false);
+    }
+    Ok(written)
+}
+
+/// Stops before writing when a file in the way was not written by the generator: names each,
+/// and says how to take them over, or how to add the modules to the crate around them instead.
+fn refuse_foreign(args: &GenerateArgs, files: &write::Files, source: RuntimeSource) -> Result<(), String> {
+    let foreign = write::foreign(&args.out, files);
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let mut msg = format!(
+        "{} file(s) in the way were not written by oas-client-gen (their first line has no `@generated` \
+         marker), so nothing was written:\n",
+        foreign.len()
+    );
+    for rel in &foreign {
+        msg.push_str(&format!("  {}\n", args.out.join(rel).display()));
+    }
+    msg.push_str("Pass --overwrite to replace them.");
+    let own_crate = [Path::new("Cargo.toml"), Path::new("src/lib.rs")];
+    if args.crate_name.is_some() && foreign.iter().any(|f| own_crate.contains(&f.as_path())) {
+        let lib = files.get(Path::new("src/lib.rs")).map(String::as_str).unwrap_or_default();
+        let decls: Vec<&str> =
+            lib.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("//")).collect();
+        msg.push_str(&format!(
+            " To keep them, run the same command without --crate (it writes only the modules under \
+             src/), then add to Cargo.toml:\n[dependencies]\n{}and to src/lib.rs:\n{}",
+            emit::dependencies(source, args.runtime_path.as_deref()),
+            decls.join("\n")
+        ));
+    }
+    Err(msg)
+}
+
+/// Prints, per document, the operations generated of those declared, each skipped operation and
+/// each untyped place with its reason. Whether nothing was lost (no operation skipped, no schema
+/// untyped beyond what the document allows); an error when a document declares operations and
+/// none were generated, unless `allow_empty`.
+fn coverage(modules: &[Module], allow_empty: bool) -> Result<bool, String> {
+    let mut complete = true;
+    for m in modules {
+        let declared = m.operations + m.skipped.len();
+        let lost: Vec<_> = m
+            .untyped
+            .iter()
+            .filter(|u| !matches!(u.reason, UntypedReason::NoSchema | UntypedReason::FreeFormObject))
+            .collect();
+        println!(
+            "{}: {} of {declared} operations, {} types, {} untyped place(s)",
+            m.name,
+            m.operations,
+            m.types,
+            m.untyped.len()
+        );
+        for s in &m.skipped {
+            println!("  skipped {}: {} (at {})", s.operation, s.reason, s.location);
+        }
+        for u in &m.untyped {
+            println!("  untyped {}: {}", u.location, u.reason.label());
+        }
+        complete &= m.skipped.is_empty() && lost.is_empty();
+        if m.operations == 0 && declared > 0 && !allow_empty {
+            return Err(format!(
+                "{}: none of the {declared} operations the document declares could be generated (reasons \
+                 above), so nothing was written; pass --allow-empty to write the empty crate anyway",
+                m.name
+            ));
+        }
+    }
+    Ok(complete)
 }
 
 /// Generates each document, printing its warnings; two documents may not share a module name.
@@ -205,9 +353,9 @@ fn finish(
     owned: &[PathBuf],
     modules: &[Module],
     check: bool,
+    overwrite: bool,
 ) -> Result<bool, Box<dyn std::error::Error>> {
-    let summary: Vec<String> =
-        modules.iter().map(|m| format!("{} ({} operations, {} types)", m.name, m.operations, m.types)).collect();
+    let summary: Vec<&str> = modules.iter().map(|m| m.name.as_str()).collect();
     if check {
         let stale = write::check(out, files, owned);
         if stale.is_empty() {
@@ -221,7 +369,7 @@ fn finish(
         return Ok(false);
     }
     let started = std::time::Instant::now();
-    let changed = write::write(out, files, owned)?;
+    let changed = if overwrite { write::write_over(out, files, owned)? } else { write::write(out, files, owned)? };
     println!(
         "generated {} in {} ({} file(s) changed, {:.2}s)",
         summary.join(", "),
@@ -256,20 +404,30 @@ fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(specs)
 }
 
+/// Exit 1 with `--fail-on` when the changes reach that level.
 fn diff(args: DiffArgs) -> Result<bool, Box<dyn std::error::Error>> {
     let report = oas_client_gen::diff::diff_files(&args.old, &args.new)?;
+    let bump = report.bump(&args.version);
+    let implied = report.bump("1.0.0");
     match args.format {
         Format::Markdown => print!("{}", report.markdown(&args.version)),
         Format::Text => {
             print!("{report}");
             let next = report.next_version(&args.version).map(|v| format!(" → {v}")).unwrap_or_default();
-            println!("Version {}{next}: bump: {}", args.version, report.bump(&args.version));
+            println!("Version {}{next}: bump: {bump}", args.version);
         }
     }
-    Ok(true)
+    match args.fail_on.map(Bump::from) {
+        Some(level) if implied >= level => {
+            eprintln!("--fail-on {level}: the changes imply a {implied} bump (as for a 1.x crate)");
+            Ok(false)
+        }
+        _ => Ok(true),
+    }
 }
 
-/// Exit 0 when every valid example round-trips, 1 when some do not (or a document did not build).
+/// Exit 0 when every valid example round-trips, 1 when some do not (or a document did not build,
+/// or, with `--strict`, a document's own example is invalid).
 #[cfg(feature = "verify")]
 fn verify(args: VerifyArgs) -> Result<bool, Box<dyn std::error::Error>> {
     use oas_client_gen::verify;
@@ -282,13 +440,19 @@ fn verify(args: VerifyArgs) -> Result<bool, Box<dyn std::error::Error>> {
         println!("\n{}", report.table());
         let total = report.total();
         println!(
-            "{} of {} valid examples round-trip ({:.1}%); {} invalid, {} skipped",
+            "{} of {} valid examples round-trip ({}); {} invalid, {} skipped",
             total.round_tripped,
             total.valid,
-            total.rate(),
+            total.rate_label(),
             total.invalid,
             total.skipped
         );
     }
-    Ok(report.failures().is_empty() && report.documents.iter().all(|d| d.error.is_none()))
+    let invalid = report.total().invalid;
+    if args.strict && invalid > 0 {
+        eprintln!("--strict: {invalid} of the documents' own examples are invalid against their schemas");
+    }
+    Ok(report.failures().is_empty()
+        && report.documents.iter().all(|d| d.error.is_none())
+        && !(args.strict && invalid > 0))
 }

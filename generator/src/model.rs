@@ -17,6 +17,8 @@ pub struct Api {
     pub auth: Vec<AuthScheme>,
     pub types: BTreeMap<String, TypeDef>,
     pub operations: Vec<Operation>,
+    /// Operations the document declares that the generator left out.
+    pub skipped: Vec<Skipped>,
     /// Every place that fell back to an untyped JSON value, and why.
     pub untyped: Vec<Untyped>,
 }
@@ -43,6 +45,16 @@ pub enum AuthScheme {
     Bearer,
     Basic,
     ApiKey { location: ParamLocation, param: String },
+}
+
+/// An operation the document declares that the generator left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// `POST /contacts`; `/contacts (every method)` for a path item that is skipped whole.
+    pub operation: String,
+    /// JSON pointer of what made it impossible.
+    pub location: String,
+    pub reason: String,
 }
 
 /// A place that has no Rust type but any JSON value, and the reason.

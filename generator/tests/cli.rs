@@ -1,5 +1,6 @@
 //! The `oas-client-gen` binary end to end: generate, `--check` (fresh, stale, extra files), `diff`,
-//! and errors that name the file and location with a non-zero exit.
+//! errors that name the file and location with a non-zero exit, files it did not write left
+//! alone, and the exit codes CI gates on (`--strict`, `--allow-empty`, `--fail-on`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -45,7 +46,7 @@ fn generate_then_check_fresh_then_stale() {
     };
     let (code, stdout, _) = generate(false);
     assert_eq!(code, 0);
-    assert!(stdout.contains("kirim (1 operations"), "{stdout}");
+    assert!(stdout.contains("kirim: 1 of 1 operations"), "{stdout}");
     for f in [
         "Cargo.toml",
         "src/lib.rs",
@@ -186,4 +187,151 @@ fn the_inlined_runtime_needs_exactly_the_runtime_crates_dependencies() {
         text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect()
     };
     assert_eq!(deps(oas_client_gen::emit::RUNTIME_DEPENDENCIES), deps(section));
+}
+
+/// A document with one operation the generator supports and one it skips (a required cookie),
+/// and a schema it cannot type (`not`) beside a free-form object the document allows.
+const PARTIAL: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}\n  /b:\n    get:\n      operationId: getB\n      parameters: [{name: session, in: cookie, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        free: {type: object}\n";
+
+/// Only the operation the generator skips.
+const NOTHING: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /b:\n    get:\n      parameters: [{name: session, in: cookie, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n";
+
+fn generate(spec: &Path, out: &Path, extra: &[&str]) -> (i32, String, String) {
+    run(bin().arg("generate").arg(spec).arg("--out").arg(out).args(extra))
+}
+
+#[test]
+fn generate_reports_coverage_and_strict_fails_on_a_skipped_operation() {
+    let dir = temp_dir("strict");
+    let spec = dir.join("partial.yaml");
+    std::fs::write(&spec, PARTIAL).unwrap();
+    let (code, stdout, stderr) = generate(&spec, &dir.join("out"), &["--crate", "p"]);
+    assert_eq!(code, 0, "without --strict a skipped operation is a warning\n{stderr}");
+    assert!(stdout.contains("partial: 1 of 2 operations, 1 types, 1 untyped place(s)"), "{stdout}");
+    assert!(
+        stdout.contains("  skipped GET /b: required cookie parameter `session` is not supported (at #/paths/~1b/get"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  untyped #/components/schemas/A/properties/free: free-form object"), "{stdout}");
+    let (code, _, stderr) = generate(&spec, &dir.join("out"), &["--crate", "p", "--strict"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("--strict: operations were skipped"), "{stderr}");
+    assert!(dir.join("out/src/partial/client.rs").is_file(), "--strict still writes the files");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_document_whose_operations_all_fail_is_an_error_unless_allowed() {
+    let dir = temp_dir("empty");
+    let spec = dir.join("nothing.yaml");
+    std::fs::write(&spec, NOTHING).unwrap();
+    let (code, stdout, stderr) = generate(&spec, &dir.join("out"), &["--crate", "n"]);
+    assert_eq!(code, 2, "{stdout}\n{stderr}");
+    assert!(stdout.contains("nothing: 0 of 1 operations") && stdout.contains("skipped GET /b"), "{stdout}");
+    assert!(stderr.contains("none of the 1 operations") && stderr.contains("--allow-empty"), "{stderr}");
+    assert!(!dir.join("out").exists(), "nothing is written");
+    let (code, _, stderr) = generate(&spec, &dir.join("out"), &["--crate", "n", "--allow-empty"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(dir.join("out/src/nothing/client.rs").is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_hand_written_crate_is_never_overwritten_without_being_asked() {
+    let out = temp_dir("own-crate");
+    let manifest = "[package]\nname = \"mine\"\nversion = \"1.2.0\"\nedition = \"2024\"\n";
+    let lib = "//! My crate.\npub fn mine() {}\n";
+    std::fs::create_dir_all(out.join("src")).unwrap();
+    std::fs::write(out.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(out.join("src/lib.rs"), lib).unwrap();
+    let spec = root().join("spec/kirim.yaml");
+    let (code, _, stderr) = generate(&spec, &out, &["--crate", "mine", "--runtime", "inline"]);
+    assert_eq!(code, 2, "{stderr}");
+    for named in [out.join("Cargo.toml"), out.join("src/lib.rs")] {
+        assert!(stderr.contains(&named.display().to_string()), "{} is not named: {stderr}", named.display());
+    }
+    assert!(stderr.contains("--overwrite") && stderr.contains("without --crate"), "{stderr}");
+    assert!(stderr.contains("reqwest = ") && stderr.contains("pub mod kirim;"), "what to add: {stderr}");
+    assert_eq!(std::fs::read_to_string(out.join("Cargo.toml")).unwrap(), manifest);
+    assert_eq!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap(), lib);
+    assert!(!out.join("src/kirim").exists(), "nothing is written when a file is in the way");
+
+    // Without --crate only the modules are written, beside the user's files.
+    let (code, _, stderr) = generate(&spec, &out, &["--runtime", "inline"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.join("src/kirim/client.rs").is_file() && out.join("src/runtime/mod.rs").is_file());
+    assert_eq!(std::fs::read_to_string(out.join("Cargo.toml")).unwrap(), manifest);
+    assert_eq!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap(), lib);
+
+    // Taken over on request, keeping the newer edition.
+    let (code, _, stderr) = generate(&spec, &out, &["--crate", "mine", "--runtime", "inline", "--overwrite"]);
+    assert_eq!(code, 0, "{stderr}");
+    let written = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(written.starts_with("# @generated by oas-client-gen"), "{written}");
+    assert!(written.contains("\nedition = \"2024\"\n"), "the edition was lowered: {written}");
+    // Now the generator's own: regenerating needs no flag and still keeps the edition.
+    let (code, _, stderr) = generate(&spec, &out, &["--crate", "mine", "--runtime", "inline"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(std::fs::read_to_string(out.join("Cargo.toml")).unwrap().contains("edition = \"2024\""));
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn a_module_file_without_the_marker_is_left_alone() {
+    let out = temp_dir("own-module");
+    std::fs::create_dir_all(out.join("src/kirim")).unwrap();
+    std::fs::write(out.join("src/kirim/client.rs"), "// my own client\n").unwrap();
+    let (code, _, stderr) = generate(&root().join("spec/kirim.yaml"), &out, &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("src/kirim/client.rs") && stderr.contains("--overwrite"), "{stderr}");
+    assert!(!stderr.contains("without --crate"), "no crate files are in the way: {stderr}");
+    assert_eq!(std::fs::read_to_string(out.join("src/kirim/client.rs")).unwrap(), "// my own client\n");
+    assert!(!out.join("src/kirim/types.rs").exists());
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn diff_fail_on_gates_on_the_bump() {
+    let pair = |name: &str| {
+        let dir = root().join("generator/tests/fixtures/diff").join(name);
+        (dir.join("old.yaml"), dir.join("new.yaml"))
+    };
+    let diff = |(old, new): &(PathBuf, PathBuf), level: &str| {
+        run(bin().arg("diff").arg(old).arg(new).args(["--version", "1.4.2", "--fail-on", level]))
+    };
+    let breaking = pair("removed-operation");
+    let (code, stdout, stderr) = diff(&breaking, "major");
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("bump: major") && stderr.contains("--fail-on major: the changes imply a major bump"),
+        "{stderr}"
+    );
+    // Before 1.0 the bump is minor, yet a breaking change still fails `--fail-on major`.
+    let (old, new) = &breaking;
+    let (code, stdout, _) = run(bin().arg("diff").arg(old).arg(new).args(["--version", "0.3.0", "--fail-on", "major"]));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("Version 0.3.0 → 0.4.0: bump: minor"), "{stdout}");
+    let added = pair("new-operation");
+    assert_eq!(diff(&added, "major").0, 0, "a minor bump passes --fail-on major");
+    assert_eq!(diff(&added, "minor").0, 1);
+    assert_eq!(diff(&added, "patch").0, 1);
+    let same = root().join("spec/wacr.yaml");
+    assert_eq!(diff(&(same.clone(), same), "patch").0, 0, "no change passes every level");
+    let (code, _, stderr) = diff(&added, "huge");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("huge") && stderr.contains("major"), "{stderr}");
+}
+
+#[test]
+fn the_exit_codes_are_documented_in_help() {
+    for (args, says) in [
+        (&["--help"][..], "1 a check or gate failed"),
+        (&["generate", "--help"][..], "--strict: an operation was skipped"),
+        (&["diff", "--help"][..], "--fail-on: the changes reach that level"),
+        (&["verify", "--help"][..], "with --strict also when a document's own example is invalid"),
+    ] {
+        let (code, stdout, _) = run(bin().args(args));
+        assert_eq!(code, 0);
+        assert!(stdout.contains("Exit codes") && stdout.contains(says), "{args:?}: {stdout}");
+    }
 }

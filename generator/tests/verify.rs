@@ -92,6 +92,29 @@ fn every_outcome_is_reported() {
         "{stdout}"
     );
     assert!(stdout.contains("7 of 9 valid examples round-trip (77.8%); 2 invalid, 2 skipped"), "{stdout}");
+
+    // CI gates, in the same work directory (its dependencies are built): a document whose only
+    // failure is its own invalid example passes, unless --strict; one without examples says so.
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let doc = |examples: &str| {
+        format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /n:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: integer}}\n{examples}")
+    };
+    let author = tmp.join("verify-author.yaml");
+    std::fs::write(&author, doc("              examples: {good: {value: 1}, bad: {value: x}}\n")).unwrap();
+    let author = author.to_string_lossy().into_owned();
+    let (code, stdout, stderr) = run(&["verify", &author, "--keep", &keep]);
+    assert_eq!(code, 0, "the document's own mistake is not the generator's\n{stdout}\n{stderr}");
+    assert!(stdout.contains("1 of 1 valid examples round-trip (100.0%); 1 invalid"), "{stdout}");
+    let (code, _, stderr) = run(&["verify", &author, "--keep", &keep, "--strict"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("--strict: 1 of the documents' own examples are invalid"), "{stderr}");
+    let bare = tmp.join("verify-bare.yaml");
+    std::fs::write(&bare, doc("")).unwrap();
+    let (code, stdout, stderr) = run(&["verify", &bare.to_string_lossy(), "--keep", &keep]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("| verify-bare.yaml | 0 | 0 | 0 | 0 | no examples |"), "{stdout}");
+    assert!(stdout.contains("0 of 0 valid examples round-trip (no examples)"), "{stdout}");
+    assert!(!stdout.contains("100.0%"), "{stdout}");
 }
 
 #[test]

@@ -37,7 +37,7 @@ pub fn build(file: &Path, doc: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
         referenced_early: BTreeSet::new(),
     };
     b.components()?;
-    let operations = b.operations()?;
+    let (operations, skipped) = b.operations()?;
     b.box_recursion();
     let mut types = std::mem::take(&mut b.types);
     mark_sent_and_checked(&mut types, &operations);
@@ -60,6 +60,7 @@ pub fn build(file: &Path, doc: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
         auth: auth(doc),
         types,
         operations,
+        skipped,
         untyped,
     };
     let mut warnings = b.warnings;

@@ -4,7 +4,7 @@ use super::schema::SchemaRef;
 use super::{resolve, Builder};
 use crate::error::Error;
 use crate::model::{
-    Body, BodyKind, HttpMethod, Operation, Param, ParamLocation, QueryStyle, Response, ResponseBody, Segment,
+    Body, BodyKind, HttpMethod, Operation, Param, ParamLocation, QueryStyle, Response, ResponseBody, Segment, Skipped,
     StatusMatch, Ty, UntypedReason,
 };
 use crate::naming::{type_name, value_name, Names};
@@ -15,19 +15,19 @@ use indexmap::IndexMap;
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
 
 impl<'a> Builder<'a> {
-    pub(super) fn operations(&mut self) -> Result<Vec<Operation>, crate::Error> {
+    /// The operations generated, and those declared but skipped (each also a warning).
+    pub(super) fn operations(&mut self) -> Result<(Vec<Operation>, Vec<Skipped>), crate::Error> {
         let mut method_names = Names::with_reserved(CLIENT_METHODS);
         let mut builder_names = Names::with_reserved(CLIENT_TYPES);
-        let mut out = Vec::new();
+        let (mut out, mut skipped) = (Vec::new(), Vec::new());
         for (path, item) in &self.doc.paths.paths {
             let at_path = pointer::child("#/paths", path);
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
-                    self.warn(
-                        &at_path,
-                        format!("path item $ref `{reference}` is not supported; its operations are skipped"),
-                    );
+                    let reason = format!("path item $ref `{reference}` is not supported");
+                    self.warn(&at_path, format!("{reason}; its operations are skipped"));
+                    skipped.push(Skipped { operation: format!("{path} (every method)"), location: at_path, reason });
                     continue;
                 }
             };
@@ -43,16 +43,15 @@ impl<'a> Builder<'a> {
                     }
                     Err(e) if e.unsupported => {
                         self.restore(checkpoint);
-                        self.warn(
-                            &e.location,
-                            format!("{}; operation {} {path} is skipped", e.message, method.to_uppercase()),
-                        )
+                        let operation = format!("{} {path}", method.to_uppercase());
+                        self.warn(&e.location, format!("{}; operation {operation} is skipped", e.message));
+                        skipped.push(Skipped { operation, location: e.location, reason: e.message });
                     }
                     Err(e) => return Err(e),
                 }
             }
         }
-        Ok(out)
+        Ok((out, skipped))
     }
 
     #[allow(clippy::too_many_arguments)]

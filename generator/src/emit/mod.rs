@@ -11,7 +11,9 @@ mod types;
 pub use client::client;
 pub use dispatch::dispatch;
 pub use doc::{doc, one_line, paragraphs};
-pub use krate::{cargo_toml, lib_rs, module, single_file, RuntimeSource, RUNTIME_DEPENDENCIES};
+pub use krate::{
+    cargo_toml, dependencies, keep_edition, lib_rs, module, single_file, RuntimeSource, RUNTIME_DEPENDENCIES,
+};
 pub use types::types;
 
 use crate::plan::RustTy;

@@ -78,12 +78,17 @@ impl Summary {
         self.failures.values().sum()
     }
 
-    /// Round-tripped share of the valid examples, in percent (100 when there are none).
-    pub fn rate(&self) -> f64 {
-        if self.valid == 0 {
-            100.0
-        } else {
-            100.0 * self.round_tripped as f64 / self.valid as f64
+    /// Round-tripped share of the valid examples, in percent; none when there are none.
+    pub fn rate(&self) -> Option<f64> {
+        (self.valid > 0).then(|| 100.0 * self.round_tripped as f64 / self.valid as f64)
+    }
+
+    /// The rate as shown: `66.7%`, or why there is none (`no examples`, `no valid examples`).
+    pub fn rate_label(&self) -> String {
+        match self.rate() {
+            Some(rate) => format!("{rate:.1}%"),
+            None if self.examples == 0 => "no examples".into(),
+            None => "no valid examples".into(),
         }
     }
 
@@ -184,7 +189,7 @@ impl Report {
              |---|---:|---:|---:|---:|---:|---:|---:|---|---|\n",
         );
         let mut row = |name: &str, s: &Summary, error: Option<&str>| {
-            let rate = format!("{:.1}%", s.rate());
+            let rate = s.rate_label();
             let through_untyped =
                 if s.untyped_round_trips > 0 { format!(" ({} untyped)", s.untyped_round_trips) } else { String::new() };
             let mut failures = counts(&s.failures);
@@ -291,7 +296,8 @@ mod tests {
         );
         assert_eq!(s.through_types, 1);
         assert_eq!(s.failed(), 1);
-        assert!((s.rate() - 66.66).abs() < 0.1);
+        assert!((s.rate().unwrap() - 66.66).abs() < 0.1);
+        assert_eq!(s.rate_label(), "66.7%");
         let table = r.table();
         assert!(table.contains("| pets.yaml | 5 | 3 | 2 (1 untyped) | 1 | 66.7% | 1 | 1 | differs after the round-trip: 1 | no schema: 1 |"), "{table}");
         assert!(table.contains("| **total** | 5 | 3 |"), "{table}");
@@ -305,5 +311,15 @@ mod tests {
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["documents"][0]["examples"][2]["outcome"]["outcome"], "failed");
         assert_eq!(json["documents"][0]["untyped"][0]["reason"], "no schema");
+    }
+
+    #[test]
+    fn a_document_without_examples_has_no_rate() {
+        let r = Report { documents: vec![DocReport::new("empty.yaml".into())] };
+        assert_eq!(r.total().rate(), None);
+        assert_eq!(r.total().rate_label(), "no examples");
+        assert!(r.table().contains("| empty.yaml | 0 | 0 | 0 | 0 | no examples |"), "{}", r.table());
+        let all_invalid = Summary { examples: 2, invalid: 2, ..Summary::default() };
+        assert_eq!(all_invalid.rate_label(), "no valid examples");
     }
 }
