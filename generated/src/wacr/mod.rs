@@ -18,6 +18,9 @@
 //!
 //! Servers:
 //! - `https://your-tenant-host.invalid/api/v2`: Tenant-specific WA.cr APP API v2 endpoint. The provider publishes no host: replace the placeholder `tenantHost` with the host of your tenant. — variables `tenantHost` (default `your-tenant-host.invalid`: Host name of your WA.cr APP tenant. The default is a non-resolvable placeholder (`.invalid`); it must be replaced by the caller.), `basePath` (default `/api/v2`: Path prefix of API v2 on the tenant host. Not stated by the provider; `/api/v2` is an assumption, override it if your tenant differs.)
+
 pub mod client;
+
 pub mod types;
+
 pub use client::Client;

@@ -3,9 +3,11 @@
 
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 //! Types of the API: the schemas of the spec and each operation's outcomes.
+
 use ::oas_client_runtime as rt;
+
 /// A group that a contact belongs to, as embedded in a contact resource.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactGroup {
     /// Identifier of the group.
@@ -15,12 +17,14 @@ pub struct ContactGroup {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(ContactGroup { id : "id" req, name : "name" opt } ..extra);
+
 /// A contact as returned by the API, with its groups loaded. The provider
 /// does not list the resource's fields; they are modelled on the request
 /// fields plus `id` and `groups`. Only `id` is treated as always present,
 /// and fields that are optional on creation may be null.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactResource {
     /// Identifier of the contact within the tenant.
@@ -59,6 +63,7 @@ pub struct ContactResource {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     ContactResource { id : "id" req, firstname : "firstname" opt, lastname : "lastname"
     opt, phone : "phone" opt, r#type : "type" opt, source_id : "source_id" opt, status_id
@@ -67,6 +72,7 @@ rt::object!(
     "address" opt, country_id : "country_id" opt, assigned_id : "assigned_id" opt, groups
     : "groups" opt } ..extra
 );
+
 /// Kind of a returned contact (open set). The documented values are those
 /// of `ContactType`; other values are accepted as unknown values so that a
 /// contact created elsewhere with a newer type still reads.
@@ -81,9 +87,11 @@ pub enum ContactResourceType {
     /// Any other value: the spec allows values beyond the listed ones.
     Unknown(String),
 }
+
 rt::string_enum!(
     ContactResourceType { Lead = "lead", Customer = "customer", Guest = "guest", }
 );
+
 /// Kind of contact, as sent in a request. Closed set: the provider's
 /// validation accepts exactly these three values.
 ///
@@ -97,11 +105,13 @@ pub enum ContactType {
     /// A value this version of the spec does not list, kept verbatim so it round-trips (refused when sending).
     Unknown(String),
 }
+
 rt::string_enum!(
     ContactType checked { Lead = "lead", Customer = "customer", Guest = "guest", }
 );
+
 /// Body of `createContact`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContactRequest {
     /// Given name of the contact.
@@ -138,6 +148,7 @@ pub struct CreateContactRequest {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     CreateContactRequest { firstname : "firstname" req, lastname : "lastname" req, phone
     : "phone" req, r#type : "type" req, source_id : "source_id" req, status_id :
@@ -146,6 +157,7 @@ rt::object!(
     "address" opt, country_id : "country_id" opt, assigned_id : "assigned_id" opt, groups
     : "groups" opt } ..extra
 );
+
 impl CreateContactRequest {
     /// A value with the required fields set and every optional field absent.
     pub fn new(required: CreateContactRequestRequired) -> Self {
@@ -178,16 +190,23 @@ impl CreateContactRequest {
         }
     }
 }
+
 /// The required fields of [`CreateContactRequest`], by name so that values of the same type cannot be swapped; see [`CreateContactRequest::new`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CreateContactRequestRequired {
+    /// Given name of the contact.
     pub firstname: String,
+    /// Family name of the contact.
     pub lastname: String,
+    /// Phone number including the country code; must not already exist in the tenant.
     pub phone: String,
     pub r#type: ContactType,
+    /// ID of one of the tenant's contact sources.
     pub source_id: i64,
+    /// ID of one of the tenant's contact statuses.
     pub status_id: i64,
 }
+
 impl rt::Validate for CreateContactRequest {
     fn validate(&self, at: &rt::FieldPath, _: &rt::Rules, out: &mut rt::Violations) {
         out.check(&self.firstname, &at.field("firstname"), &R_MAX_LENGTH_255);
@@ -202,10 +221,11 @@ impl rt::Validate for CreateContactRequest {
         out.check(&self.address, &at.field("address"), &R_MAX_LENGTH_500);
     }
 }
+
 /// Success envelope of `createContact`. The provider's text promises a
 /// message and the contact resource, but its response widget shows `{}`,
 /// so both are optional; the envelope shape is assumed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContactResponse {
     /// `true` on success, when the server includes the flag.
@@ -216,10 +236,12 @@ pub struct CreateContactResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     CreateContactResponse { success : "success" opt, message : "message" opt, data :
     "data" opt } ..extra
 );
+
 /// Machine-readable WA.cr error code for `createContact` (open set: codes
 /// that are not documented, e.g. that of a token-scope failure, are
 /// accepted as unknown values). Documented codes:
@@ -237,13 +259,15 @@ pub enum ErrorCode {
     /// Any other value: the spec allows values beyond the listed ones.
     Unknown(String),
 }
+
 rt::string_enum!(
     ErrorCode { ValidationError = "VALIDATION_ERROR", FeatureLimitExceeded =
     "FEATURE_LIMIT_EXCEEDED", InternalError = "INTERNAL_ERROR", }
 );
+
 /// Nested error object of a generic error response, when the server sends
 /// one. Every field is optional because the provider never shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     pub code: Option<ErrorCode>,
@@ -252,12 +276,14 @@ pub struct ErrorDetail {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(ErrorDetail { code : "code" opt, message : "message" opt } ..extra);
+
 /// Generic error envelope. The provider documents codes and statuses but
 /// not the body, so every field is optional and two shapes are read: nested
-/// (`{success, message, error: {code, message}}`) and flat (\`{success,
-/// message, code}`). The code is in `error.code` or `code\`.
-#[derive(Debug, Clone)]
+/// (`{success, message, error: {code, message}}`) and flat (`{success,
+/// message, code}`). The code is in `error.code` or `code`.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// `false` for an error, when the server includes the flag.
@@ -269,14 +295,16 @@ pub struct ErrorResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     ErrorResponse { success : "success" opt, message : "message" opt, code : "code" opt,
     error : "error" opt } ..extra
 );
+
 /// Usage figures reported with `FEATURE_LIMIT_EXCEEDED`. The provider says
 /// the details include all three fields; they are optional here because a
 /// 403 may also be a token-scope failure whose details, if any, differ.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FeatureLimitDetails {
     /// Name of the limited feature (contacts for this operation).
@@ -288,14 +316,16 @@ pub struct FeatureLimitDetails {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     FeatureLimitDetails { feature : "feature" opt, current : "current" opt, maximum :
     "maximum" opt } ..extra
 );
+
 /// Nested error object of a 403 response, when the server sends one:
 /// `FEATURE_LIMIT_EXCEEDED` with usage details, or a token-scope failure.
 /// Every field is optional.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FeatureLimitErrorDetail {
     pub code: Option<ErrorCode>,
@@ -305,14 +335,16 @@ pub struct FeatureLimitErrorDetail {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     FeatureLimitErrorDetail { code : "code" opt, message : "message" opt, details :
     "details" opt } ..extra
 );
+
 /// Error envelope of a 403: `FEATURE_LIMIT_EXCEEDED` or a token-scope
 /// failure. Every field is optional; the nested shape carries
 /// `error.details`, the flat one `details`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FeatureLimitErrorResponse {
     /// `false` for an error, when the server includes the flag.
@@ -325,13 +357,15 @@ pub struct FeatureLimitErrorResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     FeatureLimitErrorResponse { success : "success" opt, message : "message" opt, code :
     "code" opt, details : "details" opt, error : "error" opt } ..extra
 );
+
 /// Nested error object of a `VALIDATION_ERROR` response, when the server
 /// sends one. Every field is optional.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationErrorDetail {
     pub code: Option<ErrorCode>,
@@ -341,10 +375,12 @@ pub struct ValidationErrorDetail {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     ValidationErrorDetail { code : "code" opt, message : "message" opt, details :
     "details" opt } ..extra
 );
+
 /// Per-field validation failures, keyed by request field name (for example
 /// `phone`). The value shape is not documented, so it is left free-form;
 /// a list of message strings per field is the expected form. The provider
@@ -355,9 +391,10 @@ rt::object!(
 /// `The selected source does not exist or does not belong to your account`,
 /// `The selected status does not exist or does not belong to your account`.
 pub type ValidationErrorFields = rt::Map<rt::Json>;
+
 /// Error envelope for `VALIDATION_ERROR` (422). Every field is optional;
 /// the nested shape carries `error.details`, the flat one `details`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationErrorResponse {
     /// `false` for an error, when the server includes the flag.
@@ -370,12 +407,14 @@ pub struct ValidationErrorResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     ValidationErrorResponse { success : "success" opt, message : "message" opt, code :
     "code" opt, details : "details" opt, error : "error" opt } ..extra
 );
+
 /// The documented error responses of `createContact`, one variant per status, each with its parsed body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateContactError {
     /// HTTP 403.
@@ -410,9 +449,13 @@ pub enum CreateContactError {
     /// envelope may be nested (`error.code`) or flat (`code`).
     InternalServerError(ErrorResponse),
 }
+
 pub(super) const R_MAX_LENGTH_191_EMAIL: rt::Rules = rt::Rules::NONE
     .max_length(191usize)
     .email();
+
 pub(super) const R_MAX_LENGTH_20: rt::Rules = rt::Rules::NONE.max_length(20usize);
+
 pub(super) const R_MAX_LENGTH_255: rt::Rules = rt::Rules::NONE.max_length(255usize);
+
 pub(super) const R_MAX_LENGTH_500: rt::Rules = rt::Rules::NONE.max_length(500usize);

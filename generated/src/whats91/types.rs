@@ -3,9 +3,11 @@
 
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names, deprecated)]
 //! Types of the API: the schemas of the spec and each operation's outcomes.
+
 use ::oas_client_runtime as rt;
+
 /// One contact row of a bulk upload.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BulkContactInput {
     /// Phone number of the contact; local numbers are expanded with
@@ -26,11 +28,13 @@ pub struct BulkContactInput {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     BulkContactInput { phone : "phone" req, display_name : "displayName" opt, first_name
     : "firstName" opt, last_name : "lastName" opt, email : "email" opt, company_name :
     "companyName" opt, custom_fields : "customFields" opt } ..extra
 );
+
 impl BulkContactInput {
     /// A value with the required field set and every optional field absent.
     pub fn new(phone: String) -> Self {
@@ -46,8 +50,9 @@ impl BulkContactInput {
         }
     }
 }
+
 /// Payload of a processed bulk upload.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUploadContactsData {
     pub contact_book: ContactBookRef,
@@ -57,12 +62,14 @@ pub struct BulkUploadContactsData {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     BulkUploadContactsData { contact_book : "contactBook" req, summary : "summary" req,
     results : "results" req } ..extra
 );
+
 /// Body of `bulkUploadContacts`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUploadContactsRequest {
     /// Country code used to normalise phone numbers given in local format,
@@ -73,10 +80,12 @@ pub struct BulkUploadContactsRequest {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     BulkUploadContactsRequest { default_country_code : "defaultCountryCode" opt, contacts
     : "contacts" req } ..extra
 );
+
 impl BulkUploadContactsRequest {
     /// A value with the required field set and every optional field absent.
     pub fn new(contacts: Vec<BulkContactInput>) -> Self {
@@ -87,13 +96,15 @@ impl BulkUploadContactsRequest {
         }
     }
 }
+
 impl rt::Validate for BulkUploadContactsRequest {
     fn validate(&self, at: &rt::FieldPath, _: &rt::Rules, out: &mut rt::Violations) {
         out.count(&self.contacts, &at.field("contacts"), &R_MAX_ITEMS_1000);
     }
 }
+
 /// Success envelope returned by `bulkUploadContacts`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUploadContactsResponse {
     /// Always `true` when the upload was processed.
@@ -105,12 +116,14 @@ pub struct BulkUploadContactsResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     BulkUploadContactsResponse { success : "success" req, message : "message" opt, data :
     "data" req, metadata : "metadata" opt } ..extra
 );
+
 /// Outcome of a single submitted contact row.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUploadRowResult {
     /// 1-based position of the row in the request's `contacts` array.
@@ -126,10 +139,12 @@ pub struct BulkUploadRowResult {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     BulkUploadRowResult { row : "row" req, status : "status" req, reason : "reason" opt,
     contact : "contact" opt, phone : "phone" opt } ..extra
 );
+
 /// Outcome of one bulk-upload row (open set: other values are accepted).
 /// `CREATED`, `UPDATED` and `SKIPPED` appear in the provider's example.
 /// `INVALID` is an inference, not a documented value: the summary counts
@@ -148,12 +163,14 @@ pub enum BulkUploadRowStatus {
     /// Any other value: the spec allows values beyond the listed ones.
     Unknown(String),
 }
+
 rt::string_enum!(
     BulkUploadRowStatus { Created = "CREATED", Updated = "UPDATED", Skipped = "SKIPPED",
     Invalid = "INVALID", }
 );
+
 /// Per-outcome row counts for a bulk upload.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUploadSummary {
     /// Number of rows received.
@@ -169,12 +186,14 @@ pub struct BulkUploadSummary {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     BulkUploadSummary { total : "total" req, created : "created" req, updated : "updated"
     req, skipped : "skipped" req, invalid : "invalid" req } ..extra
 );
+
 /// A contact book as returned after creation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactBook {
     /// Unique identifier of the book; use it as `bookUid` in paths.
@@ -195,13 +214,15 @@ pub struct ContactBook {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     ContactBook { contact_book_uid : "contactBookUid" req, uid : "uid" opt, name : "name"
     req, description : "description" opt, color : "color" opt, status : "status" opt,
     contact_count : "contactCount" opt } ..extra
 );
+
 /// Short reference to the contact book the contacts were uploaded into.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactBookRef {
     /// Unique identifier of the book.
@@ -211,20 +232,24 @@ pub struct ContactBookRef {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     ContactBookRef { contact_book_uid : "contactBookUid" req, name : "name" req } ..extra
 );
+
 /// Payload of a successful `createContactBook` call.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContactBookData {
     pub contact_book: ContactBook,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(CreateContactBookData { contact_book : "contactBook" req } ..extra);
+
 /// Body of `createContactBook`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContactBookRequest {
     /// Display name of the contact book. Mandatory; the provider rejects
@@ -250,11 +275,13 @@ pub struct CreateContactBookRequest {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     CreateContactBookRequest { name : "name" req, description : "description" opt, color
     : "color" opt, auth_token : "authToken" opt, auth_token2 : "auth_token" opt, token :
     "token" opt } ..extra
 );
+
 impl CreateContactBookRequest {
     /// A value with the required field set and every optional field absent.
     #[allow(deprecated)]
@@ -270,8 +297,9 @@ impl CreateContactBookRequest {
         }
     }
 }
+
 /// Success envelope returned by `createContactBook`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContactBookResponse {
     /// Always `true` for a successful call.
@@ -283,14 +311,17 @@ pub struct CreateContactBookResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     CreateContactBookResponse { success : "success" req, message : "message" opt, data :
     "data" req, metadata : "metadata" opt } ..extra
 );
+
 /// Free-form key/value data defined by the integrating developer. The
 /// provider may reject values it considers invalid (`VALIDATION_FAILED`)
 /// but does not document the rules.
 pub type CustomFields = rt::Map<rt::Json>;
+
 /// Machine-readable Whats91 error code (open set: codes the provider adds
 /// later are accepted as unknown values). Documented codes:
 /// - `MISSING_AUTH_TOKEN` (401): no public API token supplied.
@@ -315,6 +346,7 @@ pub enum ErrorCode {
     /// Any other value: the spec allows values beyond the listed ones.
     Unknown(String),
 }
+
 rt::string_enum!(
     ErrorCode { MissingAuthToken = "MISSING_AUTH_TOKEN", InvalidAuthToken =
     "INVALID_AUTH_TOKEN", TokenScopeNotAllowed = "TOKEN_SCOPE_NOT_ALLOWED",
@@ -322,9 +354,10 @@ rt::string_enum!(
     "VALIDATION_FAILED", ContactBookNotFound = "CONTACT_BOOK_NOT_FOUND",
     UnsupportedContentType = "UNSUPPORTED_CONTENT_TYPE", }
 );
+
 /// Nested error object of an error response, when the server sends one.
 /// Every field is optional because the provider never shows this object.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     pub code: Option<ErrorCode>,
@@ -333,13 +366,15 @@ pub struct ErrorDetail {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(ErrorDetail { code : "code" opt, message : "message" opt } ..extra);
+
 /// Error envelope. The provider documents the codes and statuses but not
 /// the body, so every field is optional. Two shapes are read: a nested one
-/// that mirrors the success envelope (\`{success, message, error: {code,
-/// message}, metadata}`) and a flat one (`{success, message, code}\`). The
+/// that mirrors the success envelope (`{success, message, error: {code,
+/// message}, metadata}`) and a flat one (`{success, message, code}`). The
 /// error code is in `error.code` or in `code`, whichever is present.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// `false` for an error, when the server includes the flag.
@@ -352,12 +387,14 @@ pub struct ErrorResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     ErrorResponse { success : "success" opt, message : "message" opt, code : "code" opt,
     error : "error" opt, metadata : "metadata" opt } ..extra
 );
+
 /// Request bookkeeping attached to responses.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseMetadata {
     /// API version that served the request.
@@ -367,12 +404,14 @@ pub struct ResponseMetadata {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     ResponseMetadata { api_version : "apiVersion" opt, request_id : "requestId" opt }
     ..extra
 );
+
 /// Contact that a row created or updated.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UploadedContact {
     /// Unique identifier of the contact.
@@ -382,11 +421,13 @@ pub struct UploadedContact {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
+
 rt::object!(
     UploadedContact { contact_uid : "contactUid" req, phone : "phone" req } ..extra
 );
+
 /// The documented error responses of `createContactBook`, one variant per status, each with its parsed body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateContactBookError {
     /// HTTP 400.
@@ -410,8 +451,9 @@ pub enum CreateContactBookError {
     /// HTTP 415: `UNSUPPORTED_CONTENT_TYPE`: the POST body was not sent as `application/json`.
     UnsupportedMediaType(ErrorResponse),
 }
+
 /// The documented error responses of `bulkUploadContacts`, one variant per status, each with its parsed body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum BulkUploadContactsError {
     /// HTTP 400.
@@ -440,4 +482,5 @@ pub enum BulkUploadContactsError {
     /// HTTP 415: `UNSUPPORTED_CONTENT_TYPE`: the POST body was not sent as `application/json`.
     UnsupportedMediaType(ErrorResponse),
 }
+
 pub(super) const R_MAX_ITEMS_1000: rt::Rules = rt::Rules::NONE.max_items(1000usize);
