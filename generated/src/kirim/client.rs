@@ -126,9 +126,14 @@ impl<'a> CreateContact<'a> {
 }
 
 rt::operation!(
-    CreateContact, Post "/{phone_number_id}/contacts" "createContact" =>
-    types::CreateContactResponse, types::CreateContactError { 400 => err json BadRequest,
-    401 => err json Unauthorized, 404 => err json NotFound, 422 => err json
-    UnprocessableEntity, 429 => err json TooManyRequests, 500 => err json
-    InternalServerError, 200..= 299 => ok json, _ => unexpected }
+    CreateContact, Post "/{phone_number_id}/contacts" "createContact" => types::CreateContactResponse, types::CreateContactError {
+        400 => err json BadRequest,
+        401 => err json Unauthorized,
+        404 => err json NotFound,
+        422 => err json UnprocessableEntity,
+        429 => err json TooManyRequests,
+        500 => err json InternalServerError,
+        200..=299 => ok json,
+        _ => unexpected
+    }
 );

@@ -34,12 +34,17 @@ pub struct Contact {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    Contact { id : "id" req, object : "object" req, phone_number : "phone_number" opt,
-    name : "name" opt, email : "email" opt, metadata : "metadata" opt, whatsapp_account :
-    "whatsapp_account" opt, created_at : "created_at" opt, updated_at : "updated_at" opt
-    } ..extra
-);
+rt::object!(Contact {
+    id: "id" req,
+    object: "object" req,
+    phone_number: "phone_number" opt,
+    name: "name" opt,
+    email: "email" opt,
+    metadata: "metadata" opt,
+    whatsapp_account: "whatsapp_account" opt,
+    created_at: "created_at" opt,
+    updated_at: "updated_at" opt
+} ..extra);
 
 /// Body of `createContact`.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,10 +61,12 @@ pub struct CreateContactRequest {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    CreateContactRequest { phone_number : "phone_number" req, name : "name" opt, email :
-    "email" opt, metadata : "metadata" opt } ..extra
-);
+rt::object!(CreateContactRequest {
+    phone_number: "phone_number" req,
+    name: "name" opt,
+    email: "email" opt,
+    metadata: "metadata" opt
+} ..extra);
 
 impl CreateContactRequest {
     /// A value with the required field set and every optional field absent.
@@ -93,9 +100,10 @@ pub struct CreateContactResponse {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    CreateContactResponse { data : "data" req, request_id : "request_id" opt } ..extra
-);
+rt::object!(CreateContactResponse {
+    data: "data" req,
+    request_id: "request_id" opt
+} ..extra);
 
 /// Details of a failed request. The provider's schema requires `message`,
 /// but its example (repeated for every failure) has none, so `message` is
@@ -121,10 +129,13 @@ pub struct Error {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    Error { r#type : "type" req, code : "code" req, message : "message" opt, param :
-    "param" opt, request_id : "request_id" opt } ..extra
-);
+rt::object!(Error {
+    r#type: "type" req,
+    code: "code" req,
+    message: "message" opt,
+    param: "param" opt,
+    request_id: "request_id" opt
+} ..extra);
 
 /// Envelope shared by every Kirim failure response. The request identifier
 /// may be inside `error` (as in the provider's example) or at the top level.
@@ -138,9 +149,10 @@ pub struct ErrorResponse {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    ErrorResponse { error : "error" req, request_id : "request_id" opt } ..extra
-);
+rt::object!(ErrorResponse {
+    error: "error" req,
+    request_id: "request_id" opt
+} ..extra);
 
 /// Free-form key/value data attached to a contact by the caller.
 pub type Metadata = rt::Map<rt::Json>;
@@ -155,7 +167,9 @@ pub struct WhatsAppAccountRef {
     pub extra: rt::Extra,
 }
 
-rt::object!(WhatsAppAccountRef { phone_number : "phone_number" req } ..extra);
+rt::object!(WhatsAppAccountRef {
+    phone_number: "phone_number" req
+} ..extra);
 
 /// The documented error responses of `createContact`, one variant per status, each with its parsed body.
 #[derive(Debug, Clone, PartialEq)]

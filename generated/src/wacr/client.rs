@@ -111,8 +111,11 @@ impl<'a> CreateContact<'a> {
 }
 
 rt::operation!(
-    CreateContact, Post "/contacts" "createContact" => types::CreateContactResponse,
-    types::CreateContactError { 403 => err json Forbidden, 422 => err json
-    UnprocessableEntity, 500 => err json InternalServerError, 200..= 299 => ok json, _ =>
-    unexpected }
+    CreateContact, Post "/contacts" "createContact" => types::CreateContactResponse, types::CreateContactError {
+        403 => err json Forbidden,
+        422 => err json UnprocessableEntity,
+        500 => err json InternalServerError,
+        200..=299 => ok json,
+        _ => unexpected
+    }
 );

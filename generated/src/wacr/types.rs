@@ -18,7 +18,10 @@ pub struct ContactGroup {
     pub extra: rt::Extra,
 }
 
-rt::object!(ContactGroup { id : "id" req, name : "name" opt } ..extra);
+rt::object!(ContactGroup {
+    id: "id" req,
+    name: "name" opt
+} ..extra);
 
 /// A contact as returned by the API, with its groups loaded. The provider
 /// does not list the resource's fields; they are modelled on the request
@@ -64,14 +67,25 @@ pub struct ContactResource {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    ContactResource { id : "id" req, firstname : "firstname" opt, lastname : "lastname"
-    opt, phone : "phone" opt, r#type : "type" opt, source_id : "source_id" opt, status_id
-    : "status_id" opt, email : "email" opt, company : "company" opt, description :
-    "description" opt, city : "city" opt, state : "state" opt, zip : "zip" opt, address :
-    "address" opt, country_id : "country_id" opt, assigned_id : "assigned_id" opt, groups
-    : "groups" opt } ..extra
-);
+rt::object!(ContactResource {
+    id: "id" req,
+    firstname: "firstname" opt,
+    lastname: "lastname" opt,
+    phone: "phone" opt,
+    r#type: "type" opt,
+    source_id: "source_id" opt,
+    status_id: "status_id" opt,
+    email: "email" opt,
+    company: "company" opt,
+    description: "description" opt,
+    city: "city" opt,
+    state: "state" opt,
+    zip: "zip" opt,
+    address: "address" opt,
+    country_id: "country_id" opt,
+    assigned_id: "assigned_id" opt,
+    groups: "groups" opt
+} ..extra);
 
 /// Kind of a returned contact (open set). The documented values are those
 /// of `ContactType`; other values are accepted as unknown values so that a
@@ -88,9 +102,11 @@ pub enum ContactResourceType {
     Unknown(String),
 }
 
-rt::string_enum!(
-    ContactResourceType { Lead = "lead", Customer = "customer", Guest = "guest", }
-);
+rt::string_enum!(ContactResourceType {
+    Lead = "lead",
+    Customer = "customer",
+    Guest = "guest",
+});
 
 /// Kind of contact, as sent in a request. Closed set: the provider's
 /// validation accepts exactly these three values.
@@ -106,9 +122,11 @@ pub enum ContactType {
     Unknown(String),
 }
 
-rt::string_enum!(
-    ContactType checked { Lead = "lead", Customer = "customer", Guest = "guest", }
-);
+rt::string_enum!(ContactType checked {
+    Lead = "lead",
+    Customer = "customer",
+    Guest = "guest",
+});
 
 /// Body of `createContact`.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,14 +167,24 @@ pub struct CreateContactRequest {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    CreateContactRequest { firstname : "firstname" req, lastname : "lastname" req, phone
-    : "phone" req, r#type : "type" req, source_id : "source_id" req, status_id :
-    "status_id" req, email : "email" opt, company : "company" opt, description :
-    "description" opt, city : "city" opt, state : "state" opt, zip : "zip" opt, address :
-    "address" opt, country_id : "country_id" opt, assigned_id : "assigned_id" opt, groups
-    : "groups" opt } ..extra
-);
+rt::object!(CreateContactRequest {
+    firstname: "firstname" req,
+    lastname: "lastname" req,
+    phone: "phone" req,
+    r#type: "type" req,
+    source_id: "source_id" req,
+    status_id: "status_id" req,
+    email: "email" opt,
+    company: "company" opt,
+    description: "description" opt,
+    city: "city" opt,
+    state: "state" opt,
+    zip: "zip" opt,
+    address: "address" opt,
+    country_id: "country_id" opt,
+    assigned_id: "assigned_id" opt,
+    groups: "groups" opt
+} ..extra);
 
 impl CreateContactRequest {
     /// A value with the required fields set and every optional field absent.
@@ -237,10 +265,11 @@ pub struct CreateContactResponse {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    CreateContactResponse { success : "success" opt, message : "message" opt, data :
-    "data" opt } ..extra
-);
+rt::object!(CreateContactResponse {
+    success: "success" opt,
+    message: "message" opt,
+    data: "data" opt
+} ..extra);
 
 /// Machine-readable WA.cr error code for `createContact` (open set: codes
 /// that are not documented, e.g. that of a token-scope failure, are
@@ -260,10 +289,11 @@ pub enum ErrorCode {
     Unknown(String),
 }
 
-rt::string_enum!(
-    ErrorCode { ValidationError = "VALIDATION_ERROR", FeatureLimitExceeded =
-    "FEATURE_LIMIT_EXCEEDED", InternalError = "INTERNAL_ERROR", }
-);
+rt::string_enum!(ErrorCode {
+    ValidationError = "VALIDATION_ERROR",
+    FeatureLimitExceeded = "FEATURE_LIMIT_EXCEEDED",
+    InternalError = "INTERNAL_ERROR",
+});
 
 /// Nested error object of a generic error response, when the server sends
 /// one. Every field is optional because the provider never shows it.
@@ -277,7 +307,10 @@ pub struct ErrorDetail {
     pub extra: rt::Extra,
 }
 
-rt::object!(ErrorDetail { code : "code" opt, message : "message" opt } ..extra);
+rt::object!(ErrorDetail {
+    code: "code" opt,
+    message: "message" opt
+} ..extra);
 
 /// Generic error envelope. The provider documents codes and statuses but
 /// not the body, so every field is optional and two shapes are read: nested
@@ -296,10 +329,12 @@ pub struct ErrorResponse {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    ErrorResponse { success : "success" opt, message : "message" opt, code : "code" opt,
-    error : "error" opt } ..extra
-);
+rt::object!(ErrorResponse {
+    success: "success" opt,
+    message: "message" opt,
+    code: "code" opt,
+    error: "error" opt
+} ..extra);
 
 /// Usage figures reported with `FEATURE_LIMIT_EXCEEDED`. The provider says
 /// the details include all three fields; they are optional here because a
@@ -317,10 +352,11 @@ pub struct FeatureLimitDetails {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    FeatureLimitDetails { feature : "feature" opt, current : "current" opt, maximum :
-    "maximum" opt } ..extra
-);
+rt::object!(FeatureLimitDetails {
+    feature: "feature" opt,
+    current: "current" opt,
+    maximum: "maximum" opt
+} ..extra);
 
 /// Nested error object of a 403 response, when the server sends one:
 /// `FEATURE_LIMIT_EXCEEDED` with usage details, or a token-scope failure.
@@ -336,10 +372,11 @@ pub struct FeatureLimitErrorDetail {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    FeatureLimitErrorDetail { code : "code" opt, message : "message" opt, details :
-    "details" opt } ..extra
-);
+rt::object!(FeatureLimitErrorDetail {
+    code: "code" opt,
+    message: "message" opt,
+    details: "details" opt
+} ..extra);
 
 /// Error envelope of a 403: `FEATURE_LIMIT_EXCEEDED` or a token-scope
 /// failure. Every field is optional; the nested shape carries
@@ -358,10 +395,13 @@ pub struct FeatureLimitErrorResponse {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    FeatureLimitErrorResponse { success : "success" opt, message : "message" opt, code :
-    "code" opt, details : "details" opt, error : "error" opt } ..extra
-);
+rt::object!(FeatureLimitErrorResponse {
+    success: "success" opt,
+    message: "message" opt,
+    code: "code" opt,
+    details: "details" opt,
+    error: "error" opt
+} ..extra);
 
 /// Nested error object of a `VALIDATION_ERROR` response, when the server
 /// sends one. Every field is optional.
@@ -376,10 +416,11 @@ pub struct ValidationErrorDetail {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    ValidationErrorDetail { code : "code" opt, message : "message" opt, details :
-    "details" opt } ..extra
-);
+rt::object!(ValidationErrorDetail {
+    code: "code" opt,
+    message: "message" opt,
+    details: "details" opt
+} ..extra);
 
 /// Per-field validation failures, keyed by request field name (for example
 /// `phone`). The value shape is not documented, so it is left free-form;
@@ -408,10 +449,13 @@ pub struct ValidationErrorResponse {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    ValidationErrorResponse { success : "success" opt, message : "message" opt, code :
-    "code" opt, details : "details" opt, error : "error" opt } ..extra
-);
+rt::object!(ValidationErrorResponse {
+    success: "success" opt,
+    message: "message" opt,
+    code: "code" opt,
+    details: "details" opt,
+    error: "error" opt
+} ..extra);
 
 /// The documented error responses of `createContact`, one variant per status, each with its parsed body.
 #[derive(Debug, Clone, PartialEq)]

@@ -129,10 +129,14 @@ impl<'a> CreateContactBook<'a> {
 }
 
 rt::operation!(
-    CreateContactBook, Post "/api/v2/contact-books" "createContactBook" =>
-    types::CreateContactBookResponse, types::CreateContactBookError { 400 => err json
-    BadRequest, 401 => err json Unauthorized, 403 => err json Forbidden, 415 => err json
-    UnsupportedMediaType, 200..= 299 => ok json, _ => unexpected }
+    CreateContactBook, Post "/api/v2/contact-books" "createContactBook" => types::CreateContactBookResponse, types::CreateContactBookError {
+        400 => err json BadRequest,
+        401 => err json Unauthorized,
+        403 => err json Forbidden,
+        415 => err json UnsupportedMediaType,
+        200..=299 => ok json,
+        _ => unexpected
+    }
 );
 
 /// A `bulkUploadContacts` request: see [`Client::bulk_upload_contacts`]. Set optional values with its methods, then `.await` it (or call [`send`](Self::send)).
@@ -157,9 +161,13 @@ impl<'a> BulkUploadContacts<'a> {
 }
 
 rt::operation!(
-    BulkUploadContacts, Post "/api/v2/contact-books/{bookUid}/contacts/bulk"
-    "bulkUploadContacts" => types::BulkUploadContactsResponse,
-    types::BulkUploadContactsError { 400 => err json BadRequest, 401 => err json
-    Unauthorized, 403 => err json Forbidden, 404 => err json NotFound, 415 => err json
-    UnsupportedMediaType, 200..= 299 => ok json, _ => unexpected }
+    BulkUploadContacts, Post "/api/v2/contact-books/{bookUid}/contacts/bulk" "bulkUploadContacts" => types::BulkUploadContactsResponse, types::BulkUploadContactsError {
+        400 => err json BadRequest,
+        401 => err json Unauthorized,
+        403 => err json Forbidden,
+        404 => err json NotFound,
+        415 => err json UnsupportedMediaType,
+        200..=299 => ok json,
+        _ => unexpected
+    }
 );

@@ -29,11 +29,15 @@ pub struct BulkContactInput {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    BulkContactInput { phone : "phone" req, display_name : "displayName" opt, first_name
-    : "firstName" opt, last_name : "lastName" opt, email : "email" opt, company_name :
-    "companyName" opt, custom_fields : "customFields" opt } ..extra
-);
+rt::object!(BulkContactInput {
+    phone: "phone" req,
+    display_name: "displayName" opt,
+    first_name: "firstName" opt,
+    last_name: "lastName" opt,
+    email: "email" opt,
+    company_name: "companyName" opt,
+    custom_fields: "customFields" opt
+} ..extra);
 
 impl BulkContactInput {
     /// A value with the required field set and every optional field absent.
@@ -63,10 +67,11 @@ pub struct BulkUploadContactsData {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    BulkUploadContactsData { contact_book : "contactBook" req, summary : "summary" req,
-    results : "results" req } ..extra
-);
+rt::object!(BulkUploadContactsData {
+    contact_book: "contactBook" req,
+    summary: "summary" req,
+    results: "results" req
+} ..extra);
 
 /// Body of `bulkUploadContacts`.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,10 +86,10 @@ pub struct BulkUploadContactsRequest {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    BulkUploadContactsRequest { default_country_code : "defaultCountryCode" opt, contacts
-    : "contacts" req } ..extra
-);
+rt::object!(BulkUploadContactsRequest {
+    default_country_code: "defaultCountryCode" opt,
+    contacts: "contacts" req
+} ..extra);
 
 impl BulkUploadContactsRequest {
     /// A value with the required field set and every optional field absent.
@@ -117,10 +122,12 @@ pub struct BulkUploadContactsResponse {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    BulkUploadContactsResponse { success : "success" req, message : "message" opt, data :
-    "data" req, metadata : "metadata" opt } ..extra
-);
+rt::object!(BulkUploadContactsResponse {
+    success: "success" req,
+    message: "message" opt,
+    data: "data" req,
+    metadata: "metadata" opt
+} ..extra);
 
 /// Outcome of a single submitted contact row.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,10 +147,13 @@ pub struct BulkUploadRowResult {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    BulkUploadRowResult { row : "row" req, status : "status" req, reason : "reason" opt,
-    contact : "contact" opt, phone : "phone" opt } ..extra
-);
+rt::object!(BulkUploadRowResult {
+    row: "row" req,
+    status: "status" req,
+    reason: "reason" opt,
+    contact: "contact" opt,
+    phone: "phone" opt
+} ..extra);
 
 /// Outcome of one bulk-upload row (open set: other values are accepted).
 /// `CREATED`, `UPDATED` and `SKIPPED` appear in the provider's example.
@@ -164,10 +174,12 @@ pub enum BulkUploadRowStatus {
     Unknown(String),
 }
 
-rt::string_enum!(
-    BulkUploadRowStatus { Created = "CREATED", Updated = "UPDATED", Skipped = "SKIPPED",
-    Invalid = "INVALID", }
-);
+rt::string_enum!(BulkUploadRowStatus {
+    Created = "CREATED",
+    Updated = "UPDATED",
+    Skipped = "SKIPPED",
+    Invalid = "INVALID",
+});
 
 /// Per-outcome row counts for a bulk upload.
 #[derive(Debug, Clone, PartialEq)]
@@ -187,10 +199,13 @@ pub struct BulkUploadSummary {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    BulkUploadSummary { total : "total" req, created : "created" req, updated : "updated"
-    req, skipped : "skipped" req, invalid : "invalid" req } ..extra
-);
+rt::object!(BulkUploadSummary {
+    total: "total" req,
+    created: "created" req,
+    updated: "updated" req,
+    skipped: "skipped" req,
+    invalid: "invalid" req
+} ..extra);
 
 /// A contact book as returned after creation.
 #[derive(Debug, Clone, PartialEq)]
@@ -215,11 +230,15 @@ pub struct ContactBook {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    ContactBook { contact_book_uid : "contactBookUid" req, uid : "uid" opt, name : "name"
-    req, description : "description" opt, color : "color" opt, status : "status" opt,
-    contact_count : "contactCount" opt } ..extra
-);
+rt::object!(ContactBook {
+    contact_book_uid: "contactBookUid" req,
+    uid: "uid" opt,
+    name: "name" req,
+    description: "description" opt,
+    color: "color" opt,
+    status: "status" opt,
+    contact_count: "contactCount" opt
+} ..extra);
 
 /// Short reference to the contact book the contacts were uploaded into.
 #[derive(Debug, Clone, PartialEq)]
@@ -233,9 +252,10 @@ pub struct ContactBookRef {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    ContactBookRef { contact_book_uid : "contactBookUid" req, name : "name" req } ..extra
-);
+rt::object!(ContactBookRef {
+    contact_book_uid: "contactBookUid" req,
+    name: "name" req
+} ..extra);
 
 /// Payload of a successful `createContactBook` call.
 #[derive(Debug, Clone, PartialEq)]
@@ -246,7 +266,9 @@ pub struct CreateContactBookData {
     pub extra: rt::Extra,
 }
 
-rt::object!(CreateContactBookData { contact_book : "contactBook" req } ..extra);
+rt::object!(CreateContactBookData {
+    contact_book: "contactBook" req
+} ..extra);
 
 /// Body of `createContactBook`.
 #[derive(Debug, Clone, PartialEq)]
@@ -276,11 +298,14 @@ pub struct CreateContactBookRequest {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    CreateContactBookRequest { name : "name" req, description : "description" opt, color
-    : "color" opt, auth_token : "authToken" opt, auth_token2 : "auth_token" opt, token :
-    "token" opt } ..extra
-);
+rt::object!(CreateContactBookRequest {
+    name: "name" req,
+    description: "description" opt,
+    color: "color" opt,
+    auth_token: "authToken" opt,
+    auth_token2: "auth_token" opt,
+    token: "token" opt
+} ..extra);
 
 impl CreateContactBookRequest {
     /// A value with the required field set and every optional field absent.
@@ -312,10 +337,12 @@ pub struct CreateContactBookResponse {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    CreateContactBookResponse { success : "success" req, message : "message" opt, data :
-    "data" req, metadata : "metadata" opt } ..extra
-);
+rt::object!(CreateContactBookResponse {
+    success: "success" req,
+    message: "message" opt,
+    data: "data" req,
+    metadata: "metadata" opt
+} ..extra);
 
 /// Free-form key/value data defined by the integrating developer. The
 /// provider may reject values it considers invalid (`VALIDATION_FAILED`)
@@ -347,13 +374,15 @@ pub enum ErrorCode {
     Unknown(String),
 }
 
-rt::string_enum!(
-    ErrorCode { MissingAuthToken = "MISSING_AUTH_TOKEN", InvalidAuthToken =
-    "INVALID_AUTH_TOKEN", TokenScopeNotAllowed = "TOKEN_SCOPE_NOT_ALLOWED",
-    FeatureNotAvailable = "FEATURE_NOT_AVAILABLE", ValidationFailed =
-    "VALIDATION_FAILED", ContactBookNotFound = "CONTACT_BOOK_NOT_FOUND",
-    UnsupportedContentType = "UNSUPPORTED_CONTENT_TYPE", }
-);
+rt::string_enum!(ErrorCode {
+    MissingAuthToken = "MISSING_AUTH_TOKEN",
+    InvalidAuthToken = "INVALID_AUTH_TOKEN",
+    TokenScopeNotAllowed = "TOKEN_SCOPE_NOT_ALLOWED",
+    FeatureNotAvailable = "FEATURE_NOT_AVAILABLE",
+    ValidationFailed = "VALIDATION_FAILED",
+    ContactBookNotFound = "CONTACT_BOOK_NOT_FOUND",
+    UnsupportedContentType = "UNSUPPORTED_CONTENT_TYPE",
+});
 
 /// Nested error object of an error response, when the server sends one.
 /// Every field is optional because the provider never shows this object.
@@ -367,7 +396,10 @@ pub struct ErrorDetail {
     pub extra: rt::Extra,
 }
 
-rt::object!(ErrorDetail { code : "code" opt, message : "message" opt } ..extra);
+rt::object!(ErrorDetail {
+    code: "code" opt,
+    message: "message" opt
+} ..extra);
 
 /// Error envelope. The provider documents the codes and statuses but not
 /// the body, so every field is optional. Two shapes are read: a nested one
@@ -388,10 +420,13 @@ pub struct ErrorResponse {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    ErrorResponse { success : "success" opt, message : "message" opt, code : "code" opt,
-    error : "error" opt, metadata : "metadata" opt } ..extra
-);
+rt::object!(ErrorResponse {
+    success: "success" opt,
+    message: "message" opt,
+    code: "code" opt,
+    error: "error" opt,
+    metadata: "metadata" opt
+} ..extra);
 
 /// Request bookkeeping attached to responses.
 #[derive(Debug, Clone, PartialEq)]
@@ -405,10 +440,10 @@ pub struct ResponseMetadata {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    ResponseMetadata { api_version : "apiVersion" opt, request_id : "requestId" opt }
-    ..extra
-);
+rt::object!(ResponseMetadata {
+    api_version: "apiVersion" opt,
+    request_id: "requestId" opt
+} ..extra);
 
 /// Contact that a row created or updated.
 #[derive(Debug, Clone, PartialEq)]
@@ -422,9 +457,10 @@ pub struct UploadedContact {
     pub extra: rt::Extra,
 }
 
-rt::object!(
-    UploadedContact { contact_uid : "contactUid" req, phone : "phone" req } ..extra
-);
+rt::object!(UploadedContact {
+    contact_uid: "contactUid" req,
+    phone: "phone" req
+} ..extra);
 
 /// The documented error responses of `createContactBook`, one variant per status, each with its parsed body.
 #[derive(Debug, Clone, PartialEq)]

@@ -458,7 +458,6 @@ fn status_variant(s: &StatusMatch) -> String {
     }
 }
 
-
 /// The method of a path item's key (`get`, `post`, …).
 fn http_method(key: &str) -> Option<HttpMethod> {
     Some(match key.to_ascii_lowercase().as_str() {
