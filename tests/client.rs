@@ -196,6 +196,19 @@ async fn whats91_create_contact_book_sends_spec_request_and_parses_success() {
     assert_eq!(meta.request_id.as_deref(), Some("request-uuid"));
 }
 
+#[test]
+fn whats91_responses_compare_with_assert_eq() {
+    let example = response_example("whats91.yaml", "ContactBookCreated", "created");
+    let decode = |v: &Value| serde_json::from_value::<whats91::types::CreateContactBookResponse>(v.clone()).unwrap();
+    let (a, mut b) = (decode(&example), decode(&example));
+    assert_eq!(a, b);
+    b.data.contact_book.name.push('!');
+    assert_ne!(a, b, "a field that differs makes the values differ");
+    let mut more = example.clone();
+    more["surprise"] = json!(1);
+    assert_ne!(a, decode(&more), "so does a property the spec does not declare");
+}
+
 #[tokio::test]
 async fn whats91_create_contact_book_accepts_200_as_well_as_201() {
     let server = MockServer::start().await;

@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::fmt;
 
 /// A file: its bytes, the file name the server is told, and its content type.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct FilePart {
     /// The content.

@@ -10,7 +10,7 @@ use std::fmt;
 
 /// The properties of an object that its schema does not declare, kept so that nothing a server
 /// sends is lost. Costs one pointer, and no allocation, while there are none (the usual case).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Extra<T = serde_json::Value>(Option<Box<Map<T>>>);
 
 impl<T> Default for Extra<T> {

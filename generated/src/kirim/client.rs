@@ -4,8 +4,11 @@
 #![allow(clippy::result_large_err)]
 //! The async client: one method per operation, each returning a request builder that is
 //! awaited (or sent) after its optional parameters are set.
+
 use super::types;
+
 use ::oas_client_runtime as rt;
+
 /// Client for Kirim Contacts API (version 1.0.0).
 ///
 /// Hand-curated description of the Kirim API v1 operation that creates a
@@ -20,13 +23,16 @@ use ::oas_client_runtime as rt;
 pub struct Client {
     inner: rt::Client,
 }
+
 impl Client {
     /// The spec's server URL: `https://api.kirim.chat/v1`.
     pub const DEFAULT_BASE_URL: &'static str = "https://api.kirim.chat/v1";
+
     /// A client for [`Client::DEFAULT_BASE_URL`], authenticating with a bearer token.
     pub fn new(token: impl Into<String>) -> Result<Self, rt::ConfigError> {
         Self::with_base_url(Self::DEFAULT_BASE_URL, token)
     }
+
     /// A client for `base_url`, authenticating with a bearer token.
     pub fn with_base_url(
         base_url: impl Into<String>,
@@ -34,20 +40,24 @@ impl Client {
     ) -> Result<Self, rt::ConfigError> {
         Self::from_config(rt::Config::new(base_url).bearer_token(token))
     }
+
     /// A client from a full configuration (timeouts, retries, credentials, HTTP client).
     pub fn from_config(config: rt::Config) -> Result<Self, rt::ConfigError> {
         Ok(Self {
             inner: rt::Client::new(config)?,
         })
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.inner.base_url()
     }
+
     /// The configuration this client was built with (credentials are redacted in its `Debug`).
     pub fn config(&self) -> &rt::Config {
         self.inner.config()
     }
+
     /// Create a contact
     ///
     /// Creates a contact that belongs to the WhatsApp account identified by
@@ -77,6 +87,7 @@ impl Client {
         }
     }
 }
+
 /// A `createContact` request: see [`Client::create_contact`]. Set optional values with its methods, then `.await` it (or call [`send`](Self::send)).
 #[must_use = "a request does nothing until it is awaited or sent"]
 #[derive(Debug)]
@@ -86,6 +97,7 @@ pub struct CreateContact<'a> {
     idempotency_key: Option<&'a str>,
     body: &'a types::CreateContactRequest,
 }
+
 impl<'a> CreateContact<'a> {
     /// Client-chosen unique key for one logical request. Everything about it
     /// is our assumption: the provider only lists "idempotency key reuse" as
@@ -102,6 +114,7 @@ impl<'a> CreateContact<'a> {
         self.idempotency_key = Some(value);
         self
     }
+
     fn request(self) -> Result<rt::Request<'a>, rt::RequestError> {
         let mut out = rt::Violations::new();
         out.param(&self.body, "body", &rt::Rules::NONE);
@@ -113,11 +126,18 @@ impl<'a> CreateContact<'a> {
         Ok(r)
     }
 }
+
 rt::operation!(
-    CreateContact, Post "/{phone_number_id}/contacts" "createContact" =>
-    types::CreateContactResponse, types::CreateContactError { 400 => err json BadRequest,
-    401 => err json Unauthorized, 404 => err json NotFound, 422 => err json
-    UnprocessableEntity, 429 => err json TooManyRequests, 500 => err json
-    InternalServerError, 400..= 499 => err json ClientError, 500..= 599 => err json
-    ServerError, 200..= 299 => ok json, _ => unexpected }
+    CreateContact, Post "/{phone_number_id}/contacts" "createContact" => types::CreateContactResponse, types::CreateContactError {
+        400 => err json BadRequest,
+        401 => err json Unauthorized,
+        404 => err json NotFound,
+        422 => err json UnprocessableEntity,
+        429 => err json TooManyRequests,
+        500 => err json InternalServerError,
+        400..=499 => err json ClientError,
+        500..=599 => err json ServerError,
+        200..=299 => ok json,
+        _ => unexpected
+    }
 );

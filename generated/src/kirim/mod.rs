@@ -14,6 +14,9 @@
 //!
 //! Servers:
 //! - `https://api.kirim.chat/v1`: Kirim production API (version 1).
+
 pub mod client;
+
 pub mod types;
+
 pub use client::Client;

@@ -3,11 +3,13 @@
 
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 //! Types of the API: the schemas of the spec and each operation's outcomes.
+
 use ::oas_client_runtime as rt;
+
 /// A contact owned by a connected WhatsApp account. The provider's schema
 /// marks every field required, but its own example returns only `id` and
 /// `object`, so only those two are required here.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Contact {
     /// Identifier of the contact. The provider's example is
@@ -32,14 +34,21 @@ pub struct Contact {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    Contact { id : "id" req, object : "object" req, phone_number : "phone_number" opt,
-    name : "name" opt, email : "email" opt, metadata : "metadata" opt, whatsapp_account :
-    "whatsapp_account" opt, created_at : "created_at" opt, updated_at : "updated_at" opt
-    } ..extra
-);
+
+rt::object!(Contact {
+    id: "id" req,
+    object: "object" req,
+    phone_number: "phone_number" opt,
+    name: "name" opt,
+    email: "email" opt,
+    metadata: "metadata" opt,
+    whatsapp_account: "whatsapp_account" opt,
+    created_at: "created_at" opt,
+    updated_at: "updated_at" opt
+} ..extra);
+
 /// Body of `createContact`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContactRequest {
     /// Phone number of the contact.
@@ -52,10 +61,14 @@ pub struct CreateContactRequest {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    CreateContactRequest { phone_number : "phone_number" req, name : "name" opt, email :
-    "email" opt, metadata : "metadata" opt } ..extra
-);
+
+rt::object!(CreateContactRequest {
+    phone_number: "phone_number" req,
+    name: "name" opt,
+    email: "email" opt,
+    metadata: "metadata" opt
+} ..extra);
+
 impl CreateContactRequest {
     /// A value with the required field set and every optional field absent.
     pub fn new(phone_number: String) -> Self {
@@ -68,16 +81,18 @@ impl CreateContactRequest {
         }
     }
 }
+
 impl rt::Validate for CreateContactRequest {
     fn validate(&self, at: &rt::FieldPath, _: &rt::Rules, out: &mut rt::Violations) {
         out.check(&self.email, &at.field("email"), &R_EMAIL);
     }
 }
+
 /// Success body of `createContact`. The provider's flattened schema lists
 /// a required `request_id` after the contact's fields; we read it as a
 /// top-level sibling of `data` (the flattening hides its level). The
 /// provider's example has none, so it is optional.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContactResponse {
     pub data: Contact,
@@ -86,13 +101,16 @@ pub struct CreateContactResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    CreateContactResponse { data : "data" req, request_id : "request_id" opt } ..extra
-);
+
+rt::object!(CreateContactResponse {
+    data: "data" req,
+    request_id: "request_id" opt
+} ..extra);
+
 /// Details of a failed request. The provider's schema requires `message`,
 /// but its example (repeated for every failure) has none, so `message` is
 /// optional; `type` and `code` appear in both and stay required.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Error {
     /// Broad category of the error. The only value shown by the provider is
@@ -113,14 +131,19 @@ pub struct Error {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    Error { r#type : "type" req, code : "code" req, message : "message" opt, param :
-    "param" opt, request_id : "request_id" opt } ..extra
-);
+
+rt::object!(Error {
+    r#type: "type" req,
+    code: "code" req,
+    message: "message" opt,
+    param: "param" opt,
+    request_id: "request_id" opt
+} ..extra);
+
 /// Envelope shared by every Kirim failure response (the provider gives
 /// all six failures this one schema). The request identifier may be
 /// inside `error` (as in the provider's example) or at the top level.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     pub error: Error,
@@ -129,14 +152,18 @@ pub struct ErrorResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    ErrorResponse { error : "error" req, request_id : "request_id" opt } ..extra
-);
+
+rt::object!(ErrorResponse {
+    error: "error" req,
+    request_id: "request_id" opt
+} ..extra);
+
 /// Free-form key/value data attached to a contact by the caller (value
 /// types are not documented; the provider's example uses a string).
 pub type Metadata = rt::Map<rt::Json>;
+
 /// The connected WhatsApp Business account that owns the contact.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppAccountRef {
     /// Phone number of the WhatsApp Business account, or null.
@@ -144,9 +171,13 @@ pub struct WhatsAppAccountRef {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(WhatsAppAccountRef { phone_number : "phone_number" req } ..extra);
+
+rt::object!(WhatsAppAccountRef {
+    phone_number: "phone_number" req
+} ..extra);
+
 /// The documented error responses of `createContact`, one variant per status, each with its parsed body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateContactError {
     /// HTTP 400.
@@ -194,4 +225,5 @@ pub enum CreateContactError {
     /// or 503, say) is read with the same envelope.
     ServerError(ErrorResponse),
 }
+
 pub(super) const R_EMAIL: rt::Rules = rt::Rules::NONE.email();

@@ -4,8 +4,11 @@
 #![allow(clippy::result_large_err)]
 //! The async client: one method per operation, each returning a request builder that is
 //! awaited (or sent) after its optional parameters are set.
+
 use super::types;
+
 use ::oas_client_runtime as rt;
+
 /// Client for WA.cr APP Contacts API (version 2.0.0).
 ///
 /// Hand-curated description of the WA.cr APP API v2 operation that creates a
@@ -25,13 +28,16 @@ use ::oas_client_runtime as rt;
 pub struct Client {
     inner: rt::Client,
 }
+
 impl Client {
     /// The spec's server URL with its variables at their defaults (`scheme` = `https`, `host` = `your-tenant-host.invalid`, `basePath` = `/api/v2`): replace them with yours via [`Client::with_base_url`].
     pub const DEFAULT_BASE_URL: &'static str = "https://your-tenant-host.invalid/api/v2";
+
     /// A client for [`Client::DEFAULT_BASE_URL`], authenticating with a bearer token.
     pub fn new(token: impl Into<String>) -> Result<Self, rt::ConfigError> {
         Self::with_base_url(Self::DEFAULT_BASE_URL, token)
     }
+
     /// A client for `base_url`, authenticating with a bearer token.
     pub fn with_base_url(
         base_url: impl Into<String>,
@@ -39,20 +45,24 @@ impl Client {
     ) -> Result<Self, rt::ConfigError> {
         Self::from_config(rt::Config::new(base_url).bearer_token(token))
     }
+
     /// A client from a full configuration (timeouts, retries, credentials, HTTP client).
     pub fn from_config(config: rt::Config) -> Result<Self, rt::ConfigError> {
         Ok(Self {
             inner: rt::Client::new(config)?,
         })
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.inner.base_url()
     }
+
     /// The configuration this client was built with (credentials are redacted in its `Debug`).
     pub fn config(&self) -> &rt::Config {
         self.inner.config()
     }
+
     /// Create a contact
     ///
     /// Adds a contact to the tenant account and returns it with its groups
@@ -80,6 +90,7 @@ impl Client {
         }
     }
 }
+
 /// A `createContact` request: see [`Client::create_contact`]. Set optional values with its methods, then `.await` it (or call [`send`](Self::send)).
 #[must_use = "a request does nothing until it is awaited or sent"]
 #[derive(Debug)]
@@ -87,6 +98,7 @@ pub struct CreateContact<'a> {
     call: rt::Call<'a>,
     body: &'a types::CreateContactRequest,
 }
+
 impl<'a> CreateContact<'a> {
     fn request(self) -> Result<rt::Request<'a>, rt::RequestError> {
         let mut out = rt::Violations::new();
@@ -98,9 +110,13 @@ impl<'a> CreateContact<'a> {
         Ok(r)
     }
 }
+
 rt::operation!(
-    CreateContact, Post "/contacts" "createContact" => types::CreateContactResponse,
-    types::CreateContactError { 403 => err json Forbidden, 422 => err json
-    UnprocessableEntity, 500 => err json InternalServerError, 200..= 299 => ok json, _ =>
-    unexpected }
+    CreateContact, Post "/contacts" "createContact" => types::CreateContactResponse, types::CreateContactError {
+        403 => err json Forbidden,
+        422 => err json UnprocessableEntity,
+        500 => err json InternalServerError,
+        200..=299 => ok json,
+        _ => unexpected
+    }
 );

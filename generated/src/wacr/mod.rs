@@ -19,6 +19,9 @@
 //!
 //! Servers:
 //! - `https://your-tenant-host.invalid/api/v2`: WA.cr APP API v2 endpoint. The provider publishes no base URL: replace the placeholder host (and the scheme or base path, if yours differ). — variables `scheme` (default `https`: URL scheme. Not stated by the provider; `https` is our assumption.), `host` (default `your-tenant-host.invalid`: Host name of the API. Not stated by the provider (it may be one per tenant; that is our inference from "your tenant account"). The default is a non-resolvable placeholder (`.invalid`); it must be replaced by the caller.), `basePath` (default `/api/v2`: Path prefix of API v2. Not stated by the provider; `/api/v2` is an assumption from the page title "API v2", override it if yours differs.)
+
 pub mod client;
+
 pub mod types;
+
 pub use client::Client;

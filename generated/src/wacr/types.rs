@@ -3,11 +3,13 @@
 
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 //! Types of the API: the schemas of the spec and each operation's outcomes.
+
 use ::oas_client_runtime as rt;
+
 /// A group that a contact belongs to, as embedded in a contact resource.
 /// Its fields are not documented: `id` and `name` are our inference, and
 /// both are optional.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactGroup {
     pub id: Option<ResourceId>,
@@ -16,13 +18,18 @@ pub struct ContactGroup {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(ContactGroup { id : "id" opt, name : "name" opt } ..extra);
+
+rt::object!(ContactGroup {
+    id: "id" opt,
+    name: "name" opt
+} ..extra);
+
 /// A contact as returned by the API, with its groups loaded. The provider
 /// never lists the fields of ContactResource: all of them are our
 /// inference, modelled on the request fields plus `id` and `groups`, so
 /// none is required. Fields that are optional on creation, and `groups`,
 /// may be null.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactResource {
     pub id: Option<ResourceId>,
@@ -61,14 +68,27 @@ pub struct ContactResource {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    ContactResource { id : "id" opt, firstname : "firstname" opt, lastname : "lastname"
-    opt, phone : "phone" opt, r#type : "type" opt, source_id : "source_id" opt, status_id
-    : "status_id" opt, email : "email" opt, company : "company" opt, description :
-    "description" opt, city : "city" opt, state : "state" opt, zip : "zip" opt, address :
-    "address" opt, country_id : "country_id" opt, assigned_id : "assigned_id" opt, groups
-    : "groups" opt } ..extra
-);
+
+rt::object!(ContactResource {
+    id: "id" opt,
+    firstname: "firstname" opt,
+    lastname: "lastname" opt,
+    phone: "phone" opt,
+    r#type: "type" opt,
+    source_id: "source_id" opt,
+    status_id: "status_id" opt,
+    email: "email" opt,
+    company: "company" opt,
+    description: "description" opt,
+    city: "city" opt,
+    state: "state" opt,
+    zip: "zip" opt,
+    address: "address" opt,
+    country_id: "country_id" opt,
+    assigned_id: "assigned_id" opt,
+    groups: "groups" opt
+} ..extra);
+
 /// Kind of a returned contact (open set). The documented values are those
 /// of `ContactType`; other values are accepted as unknown values so that a
 /// contact created elsewhere with a newer type still reads.
@@ -83,9 +103,13 @@ pub enum ContactResourceType {
     /// Any other value: the spec allows values beyond the listed ones.
     Unknown(String),
 }
-rt::string_enum!(
-    ContactResourceType { Lead = "lead", Customer = "customer", Guest = "guest", }
-);
+
+rt::string_enum!(ContactResourceType {
+    Lead = "lead",
+    Customer = "customer",
+    Guest = "guest",
+});
+
 /// Kind of contact, as sent in a request. Closed set: the provider's
 /// validation accepts exactly these three values.
 ///
@@ -99,11 +123,15 @@ pub enum ContactType {
     /// A value this version of the spec does not list, kept verbatim so it round-trips (refused when sending).
     Unknown(String),
 }
-rt::string_enum!(
-    ContactType checked { Lead = "lead", Customer = "customer", Guest = "guest", }
-);
+
+rt::string_enum!(ContactType checked {
+    Lead = "lead",
+    Customer = "customer",
+    Guest = "guest",
+});
+
 /// Body of `createContact`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContactRequest {
     /// Given name of the contact.
@@ -140,14 +168,26 @@ pub struct CreateContactRequest {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    CreateContactRequest { firstname : "firstname" req, lastname : "lastname" req, phone
-    : "phone" req, r#type : "type" req, source_id : "source_id" req, status_id :
-    "status_id" req, email : "email" opt, company : "company" opt, description :
-    "description" opt, city : "city" opt, state : "state" opt, zip : "zip" opt, address :
-    "address" opt, country_id : "country_id" opt, assigned_id : "assigned_id" opt, groups
-    : "groups" opt } ..extra
-);
+
+rt::object!(CreateContactRequest {
+    firstname: "firstname" req,
+    lastname: "lastname" req,
+    phone: "phone" req,
+    r#type: "type" req,
+    source_id: "source_id" req,
+    status_id: "status_id" req,
+    email: "email" opt,
+    company: "company" opt,
+    description: "description" opt,
+    city: "city" opt,
+    state: "state" opt,
+    zip: "zip" opt,
+    address: "address" opt,
+    country_id: "country_id" opt,
+    assigned_id: "assigned_id" opt,
+    groups: "groups" opt
+} ..extra);
+
 impl CreateContactRequest {
     /// A value with the required fields set and every optional field absent.
     pub fn new(required: CreateContactRequestRequired) -> Self {
@@ -180,16 +220,23 @@ impl CreateContactRequest {
         }
     }
 }
+
 /// The required fields of [`CreateContactRequest`], by name so that values of the same type cannot be swapped; see [`CreateContactRequest::new`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CreateContactRequestRequired {
+    /// Given name of the contact.
     pub firstname: String,
+    /// Family name of the contact.
     pub lastname: String,
+    /// Phone number including the country code; must not already exist in the tenant.
     pub phone: String,
     pub r#type: ContactType,
+    /// ID of one of the tenant's contact sources.
     pub source_id: i64,
+    /// ID of one of the tenant's contact statuses.
     pub status_id: i64,
 }
+
 impl rt::Validate for CreateContactRequest {
     fn validate(&self, at: &rt::FieldPath, _: &rt::Rules, out: &mut rt::Violations) {
         out.check(&self.firstname, &at.field("firstname"), &R_MAX_LENGTH_255);
@@ -204,12 +251,13 @@ impl rt::Validate for CreateContactRequest {
         out.check(&self.address, &at.field("address"), &R_MAX_LENGTH_500);
     }
 }
+
 /// Success envelope of `createContact`. The provider's text says the
 /// created contact is returned in ContactResource format and includes a
 /// message, but names no keys, and its response widget shows `{}`: every
 /// field is optional, and the envelope shape (`success`, `message`,
 /// `data`) is our assumption.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContactResponse {
     /// `true` on success, when the server includes the flag.
@@ -220,10 +268,13 @@ pub struct CreateContactResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    CreateContactResponse { success : "success" opt, message : "message" opt, data :
-    "data" opt } ..extra
-);
+
+rt::object!(CreateContactResponse {
+    success: "success" opt,
+    message: "message" opt,
+    data: "data" opt
+} ..extra);
+
 /// Machine-readable WA.cr error code for `createContact` (open set: codes
 /// that are not documented, e.g. that of a token-scope failure, are
 /// accepted as unknown values). Documented codes:
@@ -241,13 +292,16 @@ pub enum ErrorCode {
     /// Any other value: the spec allows values beyond the listed ones.
     Unknown(String),
 }
-rt::string_enum!(
-    ErrorCode { ValidationError = "VALIDATION_ERROR", FeatureLimitExceeded =
-    "FEATURE_LIMIT_EXCEEDED", InternalError = "INTERNAL_ERROR", }
-);
+
+rt::string_enum!(ErrorCode {
+    ValidationError = "VALIDATION_ERROR",
+    FeatureLimitExceeded = "FEATURE_LIMIT_EXCEEDED",
+    InternalError = "INTERNAL_ERROR",
+});
+
 /// Nested error object of a generic error response, when the server sends
 /// one. Every field is optional because the provider never shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     pub code: Option<ErrorCode>,
@@ -256,24 +310,30 @@ pub struct ErrorDetail {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(ErrorDetail { code : "code" opt, message : "message" opt } ..extra);
+
+rt::object!(ErrorDetail {
+    code: "code" opt,
+    message: "message" opt
+} ..extra);
+
 /// The `error` member of a generic error: an object with the code and
 /// details, or a plain string (an error code such as `VALIDATION_ERROR`,
 /// or a message). The provider shows neither form.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ErrorDetailOrText {
     ErrorDetail(ErrorDetail),
     String(String),
 }
+
 /// Generic error envelope. The provider documents codes and statuses but
 /// not the body, so every field is optional and three shapes are read:
 /// nested (`{success, message, error: {code, message}}`), flat
 /// (`{success, message, code}`) and a string error
 /// (`{success, error: "INTERNAL_ERROR"}`). The code is in `error.code`,
 /// `code` or `error`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// `false` for an error, when the server includes the flag.
@@ -285,14 +345,18 @@ pub struct ErrorResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    ErrorResponse { success : "success" opt, message : "message" opt, code : "code" opt,
-    error : "error" opt } ..extra
-);
+
+rt::object!(ErrorResponse {
+    success: "success" opt,
+    message: "message" opt,
+    code: "code" opt,
+    error: "error" opt
+} ..extra);
+
 /// Usage figures reported with `FEATURE_LIMIT_EXCEEDED`. The provider says
 /// the details include all three fields; they are optional here because a
 /// 403 may also be a token-scope failure whose details, if any, differ.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FeatureLimitDetails {
     /// Name of the limited feature. The value the server sends for
@@ -305,14 +369,17 @@ pub struct FeatureLimitDetails {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    FeatureLimitDetails { feature : "feature" opt, current : "current" opt, maximum :
-    "maximum" opt } ..extra
-);
+
+rt::object!(FeatureLimitDetails {
+    feature: "feature" opt,
+    current: "current" opt,
+    maximum: "maximum" opt
+} ..extra);
+
 /// Nested error object of a 403 response, when the server sends one:
 /// `FEATURE_LIMIT_EXCEEDED` with usage details, or a token-scope failure.
 /// Every field is optional.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FeatureLimitErrorDetail {
     pub code: Option<ErrorCode>,
@@ -322,25 +389,29 @@ pub struct FeatureLimitErrorDetail {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    FeatureLimitErrorDetail { code : "code" opt, message : "message" opt, details :
-    "details" opt } ..extra
-);
+
+rt::object!(FeatureLimitErrorDetail {
+    code: "code" opt,
+    message: "message" opt,
+    details: "details" opt
+} ..extra);
+
 /// The `error` member of a 403 response: an object with the code and
 /// details, or a plain string (an error code such as `VALIDATION_ERROR`,
 /// or a message). The provider shows neither form.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum FeatureLimitErrorDetailOrText {
     FeatureLimitErrorDetail(FeatureLimitErrorDetail),
     String(String),
 }
+
 /// Error envelope of a 403: `FEATURE_LIMIT_EXCEEDED` or a token-scope
 /// failure. Every field is optional; the nested shape carries
 /// `error.details`, the flat one `details`, and `error` may also be a
 /// plain string.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FeatureLimitErrorResponse {
     /// `false` for an error, when the server includes the flag.
@@ -353,24 +424,30 @@ pub struct FeatureLimitErrorResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    FeatureLimitErrorResponse { success : "success" opt, message : "message" opt, code :
-    "code" opt, details : "details" opt, error : "error" opt } ..extra
-);
+
+rt::object!(FeatureLimitErrorResponse {
+    success: "success" opt,
+    message: "message" opt,
+    code: "code" opt,
+    details: "details" opt,
+    error: "error" opt
+} ..extra);
+
 /// Identifier of a returned contact or group. The provider documents
 /// neither the field nor its type: the request's IDs (`source_id`,
 /// `groups`, ...) are integers, so an integer is the likely form, but a
 /// string is accepted too.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ResourceId {
     Integer(i64),
     String(String),
 }
+
 /// Nested error object of a `VALIDATION_ERROR` response, when the server
 /// sends one. Every field is optional.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationErrorDetail {
     pub code: Option<ErrorCode>,
@@ -380,20 +457,24 @@ pub struct ValidationErrorDetail {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    ValidationErrorDetail { code : "code" opt, message : "message" opt, details :
-    "details" opt } ..extra
-);
+
+rt::object!(ValidationErrorDetail {
+    code: "code" opt,
+    message: "message" opt,
+    details: "details" opt
+} ..extra);
+
 /// The `error` member of a `VALIDATION_ERROR` response: an object with the code and
 /// details, or a plain string (an error code such as `VALIDATION_ERROR`,
 /// or a message). The provider shows neither form.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ValidationErrorDetailOrText {
     ValidationErrorDetail(ValidationErrorDetail),
     String(String),
 }
+
 /// Per-field validation failures, keyed by request field name (for example
 /// `phone`). The value shape is not documented, so it is left free-form;
 /// a list of message strings per field is the expected form. The provider
@@ -404,10 +485,11 @@ pub enum ValidationErrorDetailOrText {
 /// `The selected source does not exist or does not belong to your account`,
 /// `The selected status does not exist or does not belong to your account`.
 pub type ValidationErrorFields = rt::Map<rt::Json>;
+
 /// Error envelope for `VALIDATION_ERROR` (422). Every field is optional;
 /// the nested shape carries `error.details`, the flat one `details`, and
 /// `error` may also be a plain string.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationErrorResponse {
     /// `false` for an error, when the server includes the flag.
@@ -420,12 +502,17 @@ pub struct ValidationErrorResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    ValidationErrorResponse { success : "success" opt, message : "message" opt, code :
-    "code" opt, details : "details" opt, error : "error" opt } ..extra
-);
+
+rt::object!(ValidationErrorResponse {
+    success: "success" opt,
+    message: "message" opt,
+    code: "code" opt,
+    details: "details" opt,
+    error: "error" opt
+} ..extra);
+
 /// The documented error responses of `createContact`, one variant per status, each with its parsed body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateContactError {
     /// HTTP 403.
@@ -460,9 +547,13 @@ pub enum CreateContactError {
     /// envelope may be nested (`error.code`) or flat (`code`).
     InternalServerError(ErrorResponse),
 }
+
 pub(super) const R_MAX_LENGTH_191_EMAIL: rt::Rules = rt::Rules::NONE
     .max_length(191usize)
     .email();
+
 pub(super) const R_MAX_LENGTH_20: rt::Rules = rt::Rules::NONE.max_length(20usize);
+
 pub(super) const R_MAX_LENGTH_255: rt::Rules = rt::Rules::NONE.max_length(255usize);
+
 pub(super) const R_MAX_LENGTH_500: rt::Rules = rt::Rules::NONE.max_length(500usize);

@@ -4,8 +4,11 @@
 #![allow(clippy::result_large_err)]
 //! The async client: one method per operation, each returning a request builder that is
 //! awaited (or sent) after its optional parameters are set.
+
 use super::types;
+
 use ::oas_client_runtime as rt;
+
 /// Client for Whats91 Contact Books API (version 2.0.0).
 ///
 /// Hand-curated description of the Whats91 API v2 endpoints that manage
@@ -21,13 +24,16 @@ use ::oas_client_runtime as rt;
 pub struct Client {
     inner: rt::Client,
 }
+
 impl Client {
     /// The spec's server URL: `https://graph.whats91.com`.
     pub const DEFAULT_BASE_URL: &'static str = "https://graph.whats91.com";
+
     /// A client for [`Client::DEFAULT_BASE_URL`], authenticating with a bearer token.
     pub fn new(token: impl Into<String>) -> Result<Self, rt::ConfigError> {
         Self::with_base_url(Self::DEFAULT_BASE_URL, token)
     }
+
     /// A client for `base_url`, authenticating with a bearer token.
     pub fn with_base_url(
         base_url: impl Into<String>,
@@ -35,20 +41,24 @@ impl Client {
     ) -> Result<Self, rt::ConfigError> {
         Self::from_config(rt::Config::new(base_url).bearer_token(token))
     }
+
     /// A client from a full configuration (timeouts, retries, credentials, HTTP client).
     pub fn from_config(config: rt::Config) -> Result<Self, rt::ConfigError> {
         Ok(Self {
             inner: rt::Client::new(config)?,
         })
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.inner.base_url()
     }
+
     /// The configuration this client was built with (credentials are redacted in its `Debug`).
     pub fn config(&self) -> &rt::Config {
         self.inner.config()
     }
+
     /// Create a contact book
     ///
     /// Creates a new contact book that belongs to the whole account (not to a
@@ -68,6 +78,7 @@ impl Client {
             body,
         }
     }
+
     /// Bulk upload contacts into a contact book
     ///
     /// Adds up to 1000 contacts to one contact book in a single JSON request.
@@ -99,6 +110,7 @@ impl Client {
         }
     }
 }
+
 /// A `createContactBook` request: see [`Client::create_contact_book`]. Set optional values with its methods, then `.await` it (or call [`send`](Self::send)).
 #[must_use = "a request does nothing until it is awaited or sent"]
 #[derive(Debug)]
@@ -106,6 +118,7 @@ pub struct CreateContactBook<'a> {
     call: rt::Call<'a>,
     body: &'a types::CreateContactBookRequest,
 }
+
 impl<'a> CreateContactBook<'a> {
     fn request(self) -> Result<rt::Request<'a>, rt::RequestError> {
         let mut r = self.call.start::<Self>(&[])?;
@@ -114,12 +127,18 @@ impl<'a> CreateContactBook<'a> {
         Ok(r)
     }
 }
+
 rt::operation!(
-    CreateContactBook, Post "/api/v2/contact-books" "createContactBook" =>
-    types::CreateContactBookResponse, types::CreateContactBookError { 400 => err json
-    BadRequest, 401 => err json Unauthorized, 403 => err json Forbidden, 415 => err json
-    UnsupportedMediaType, 200..= 299 => ok json, _ => unexpected }
+    CreateContactBook, Post "/api/v2/contact-books" "createContactBook" => types::CreateContactBookResponse, types::CreateContactBookError {
+        400 => err json BadRequest,
+        401 => err json Unauthorized,
+        403 => err json Forbidden,
+        415 => err json UnsupportedMediaType,
+        200..=299 => ok json,
+        _ => unexpected
+    }
 );
+
 /// A `bulkUploadContacts` request: see [`Client::bulk_upload_contacts`]. Set optional values with its methods, then `.await` it (or call [`send`](Self::send)).
 #[must_use = "a request does nothing until it is awaited or sent"]
 #[derive(Debug)]
@@ -128,6 +147,7 @@ pub struct BulkUploadContacts<'a> {
     book_uid: &'a str,
     body: &'a types::BulkUploadContactsRequest,
 }
+
 impl<'a> BulkUploadContacts<'a> {
     fn request(self) -> Result<rt::Request<'a>, rt::RequestError> {
         let mut out = rt::Violations::new();
@@ -139,10 +159,15 @@ impl<'a> BulkUploadContacts<'a> {
         Ok(r)
     }
 }
+
 rt::operation!(
-    BulkUploadContacts, Post "/api/v2/contact-books/{bookUid}/contacts/bulk"
-    "bulkUploadContacts" => types::BulkUploadContactsResponse,
-    types::BulkUploadContactsError { 400 => err json BadRequest, 401 => err json
-    Unauthorized, 403 => err json Forbidden, 404 => err json NotFound, 415 => err json
-    UnsupportedMediaType, 200..= 299 => ok json, _ => unexpected }
+    BulkUploadContacts, Post "/api/v2/contact-books/{bookUid}/contacts/bulk" "bulkUploadContacts" => types::BulkUploadContactsResponse, types::BulkUploadContactsError {
+        400 => err json BadRequest,
+        401 => err json Unauthorized,
+        403 => err json Forbidden,
+        404 => err json NotFound,
+        415 => err json UnsupportedMediaType,
+        200..=299 => ok json,
+        _ => unexpected
+    }
 );

@@ -15,6 +15,9 @@
 //!
 //! Servers:
 //! - `https://graph.whats91.com`: Whats91 production API host.
+
 pub mod client;
+
 pub mod types;
+
 pub use client::Client;

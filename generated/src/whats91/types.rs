@@ -3,9 +3,11 @@
 
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 //! Types of the API: the schemas of the spec and each operation's outcomes.
+
 use ::oas_client_runtime as rt;
+
 /// One contact row of a bulk upload.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BulkContactInput {
     /// Phone number of the contact; local numbers are expanded with
@@ -26,11 +28,17 @@ pub struct BulkContactInput {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    BulkContactInput { phone : "phone" req, display_name : "displayName" opt, first_name
-    : "firstName" opt, last_name : "lastName" opt, email : "email" opt, company_name :
-    "companyName" opt, custom_fields : "customFields" opt } ..extra
-);
+
+rt::object!(BulkContactInput {
+    phone: "phone" req,
+    display_name: "displayName" opt,
+    first_name: "firstName" opt,
+    last_name: "lastName" opt,
+    email: "email" opt,
+    company_name: "companyName" opt,
+    custom_fields: "customFields" opt
+} ..extra);
+
 impl BulkContactInput {
     /// A value with the required field set and every optional field absent.
     pub fn new(phone: String) -> Self {
@@ -46,10 +54,11 @@ impl BulkContactInput {
         }
     }
 }
+
 /// Payload of a processed bulk upload. `summary` and `results` appear in
 /// one provider example only, so they are optional; `contactBook` is
 /// returned by both pages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUploadContactsData {
     pub contact_book: ContactBookRef,
@@ -61,12 +70,15 @@ pub struct BulkUploadContactsData {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    BulkUploadContactsData { contact_book : "contactBook" req, summary : "summary" opt,
-    results : "results" opt } ..extra
-);
+
+rt::object!(BulkUploadContactsData {
+    contact_book: "contactBook" req,
+    summary: "summary" opt,
+    results: "results" opt
+} ..extra);
+
 /// Body of `bulkUploadContacts`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUploadContactsRequest {
     /// Country code used to normalise phone numbers given in local format,
@@ -77,10 +89,12 @@ pub struct BulkUploadContactsRequest {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    BulkUploadContactsRequest { default_country_code : "defaultCountryCode" opt, contacts
-    : "contacts" req } ..extra
-);
+
+rt::object!(BulkUploadContactsRequest {
+    default_country_code: "defaultCountryCode" opt,
+    contacts: "contacts" req
+} ..extra);
+
 impl BulkUploadContactsRequest {
     /// A value with the required field set and every optional field absent.
     pub fn new(contacts: Vec<BulkContactInput>) -> Self {
@@ -91,14 +105,16 @@ impl BulkUploadContactsRequest {
         }
     }
 }
+
 impl rt::Validate for BulkUploadContactsRequest {
     fn validate(&self, at: &rt::FieldPath, _: &rt::Rules, out: &mut rt::Violations) {
         out.count(&self.contacts, &at.field("contacts"), &R_MAX_ITEMS_1000);
     }
 }
+
 /// Success envelope returned by `bulkUploadContacts`. `success` and `data`
 /// are required because both provider pages show this envelope with them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUploadContactsResponse {
     /// `true` in the provider's example of a processed upload.
@@ -110,13 +126,17 @@ pub struct BulkUploadContactsResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    BulkUploadContactsResponse { success : "success" req, message : "message" opt, data :
-    "data" req, metadata : "metadata" opt } ..extra
-);
+
+rt::object!(BulkUploadContactsResponse {
+    success: "success" req,
+    message: "message" opt,
+    data: "data" req,
+    metadata: "metadata" opt
+} ..extra);
+
 /// Outcome of a single contact row. Every field is optional: each appears
 /// in the provider's one example only.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUploadRowResult {
     /// Row number of the result (1, 2 and 3 in the provider's example). The
@@ -137,10 +157,15 @@ pub struct BulkUploadRowResult {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    BulkUploadRowResult { row : "row" opt, status : "status" opt, reason : "reason" opt,
-    contact : "contact" opt, phone : "phone" opt } ..extra
-);
+
+rt::object!(BulkUploadRowResult {
+    row: "row" opt,
+    status: "status" opt,
+    reason: "reason" opt,
+    contact: "contact" opt,
+    phone: "phone" opt
+} ..extra);
+
 /// Outcome of one bulk-upload row (open set: other values are accepted).
 /// `CREATED`, `UPDATED` and `SKIPPED` appear in the provider's example.
 /// `INVALID` is an inference, not a documented value: the summary counts
@@ -159,14 +184,18 @@ pub enum BulkUploadRowStatus {
     /// Any other value: the spec allows values beyond the listed ones.
     Unknown(String),
 }
-rt::string_enum!(
-    BulkUploadRowStatus { Created = "CREATED", Updated = "UPDATED", Skipped = "SKIPPED",
-    Invalid = "INVALID", }
-);
+
+rt::string_enum!(BulkUploadRowStatus {
+    Created = "CREATED",
+    Updated = "UPDATED",
+    Skipped = "SKIPPED",
+    Invalid = "INVALID",
+});
+
 /// Per-outcome row counts for a bulk upload. The five counters appear in
 /// one provider example only, so each is optional; no range or width is
 /// documented.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUploadSummary {
     /// Total count of rows. In the provider's example it is 3 while the
@@ -184,14 +213,19 @@ pub struct BulkUploadSummary {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    BulkUploadSummary { total : "total" opt, created : "created" opt, updated : "updated"
-    opt, skipped : "skipped" opt, invalid : "invalid" opt } ..extra
-);
+
+rt::object!(BulkUploadSummary {
+    total: "total" opt,
+    created: "created" opt,
+    updated: "updated" opt,
+    skipped: "skipped" opt,
+    invalid: "invalid" opt
+} ..extra);
+
 /// A contact book as returned after creation. `contactBookUid` and `name`
 /// are required: both provider pages return them for a book. The other
 /// fields appear in the create example only, so they are optional.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactBook {
     /// Unique identifier of the book; use it as `bookUid` in paths.
@@ -215,13 +249,19 @@ pub struct ContactBook {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    ContactBook { contact_book_uid : "contactBookUid" req, uid : "uid" opt, name : "name"
-    req, description : "description" opt, color : "color" opt, status : "status" opt,
-    contact_count : "contactCount" opt } ..extra
-);
+
+rt::object!(ContactBook {
+    contact_book_uid: "contactBookUid" req,
+    uid: "uid" opt,
+    name: "name" req,
+    description: "description" opt,
+    color: "color" opt,
+    status: "status" opt,
+    contact_count: "contactCount" opt
+} ..extra);
+
 /// Short reference to the contact book the contacts were uploaded into.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactBookRef {
     /// Unique identifier of the book.
@@ -231,20 +271,27 @@ pub struct ContactBookRef {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    ContactBookRef { contact_book_uid : "contactBookUid" req, name : "name" req } ..extra
-);
+
+rt::object!(ContactBookRef {
+    contact_book_uid: "contactBookUid" req,
+    name: "name" req
+} ..extra);
+
 /// Payload of a successful `createContactBook` call.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContactBookData {
     pub contact_book: ContactBook,
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(CreateContactBookData { contact_book : "contactBook" req } ..extra);
+
+rt::object!(CreateContactBookData {
+    contact_book: "contactBook" req
+} ..extra);
+
 /// Body of `createContactBook`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContactBookRequest {
     /// Display name of the contact book. Mandatory; the provider rejects
@@ -268,11 +315,16 @@ pub struct CreateContactBookRequest {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    CreateContactBookRequest { name : "name" req, description : "description" opt, color
-    : "color" opt, auth_token : "authToken" opt, auth_token2 : "auth_token" opt, token :
-    "token" opt } ..extra
-);
+
+rt::object!(CreateContactBookRequest {
+    name: "name" req,
+    description: "description" opt,
+    color: "color" opt,
+    auth_token: "authToken" opt,
+    auth_token2: "auth_token" opt,
+    token: "token" opt
+} ..extra);
+
 impl CreateContactBookRequest {
     /// A value with the required field set and every optional field absent.
     pub fn new(name: String) -> Self {
@@ -287,9 +339,10 @@ impl CreateContactBookRequest {
         }
     }
 }
+
 /// Success envelope returned by `createContactBook`. `success` and `data`
 /// are required because both provider pages show this envelope with them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContactBookResponse {
     /// `true` in the provider's examples of a successful call.
@@ -301,14 +354,19 @@ pub struct CreateContactBookResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    CreateContactBookResponse { success : "success" req, message : "message" opt, data :
-    "data" req, metadata : "metadata" opt } ..extra
-);
+
+rt::object!(CreateContactBookResponse {
+    success: "success" req,
+    message: "message" opt,
+    data: "data" req,
+    metadata: "metadata" opt
+} ..extra);
+
 /// Free-form key/value data defined by the integrating developer. The
 /// provider may reject values it considers invalid (`VALIDATION_FAILED`)
 /// but does not document the rules.
 pub type CustomFields = rt::Map<rt::Json>;
+
 /// Machine-readable Whats91 error code (open set: codes the provider adds
 /// later are accepted as unknown values). Documented codes:
 /// - `MISSING_AUTH_TOKEN` (401): no public API token supplied.
@@ -333,16 +391,20 @@ pub enum ErrorCode {
     /// Any other value: the spec allows values beyond the listed ones.
     Unknown(String),
 }
-rt::string_enum!(
-    ErrorCode { MissingAuthToken = "MISSING_AUTH_TOKEN", InvalidAuthToken =
-    "INVALID_AUTH_TOKEN", TokenScopeNotAllowed = "TOKEN_SCOPE_NOT_ALLOWED",
-    FeatureNotAvailable = "FEATURE_NOT_AVAILABLE", ValidationFailed =
-    "VALIDATION_FAILED", ContactBookNotFound = "CONTACT_BOOK_NOT_FOUND",
-    UnsupportedContentType = "UNSUPPORTED_CONTENT_TYPE", }
-);
+
+rt::string_enum!(ErrorCode {
+    MissingAuthToken = "MISSING_AUTH_TOKEN",
+    InvalidAuthToken = "INVALID_AUTH_TOKEN",
+    TokenScopeNotAllowed = "TOKEN_SCOPE_NOT_ALLOWED",
+    FeatureNotAvailable = "FEATURE_NOT_AVAILABLE",
+    ValidationFailed = "VALIDATION_FAILED",
+    ContactBookNotFound = "CONTACT_BOOK_NOT_FOUND",
+    UnsupportedContentType = "UNSUPPORTED_CONTENT_TYPE",
+});
+
 /// Nested error object of an error response, when the server sends one.
 /// Every field is optional because the provider never shows this object.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     pub code: Option<ErrorCode>,
@@ -351,17 +413,23 @@ pub struct ErrorDetail {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(ErrorDetail { code : "code" opt, message : "message" opt } ..extra);
+
+rt::object!(ErrorDetail {
+    code: "code" opt,
+    message: "message" opt
+} ..extra);
+
 /// The `error` member of an error response: an object with the code and
 /// a message, or a plain string (an error code such as
 /// `INVALID_AUTH_TOKEN`, or a message). The provider shows neither form.
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ErrorDetailOrText {
     ErrorDetail(ErrorDetail),
     String(String),
 }
+
 /// Error envelope. The provider documents the codes and statuses but not
 /// the body, so every field is optional. Three shapes are read: a nested
 /// one that mirrors the success envelope
@@ -369,7 +437,7 @@ pub enum ErrorDetailOrText {
 /// (`{success, message, code}`) and a string error
 /// (`{success, error: "INVALID_AUTH_TOKEN"}`). The error code is in
 /// `error.code`, `code` or `error`, whichever is present.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// `false` for an error, when the server includes the flag.
@@ -382,12 +450,17 @@ pub struct ErrorResponse {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    ErrorResponse { success : "success" opt, message : "message" opt, code : "code" opt,
-    error : "error" opt, metadata : "metadata" opt } ..extra
-);
+
+rt::object!(ErrorResponse {
+    success: "success" opt,
+    message: "message" opt,
+    code: "code" opt,
+    error: "error" opt,
+    metadata: "metadata" opt
+} ..extra);
+
 /// Request bookkeeping attached to responses.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseMetadata {
     /// API version that served the request.
@@ -397,13 +470,15 @@ pub struct ResponseMetadata {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    ResponseMetadata { api_version : "apiVersion" opt, request_id : "requestId" opt }
-    ..extra
-);
+
+rt::object!(ResponseMetadata {
+    api_version: "apiVersion" opt,
+    request_id: "requestId" opt
+} ..extra);
+
 /// Contact that a row created or updated. Both fields appear in the
 /// provider's one example only, so both are optional.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UploadedContact {
     /// Unique identifier of the contact.
@@ -413,11 +488,14 @@ pub struct UploadedContact {
     /// Properties not declared in the spec, kept so that nothing a server sends is lost.
     pub extra: rt::Extra,
 }
-rt::object!(
-    UploadedContact { contact_uid : "contactUid" opt, phone : "phone" opt } ..extra
-);
+
+rt::object!(UploadedContact {
+    contact_uid: "contactUid" opt,
+    phone: "phone" opt
+} ..extra);
+
 /// The documented error responses of `createContactBook`, one variant per status, each with its parsed body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateContactBookError {
     /// HTTP 400.
@@ -441,8 +519,9 @@ pub enum CreateContactBookError {
     /// HTTP 415: `UNSUPPORTED_CONTENT_TYPE`: the POST body was not sent as `application/json`.
     UnsupportedMediaType(ErrorResponse),
 }
+
 /// The documented error responses of `bulkUploadContacts`, one variant per status, each with its parsed body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum BulkUploadContactsError {
     /// HTTP 400.
@@ -471,4 +550,5 @@ pub enum BulkUploadContactsError {
     /// HTTP 415: `UNSUPPORTED_CONTENT_TYPE`: the POST body was not sent as `application/json`.
     UnsupportedMediaType(ErrorResponse),
 }
+
 pub(super) const R_MAX_ITEMS_1000: rt::Rules = rt::Rules::NONE.max_items(1000usize);

@@ -458,6 +458,21 @@ fn status_variant(s: &StatusMatch) -> String {
     }
 }
 
+/// The method of a path item's key (`get`, `post`, …).
+fn http_method(key: &str) -> Option<HttpMethod> {
+    Some(match key.to_ascii_lowercase().as_str() {
+        "get" => HttpMethod::Get,
+        "put" => HttpMethod::Put,
+        "post" => HttpMethod::Post,
+        "delete" => HttpMethod::Delete,
+        "options" => HttpMethod::Options,
+        "head" => HttpMethod::Head,
+        "patch" => HttpMethod::Patch,
+        "trace" => HttpMethod::Trace,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::model::{ParamLocation, Segment};
@@ -576,19 +591,4 @@ paths:
             [("#/paths/~1subscribe/post/callbacks", "callbacks (requests the server makes) are not generated")]
         );
     }
-}
-
-/// The method of a path item's key (`get`, `post`, …).
-fn http_method(key: &str) -> Option<HttpMethod> {
-    Some(match key.to_ascii_lowercase().as_str() {
-        "get" => HttpMethod::Get,
-        "put" => HttpMethod::Put,
-        "post" => HttpMethod::Post,
-        "delete" => HttpMethod::Delete,
-        "options" => HttpMethod::Options,
-        "head" => HttpMethod::Head,
-        "patch" => HttpMethod::Patch,
-        "trace" => HttpMethod::Trace,
-        _ => return None,
-    })
 }

@@ -37,9 +37,13 @@ fn lines(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut in_fence = false;
     let mut in_list = false;
-    for line in text.lines() {
+    // Inside a code span that an earlier line of the paragraph opened.
+    let mut in_code = false;
+    let all: Vec<&str> = text.lines().collect();
+    for (i, line) in all.iter().enumerate() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_code = false;
             out.push(if in_fence { "```".to_string() } else { "```text".to_string() });
             in_fence = !in_fence;
             in_list = false;
@@ -48,8 +52,15 @@ fn lines(text: &str) -> Vec<String> {
         } else if trimmed.is_empty() {
             out.push(String::new());
             in_list = false;
+            in_code = false;
         } else {
-            let safe = inline(trimmed);
+            // A code span may close on a later line of the same paragraph (Markdown wraps it).
+            let closes_later = all[i + 1..]
+                .iter()
+                .map(|l| l.trim_start())
+                .take_while(|l| !l.is_empty() && !l.starts_with("```") && !l.starts_with("~~~"))
+                .any(|l| l.contains('`'));
+            let safe = inline(trimmed, &mut in_code, closes_later);
             let item = is_list_item(trimmed);
             match out.last_mut() {
                 Some(prev) if in_list && !item => {
@@ -76,10 +87,17 @@ fn is_list_item(line: &str) -> bool {
 }
 
 /// One line outside code: links kept, URLs autolinked, brackets and `<` escaped. Inline code
-/// spans are kept as they are.
-fn inline(line: &str) -> String {
+/// spans are kept as they are, also one that `in_code` says an earlier line opened, or that
+/// closes on a later line (`closes_later`: the paragraph has a backtick after this line).
+fn inline(line: &str, in_code: &mut bool, closes_later: bool) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
+    if *in_code {
+        let Some(end) = rest.find('`') else { return line.to_string() };
+        out.push_str(&rest[..=end]);
+        rest = &rest[end + 1..];
+        *in_code = false;
+    }
     while let Some(c) = rest.chars().next() {
         if c == '`' {
             // An inline code span runs to the next backtick; an unmatched one is escaped.
@@ -87,6 +105,11 @@ fn inline(line: &str) -> String {
                 Some(end) => {
                     out.push_str(&rest[..end + 2]);
                     rest = &rest[end + 2..];
+                }
+                None if closes_later => {
+                    out.push_str(rest);
+                    *in_code = true;
+                    rest = "";
                 }
                 None => {
                     out.push_str("\\`");
@@ -179,8 +202,26 @@ mod tests {
             ("ünïcode https://ä.test", "ünïcode <https://ä.test>"),
         ];
         for (input, want) in cases {
-            assert_eq!(inline(input), want, "{input:?}");
+            assert_eq!(inline(input, &mut false, false), want, "{input:?}");
         }
+    }
+
+    #[test]
+    fn code_spans_wrap_across_lines_of_a_paragraph() {
+        let text = "mirrors (`{success, message, error: {code,\nmessage}, metadata}`) and (`{a,\nb}`). A lone ` here\n\n`x\ny` in a new paragraph";
+        assert_eq!(
+            lines(text),
+            [
+                "mirrors (`{success, message, error: {code,",
+                "message}, metadata}`) and (`{a,",
+                "b}`). A lone \\` here",
+                "",
+                "`x",
+                "y` in a new paragraph",
+            ]
+        );
+        // Inside a span, brackets and `<` are code, not Markdown.
+        assert_eq!(lines("see `a[0]\n<b>` now [x]"), ["see `a[0]", "<b>` now \\[x\\]"]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::rules::{definitions, use_rules};
 use super::{derives, doc, ident, paragraphs, ty, use_runtime, Allows, RuntimeSource};
 use crate::model::TypeKind;
 use crate::plan::{
-    Check, Constructor, How, Init, OperationPlan, OutcomeEnum, Plan, Shape, StructPlan, TypePlan, UnionPlan,
+    Check, Constructor, FieldPlan, How, Init, OperationPlan, OutcomeEnum, Plan, Shape, StructPlan, TypePlan, UnionPlan,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -107,11 +107,14 @@ fn struct_def(p: &TypePlan, s: &StructPlan, docs: &TokenStream) -> TokenStream {
     let t = p.def;
     let name = ident(&t.name);
     let none = quote!();
+    let field_doc = |f: &FieldPlan| {
+        let pinned = f.field.constant.as_ref().map(|c| format!("Always `{c}`."));
+        doc(paragraphs(&[f.field.doc.as_deref(), pinned.as_deref()]).as_deref())
+    };
     let decls = s.fields.iter().map(|f| {
         let fname = ident(&f.field.rust_name);
         let fty = ty(&f.ty, &none);
-        let pinned = f.field.constant.as_ref().map(|c| format!("Always `{c}`."));
-        let fdoc = doc(paragraphs(&[f.field.doc.as_deref(), pinned.as_deref()]).as_deref());
+        let fdoc = field_doc(f);
         let dep = if f.field.deprecated { quote!(#[deprecated]) } else { quote!() };
         quote! { #fdoc #dep pub #fname: #fty, }
     });
@@ -181,8 +184,8 @@ fn struct_def(p: &TypePlan, s: &StructPlan, docs: &TokenStream) -> TokenStream {
         let req = ident(&r.name);
         let decl = r.fields.iter().map(|&i| {
             let f = &s.fields[i];
-            let (n, t) = (ident(&f.field.rust_name), ty(&f.arg_ty, &none));
-            quote!(pub #n: #t,)
+            let (n, t, d) = (ident(&f.field.rust_name), ty(&f.arg_ty, &none), field_doc(f));
+            quote!(#d pub #n: #t,)
         });
         let struct_doc = format!(
             " The required fields of [`{}`], by name so that values of the same type cannot be swapped; see [`{}::new`].",

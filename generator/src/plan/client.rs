@@ -2,6 +2,7 @@
 //! response table.
 
 use super::checks::{Checks, How};
+use super::derives::Derives;
 use super::rules::RuleNames;
 use super::{status_label, RustTy};
 use crate::model::{AuthScheme, BodyKind, Operation, Param, Response, ResponseBody, StatusMatch, Ty};
@@ -108,7 +109,12 @@ pub struct Row {
     pub outcome: Outcome,
 }
 
-pub(super) fn operation<'a>(op: &'a Operation, checks: &Checks, rules: &mut RuleNames) -> OperationPlan<'a> {
+pub(super) fn operation<'a>(
+    op: &'a Operation,
+    checks: &Checks,
+    derives: &Derives,
+    rules: &mut RuleNames,
+) -> OperationPlan<'a> {
     let params = op
         .params
         .iter()
@@ -131,7 +137,7 @@ pub(super) fn operation<'a>(op: &'a Operation, checks: &Checks, rules: &mut Rule
     };
     let outcome_enum = |name: &str, responses: Vec<&'a Response>| OutcomeEnum {
         name: name.to_string(),
-        derives: vec!["Debug", "Clone"],
+        derives: derives.of(&["Debug", "Clone"], responses.iter().filter_map(|r| r.body.as_ref().map(|b| &b.ty))),
         variants: responses
             .into_iter()
             .map(|r| OutcomeVariant {
@@ -200,4 +206,33 @@ fn response_table(op: &Operation) -> Vec<Row> {
         rows.push((4, Row { status: StatusMatch::Default, outcome: Outcome::Unexpected }));
     }
     rows.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every method the runtime's builder macros give a request builder is a name the builder
+    /// keeps for itself, so that no parameter setter can collide with it.
+    #[test]
+    fn builder_names_cover_the_runtime_macros() {
+        let mut found = Vec::new();
+        for (_, text) in oas_client_runtime::source::FILES {
+            for mac in ["macro_rules! operation", "macro_rules! request_builder"] {
+                let Some(start) = text.find(mac) else { continue };
+                let body = &text[start..];
+                let body = &body[..body.find("\n}\n").unwrap_or(body.len())];
+                for piece in body.split("fn ").skip(1) {
+                    let name: String = piece.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    found.push(name);
+                }
+            }
+        }
+        assert!(found.iter().any(|n| n == "send"), "the macros were found: {found:?}");
+        let missing: Vec<&String> = found.iter().filter(|n| !BUILDER_NAMES.contains(&n.as_str())).collect();
+        assert!(
+            missing.is_empty(),
+            "names the runtime's builder macros define, missing from BUILDER_NAMES: {missing:?}"
+        );
+    }
 }

@@ -6,6 +6,7 @@
 
 mod checks;
 mod client;
+mod derives;
 mod rules;
 mod types;
 
@@ -39,9 +40,10 @@ pub struct Plan<'a> {
 /// Plans one API.
 pub fn plan(api: &Api) -> Plan<'_> {
     let checks = checks::Checks::new(api);
+    let derives = derives::Derives::new(api);
     let mut rules = rules::RuleNames::default();
-    let operations = api.operations.iter().map(|op| client::operation(op, &checks, &mut rules)).collect();
-    let types = api.types.values().map(|t| types::type_def(t, &checks, &mut rules)).collect();
+    let operations = api.operations.iter().map(|op| client::operation(op, &checks, &derives, &mut rules)).collect();
+    let types = api.types.values().map(|t| types::type_def(t, &checks, &derives, &mut rules)).collect();
     Plan {
         api,
         types,

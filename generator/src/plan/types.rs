@@ -2,6 +2,7 @@
 //! field types, catch-all field, constructor and checks.
 
 use super::checks::{Checks, How};
+use super::derives::Derives;
 use super::rules::RuleNames;
 use super::RustTy;
 use crate::model::{Field, Ty, TypeDef, TypeKind, UnionVariant};
@@ -99,30 +100,30 @@ pub struct UnionPlan<'a> {
     pub tag: Option<&'a str>,
 }
 
-pub(super) fn type_def<'a>(t: &'a TypeDef, checks: &Checks, rules: &mut RuleNames) -> TypePlan<'a> {
+pub(super) fn type_def<'a>(t: &'a TypeDef, checks: &Checks, derives: &Derives, rules: &mut RuleNames) -> TypePlan<'a> {
     let (derives, shape) = match &t.kind {
         TypeKind::Alias { ty } => (vec![], Shape::Alias(RustTy::of(ty))),
         TypeKind::Struct { fields, extra, required_struct } => {
-            let s = struct_plan(t, fields, extra.as_ref(), required_struct.as_deref(), checks, rules);
+            let s = struct_plan(t, fields, extra.as_ref(), required_struct.as_deref(), checks, derives, rules);
             // `Default` is `new()`: only for what a request carries and needs nothing to build.
-            let derives = if s.constructor == Constructor::Empty {
-                vec!["Debug", "Clone", "Default"]
-            } else {
-                vec!["Debug", "Clone"]
-            };
-            (derives, Shape::Struct(s))
+            let base: &[_] =
+                if s.constructor == Constructor::Empty { &["Debug", "Clone", "Default"] } else { &["Debug", "Clone"] };
+            (derives.of(base, fields.iter().map(|f| &f.ty).chain(extra)), Shape::Struct(s))
         }
         TypeKind::Enum { .. } => {
-            (vec!["Debug", "Clone", "PartialEq", "Eq", "Hash"], Shape::Enum { checked: t.checked })
+            (derives.of(&["Debug", "Clone"], std::iter::empty()), Shape::Enum { checked: t.checked })
         }
         TypeKind::Union { variants, tag } => {
             let checked = t
                 .checked
                 .then(|| variants.iter().filter(|v| checks.walks(&v.ty)).map(|v| v.name.clone()).collect::<Vec<_>>());
-            let derives = match tag {
-                None => vec!["Debug", "Clone", "::serde::Serialize", "::serde::Deserialize"],
-                Some(_) => vec!["Debug", "Clone", "::serde::Serialize"],
-            };
+            // A tagged union keeps an unknown variant as JSON.
+            let unknown = tag.as_ref().map(|_| Ty::Json);
+            let mut derives = derives.of(&["Debug", "Clone"], variants.iter().map(|v| &v.ty).chain(&unknown));
+            derives.push("::serde::Serialize");
+            if tag.is_none() {
+                derives.push("::serde::Deserialize");
+            }
             let variants = variants.iter().map(|v| (v, RustTy::of(&v.ty))).collect();
             (derives, Shape::Union(UnionPlan { variants, checked, tag: tag.as_deref() }))
         }
@@ -136,6 +137,7 @@ fn struct_plan<'a>(
     extra: Option<&Ty>,
     required_struct: Option<&str>,
     checks: &Checks,
+    derives: &Derives,
     rules: &mut RuleNames,
 ) -> StructPlan<'a> {
     let mut names = Names::with_reserved(&fields.iter().map(|f| f.rust_name.as_str()).collect::<Vec<_>>());
@@ -172,10 +174,10 @@ fn struct_plan<'a>(
         (false, ..) | (true, 2.., None) => (Constructor::None, None),
         (true, 0, _) => (Constructor::Empty, None),
         (true, 1, _) => (Constructor::One(required[0]), None),
-        (true, _, Some(name)) => (
-            Constructor::Required,
-            Some(RequiredStruct { name: name.to_string(), derives: vec!["Debug", "Clone"], fields: required }),
-        ),
+        (true, _, Some(name)) => {
+            let derives = derives.of(&["Debug", "Clone"], required.iter().map(|&i| &fields[i].ty));
+            (Constructor::Required, Some(RequiredStruct { name: name.to_string(), derives, fields: required }))
+        }
     };
     let checks = t.checked.then(|| {
         fields
