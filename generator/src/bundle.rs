@@ -496,10 +496,8 @@ mod tests {
     get:
       responses:
         '200':
+          content: {{application/json: {{schema: {{$ref: '#/paths/~1x~1%7Bid%7D/get/responses/200/content/application~1json/schema/properties/data/items'}}}}}}
           description: ok
-          content:
-            application/json:
-              schema: {{$ref: '#/paths/~1x~1%7Bid%7D/get/responses/200/content/application~1json/schema/properties/data/items'}}
     post:
       requestBody:
         content:
