@@ -193,7 +193,7 @@ def main() -> int:
         f"| documents with every declared operation | {sum(1 for d in loaded if d.generated >= d.declared)} |",
         f"| crates with 0 operations from a document that declares some | {len(empty)} |",
         f"| warnings | {sum(d.warnings for d in docs)} |",
-        f"| generation time, all documents (release binary, one at a time) | {total:.1f} s "
+        f"| generation time, all documents (one at a time) | {total:.1f} s "
         f"(slowest: {max(docs, key=lambda d: d.seconds).name if docs else '-'}, "
         f"{max((d.seconds for d in docs), default=0):.2f} s) |",
     ]
