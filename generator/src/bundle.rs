@@ -184,12 +184,11 @@ impl Bundler {
                     for (name, item) in value.as_object_mut().into_iter().flatten() {
                         let reference = item.get("$ref").and_then(Value::as_str).map(str::to_string);
                         let at = here.child(name);
-                        match reference.map(|r| self.resolve(&at, &r)).transpose()?.flatten() {
-                            Some(target) => match component_of(&target, "examples") {
+                        if let Some(target) = reference.map(|r| self.resolve(&at, &r)).transpose()?.flatten() {
+                            match component_of(&target, "examples") {
                                 Some(name) => item["$ref"] = component_ref("examples", &name),
                                 None => self.inline(item, &at, &target)?,
-                            },
-                            None => {}
+                            }
                         }
                     }
                 }
@@ -497,10 +496,8 @@ mod tests {
     get:
       responses:
         '200':
+          content: {{application/json: {{schema: {{$ref: '#/paths/~1x~1%7Bid%7D/get/responses/200/content/application~1json/schema/properties/data/items'}}}}}}
           description: ok
-          content:
-            application/json:
-              schema: {{$ref: '#/paths/~1x~1%7Bid%7D/get/responses/200/content/application~1json/schema/properties/data/items'}}
     post:
       requestBody:
         content:

@@ -17,7 +17,7 @@ const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
 #[test]
 fn a_skipped_operation_leaves_no_name_and_no_type_behind() {
     // The first `getItem` defines an inline body type, then turns out to need a response from
-    // another file, which the generator does not follow: it is skipped. Its method name, type
+    // a remote document, which the generator does not fetch: it is skipped. Its method name, type
     // stem and inline type must not stay claimed (the kept one would become `get_item2`, and
     // `GetItemBody` would be emitted for nothing).
     let (api, warnings) = build(&format!(
@@ -27,7 +27,7 @@ fn a_skipped_operation_leaves_no_name_and_no_type_behind() {
       operationId: getItem
       requestBody: {{content: {{application/json: {{schema: {{type: object, properties: {{a: {{type: string}}}}}}}}}}}}
       responses:
-        '200': {{$ref: 'other.yaml#/components/responses/Ok'}}
+        '200': {{$ref: 'https://example.com/other.yaml#/components/responses/Ok'}}
   /b:
     get:
       operationId: getItem
