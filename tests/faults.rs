@@ -437,7 +437,7 @@ async fn a_decode_error_names_the_field_and_shows_the_body_as_text() {
     server.await.unwrap();
     let message = format!(
         "the body does not match the documented schema at `data.contactBook.contactCount`: \
-         invalid type: string \"twelve\", expected i32 (line 1, column {column})"
+         invalid type: string \"twelve\", expected i64 (line 1, column {column})"
     );
     assert_eq!(body.len(), 1440);
     let quoted = |limit: usize| format!("{:?}… (1,440 bytes)", &body[..limit]);

@@ -53,9 +53,9 @@ pub mod naming;
 pub mod normalize;
 pub mod plan;
 pub mod pointer;
-pub mod swagger2;
 pub mod position;
 pub mod repair;
+pub mod swagger2;
 pub mod template;
 #[cfg(feature = "verify")]
 pub mod verify;
