@@ -22,3 +22,5 @@
 pub mod client;
 pub mod types;
 pub use client::Client;
+#[cfg(feature = "mock")]
+pub mod mock;

@@ -5,6 +5,7 @@ mod client;
 mod dispatch;
 mod doc;
 mod krate;
+mod mock;
 mod rules;
 mod types;
 
@@ -12,6 +13,7 @@ pub use client::client;
 pub use dispatch::dispatch;
 pub use doc::{doc, one_line, paragraphs};
 pub use krate::{cargo_toml, lib_rs, module, single_file, RuntimeSource, RUNTIME_DEPENDENCIES};
+pub use mock::mock;
 pub use types::types;
 
 use crate::plan::RustTy;
