@@ -10,18 +10,8 @@ use crate::model::{AuthScheme, BodyKind, Operation, Param, Response, ResponseBod
 pub const CLIENT_METHODS: &[&str] = &["new", "with_base_url", "from_config", "base_url", "config"];
 /// Names a request builder uses itself: its fields (`call`, `body`) and the methods it gets
 /// from the runtime's `operation!`/`request_builder!`.
-pub const BUILDER_NAMES: &[&str] = &[
-    "call",
-    "body",
-    "send",
-    "stream",
-    "request",
-    "decode",
-    "with_timeout",
-    "with_retry",
-    "with_header",
-    "into_future",
-];
+pub const BUILDER_NAMES: &[&str] =
+    &["call", "body", "send", "stream", "request", "decode", "with_timeout", "with_retry", "with_header", "into_future"];
 /// Type names the client module uses itself.
 pub const CLIENT_TYPES: &[&str] = &["Client"];
 
