@@ -152,3 +152,32 @@ async fn whats91_refuses_too_many_contacts_and_panics_on_drop_if_not_taken() {
     );
     assert!(message.contains("maxItems"), "{message}");
 }
+
+/// The README's example, as written there.
+#[tokio::test]
+async fn readme_example_retries_a_rate_limit_then_types_an_error() {
+    use whatsapp_contacts::kirim::{mock::MockServer, types};
+    let mock = MockServer::start().await;
+    mock.create_contact().too_many_requests(0).up_to(2).mount().await;
+    let request = types::CreateContactRequest::new("+6281234567890".into());
+    let created = mock.client().create_contact("pn_1", &request).idempotency_key("k1").await.unwrap();
+    assert_eq!(created.body.data.id, "ctc_01HXYZABCDEFGHJKMNPQRSTVWX");
+
+    let envelope = json!({"error": {"type": "not_found", "message": "no such number"}});
+    mock.create_contact().path_values(&["pn_2"]).json(404, &envelope).mount().await;
+    let err = mock.client().create_contact("pn_2", &request).await.unwrap_err();
+    assert!(matches!(err, Error::Api(ApiError { body: types::CreateContactError::NotFound(_), .. })));
+}
+
+/// A fake that never goes through HTTP builds the errors a real response would give.
+#[test]
+fn error_constructors_build_what_a_fake_returns() {
+    let envelope: kirim::types::ErrorResponse =
+        serde_json::from_value(json!({"error": {"type": "rate_limit", "message": "slow down"}})).expect("an envelope");
+    let err: Error<kirim::types::CreateContactError> =
+        Error::Api(ApiError::new(429, kirim::types::CreateContactError::TooManyRequests(envelope)).with_raw("{}"));
+    assert_eq!(err.status(), Some(429));
+    let err: Error<kirim::types::CreateContactError> = Error::Status(StatusError::new(503, "<html>down</html>"));
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.raw_body(), Some(&b"<html>down</html>"[..]));
+}

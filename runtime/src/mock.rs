@@ -112,7 +112,7 @@ impl MockServer {
     /// `O`'s fallback answer: `status` with `example` as JSON, after `check` accepts the body
     /// (pass `None` for an operation without a body). A body `check` rejects is answered 422 with
     /// `{"refused": {"operation", "reasons"}}` and recorded as a [`Refusal`]. Without an example
-    /// the answer is a 501 that says to set an expectation.
+    /// the answer is `status` with no body.
     pub async fn answer_example<O: Operation>(&self, status: u16, example: Option<Value>, check: Option<BodyCheck>) {
         let fallback = Fallback { operation: O::ID, status, example, check, refusals: Arc::clone(&self.refusals) };
         Mock::given(method(O::METHOD.as_str()))
@@ -302,9 +302,7 @@ impl Respond for Fallback {
         }
         match &self.example {
             Some(example) => ResponseTemplate::new(self.status).set_body_json(example),
-            None => ResponseTemplate::new(501).set_body_json(serde_json::json!({
-                "mock": format!("the spec has no example for `{}`: set an expectation", self.operation)
-            })),
+            None => ResponseTemplate::new(self.status),
         }
     }
 }

@@ -2,7 +2,8 @@
 // regenerate with `oas-client-gen` (in this repository: `cargo run -p oas-client-gen`).
 
 //! A typed mock server for the tests of code that uses this API's client.
-use super::{client, types};
+use super::client;
+use super::types;
 use ::oas_client_runtime as rt;
 /// A mock of this API on a local port. Until a test sets an expectation, each operation
 /// answers with the spec's success example, after checking the request body as the
@@ -26,7 +27,7 @@ impl MockServer {
                     ::serde_json::from_str(
                             "{\"data\":{\"id\":\"ctc_01HXYZABCDEFGHJKMNPQRSTVWX\",\"object\":\"contact\",\"phone_number\":\"+6281234567890\",\"name\":\"Budi Santoso\",\"email\":null,\"metadata\":{\"segment\":\"vip\"},\"whatsapp_account\":{\"phone_number\":\"+6281100000000\"},\"created_at\":\"2025-01-15T08:30:00Z\",\"updated_at\":\"2025-01-15T08:30:00Z\"},\"request_id\":\"req_01HXYZABCDEFGHJKMNPQRSTVWX\"}",
                         )
-                        .expect("the spec's example is JSON"),
+                        .expect("a JSON example"),
                 ),
                 Some(rt::mock::check_json::<types::CreateContactRequest>),
             )

@@ -2,7 +2,8 @@
 // regenerate with `oas-client-gen` (in this repository: `cargo run -p oas-client-gen`).
 
 //! A typed mock server for the tests of code that uses this API's client.
-use super::{client, types};
+use super::client;
+use super::types;
 use ::oas_client_runtime as rt;
 /// A mock of this API on a local port. Until a test sets an expectation, each operation
 /// answers with the spec's success example, after checking the request body as the
@@ -26,7 +27,7 @@ impl MockServer {
                     ::serde_json::from_str(
                             "{\"success\":true,\"message\":\"Contact created successfully\",\"data\":{\"id\":5012,\"firstname\":\"New\",\"lastname\":\"Test\",\"type\":\"lead\",\"email\":\"test12@gmail.com\",\"phone\":\"+919587422363\",\"company\":null,\"description\":\"Test one contact\",\"city\":\"Rajkot\",\"state\":null,\"zip\":\"360001\",\"address\":null,\"source_id\":115,\"status_id\":287,\"country_id\":101,\"assigned_id\":15,\"groups\":[{\"id\":12,\"name\":\"Newsletter\"}]}}",
                         )
-                        .expect("the spec's example is JSON"),
+                        .expect("a JSON example"),
                 ),
                 Some(rt::mock::check_json::<types::CreateContactRequest>),
             )

@@ -2,7 +2,8 @@
 // regenerate with `oas-client-gen` (in this repository: `cargo run -p oas-client-gen`).
 
 //! A typed mock server for the tests of code that uses this API's client.
-use super::{client, types};
+use super::client;
+use super::types;
 use ::oas_client_runtime as rt;
 /// A mock of this API on a local port. Until a test sets an expectation, each operation
 /// answers with the spec's success example, after checking the request body as the
@@ -26,7 +27,7 @@ impl MockServer {
                     ::serde_json::from_str(
                             "{\"success\":true,\"message\":\"Contact book created\",\"data\":{\"contactBook\":{\"contactBookUid\":\"grp_abc\",\"uid\":\"grp_abc\",\"name\":\"Retail Leads\",\"description\":\"Retail campaign contacts\",\"color\":\"#0f62fe\",\"status\":\"ACTIVE\",\"contactCount\":0}},\"metadata\":{\"apiVersion\":\"v2\",\"requestId\":\"request-uuid\"}}",
                         )
-                        .expect("the spec's example is JSON"),
+                        .expect("a JSON example"),
                 ),
                 Some(rt::mock::check_decodes::<types::CreateContactBookRequest>),
             )
@@ -40,7 +41,7 @@ impl MockServer {
                     ::serde_json::from_str(
                             "{\"success\":true,\"message\":\"Contacts uploaded\",\"data\":{\"contactBook\":{\"contactBookUid\":\"grp_abc\",\"name\":\"Retail Leads\"},\"summary\":{\"total\":3,\"created\":1,\"updated\":1,\"skipped\":1,\"invalid\":0},\"results\":[{\"row\":1,\"status\":\"UPDATED\",\"contact\":{\"contactUid\":\"ct_existing\",\"phone\":\"917000782082\"}},{\"row\":2,\"status\":\"CREATED\",\"contact\":{\"contactUid\":\"ct_new\",\"phone\":\"917999999999\"}},{\"row\":3,\"status\":\"SKIPPED\",\"reason\":\"DUPLICATE_IN_REQUEST\",\"phone\":\"917999999999\"}]}}",
                         )
-                        .expect("the spec's example is JSON"),
+                        .expect("a JSON example"),
                 ),
                 Some(rt::mock::check_json::<types::BulkUploadContactsRequest>),
             )

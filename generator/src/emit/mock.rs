@@ -2,7 +2,7 @@
 //! every operation with the spec's own success example, refuses the bodies the spec would reject,
 //! and has one typed expectation method per operation.
 
-use super::{doc, ident, ty, use_runtime, RuntimeSource};
+use super::{doc, ident, mentions, ty, use_runtime, RuntimeSource};
 use crate::examples::{self, Example};
 use crate::model::{AuthScheme, BodyKind, StatusMatch};
 use crate::plan::{OperationPlan, Plan, RustTy};
@@ -56,9 +56,15 @@ pub fn mock(plan: &Plan, raw: &Value, source: RuntimeSource) -> TokenStream {
         #(#impls)*
     };
     let rt = use_runtime(source, &body);
+    let types = mentions(body.clone(), "types").then(|| {
+        quote!(
+            use super::types;
+        )
+    });
     quote! {
         //! A typed mock server for the tests of code that uses this API's client.
-        use super::{client, types};
+        use super::client;
+        #types
         #rt
         #body
     }
@@ -109,7 +115,9 @@ fn default_answer(p: &OperationPlan, raw: &Value, examples: &[Example]) -> Token
     let builder = builder(p);
     let success =
         p.op.responses.iter().find(|r| r.success && r.body.as_ref().is_some_and(|b| b.kind == BodyKind::Json));
-    let (status, key) = match success.map(|r| &r.status) {
+    // Without a JSON success, the first documented success, answered without a body.
+    let first = success.or_else(|| p.op.responses.iter().find(|r| r.success));
+    let (status, key) = match first.map(|r| &r.status) {
         Some(StatusMatch::Code(c)) => (*c, c.to_string()),
         Some(StatusMatch::Range(r)) => (u16::from(*r) * 100, format!("{r}XX")),
         Some(StatusMatch::Default) => (200, "default".to_string()),
@@ -122,11 +130,20 @@ fn default_answer(p: &OperationPlan, raw: &Value, examples: &[Example]) -> Token
         response = target.to_string();
     }
     let prefix = format!("{response}/content/");
-    let example = examples.iter().find(|e| success.is_some() && e.is_json() && e.at.starts_with(&prefix)).map(|e| {
-        let text = e.value.to_string();
-        quote!(Some(::serde_json::from_str(#text).expect("the spec's example is JSON")))
-    });
-    let example = example.unwrap_or_else(|| quote!(None));
+    let example = examples.iter().find(|e| success.is_some() && e.is_json() && e.at.starts_with(&prefix));
+    // A JSON success the spec gives no example for: a 501 that tells the test what to do.
+    let (status, text) = match (success, example) {
+        (_, Some(e)) => (status, Some(e.value.to_string())),
+        (Some(_), None) => {
+            let message = format!("the spec has no example for `{}`: set an expectation", p.op.id);
+            (501, Some(serde_json::json!({ "mock": message }).to_string()))
+        }
+        (None, None) => (status, None),
+    };
+    let example = match text {
+        Some(text) => quote!(Some(::serde_json::from_str(#text).expect("a JSON example"))),
+        None => quote!(None),
+    };
     let check = match json_body(p) {
         Some(t) if p.body_checked => quote!(Some(rt::mock::check_json::<#t>)),
         Some(t) => quote!(Some(rt::mock::check_decodes::<#t>)),
