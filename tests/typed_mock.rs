@@ -163,7 +163,7 @@ async fn readme_example_retries_a_rate_limit_then_types_an_error() {
     let created = mock.client().create_contact("pn_1", &request).idempotency_key("k1").await.unwrap();
     assert_eq!(created.body.data.id, "ctc_01HXYZABCDEFGHJKMNPQRSTVWX");
 
-    let envelope = json!({"error": {"type": "not_found", "message": "no such number"}});
+    let envelope = json!({"error": {"type": "not_found", "code": "not_found", "message": "no such number"}});
     mock.create_contact().path_values(&["pn_2"]).json(404, &envelope).mount().await;
     let err = mock.client().create_contact("pn_2", &request).await.unwrap_err();
     assert!(matches!(err, Error::Api(ApiError { body: types::CreateContactError::NotFound(_), .. })));
@@ -173,7 +173,7 @@ async fn readme_example_retries_a_rate_limit_then_types_an_error() {
 #[test]
 fn error_constructors_build_what_a_fake_returns() {
     let envelope: kirim::types::ErrorResponse =
-        serde_json::from_value(json!({"error": {"type": "rate_limit", "message": "slow down"}})).expect("an envelope");
+        serde_json::from_value(json!({"error": {"type": "rate_limit", "code": "rate_limited", "message": "slow down"}})).expect("an envelope");
     let err: Error<kirim::types::CreateContactError> =
         Error::Api(ApiError::new(429, kirim::types::CreateContactError::TooManyRequests(envelope)).with_raw("{}"));
     assert_eq!(err.status(), Some(429));
