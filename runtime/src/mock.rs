@@ -168,7 +168,8 @@ pub struct Expect<'m, O> {
 }
 
 impl<O: Mocked> Expect<'_, O> {
-    /// Matches only these path values, in the template's order (by default, any).
+    /// Matches only these path values, in the template's order (by default, any). Panics, as a
+    /// test helper should, when a value is missing or cannot be a path segment.
     pub fn path_values(mut self, values: &[&str]) -> Self {
         let mut out = String::new();
         let mut rest = O::TEMPLATE;
