@@ -27,7 +27,7 @@ fn snapshot_document(prefix: &str, path: &Path, label: &str) {
         insta::assert_snapshot!(format!("{prefix}__{stem}__{file}"), text);
     }
     seen.sort();
-    assert_eq!(seen, ["client", "mod", "types"], "{label}: unexpected set of generated files");
+    assert_eq!(seen, ["client", "mock", "mod", "types"], "{label}: unexpected set of generated files");
     let mut warnings = format!("{} operations, {} types\n", module.operations, module.types);
     if module.warnings.is_empty() {
         warnings.push_str("(no warnings)\n");

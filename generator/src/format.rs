@@ -19,7 +19,10 @@ fn spaced(mut file: syn::File) -> String {
     let items = std::mem::take(&mut file.items);
     let mut parts = vec![prettyplease::unparse(&file)];
     (file.attrs, file.shebang) = (Vec::new(), None);
+    let mut after_use = false;
     for item in items {
+        // Consecutive `use` items stay one group, as hand-written imports are.
+        let is_use = matches!(item, syn::Item::Use(_));
         let printed = match item {
             syn::Item::Impl(block) if block.items.len() > 1 => spaced_impl(&mut file, block),
             syn::Item::Macro(m) => table(&m).unwrap_or_else(|| {
@@ -31,7 +34,11 @@ fn spaced(mut file: syn::File) -> String {
                 prettyplease::unparse(&file)
             }
         };
-        parts.push(printed);
+        match parts.last_mut() {
+            Some(previous) if is_use && after_use => previous.push_str(&printed),
+            _ => parts.push(printed),
+        }
+        after_use = is_use;
     }
     parts.retain(|p| !p.is_empty());
     parts.join("\n")
@@ -190,6 +197,18 @@ mod tests {
         ]
         .join("\n");
         assert_eq!(text, want);
+    }
+
+    #[test]
+    fn consecutive_imports_stay_together() {
+        let tokens = quote::quote! {
+            use a::b;
+            use c::d;
+            pub struct A;
+            use e::f;
+        };
+        let file = syn::parse2(tokens).expect("parses");
+        assert_eq!(spaced(file), "use a::b;\nuse c::d;\n\npub struct A;\n\nuse e::f;\n");
     }
 
     #[test]

@@ -101,6 +101,55 @@ pub struct DecodeError {
     pub message: String,
 }
 
+// Constructors, so that a fake or a mock can return the errors a real response would give.
+
+impl<E> ApiError<E> {
+    /// A documented failure with `status` and its parsed `body`, no headers and an empty raw body.
+    pub fn new(status: u16, body: E) -> Self {
+        ApiError { status, headers: HeaderMap::new(), body, raw: Vec::new() }
+    }
+
+    /// The same error with these response headers.
+    pub fn with_headers(self, headers: HeaderMap) -> Self {
+        ApiError { headers, ..self }
+    }
+
+    /// The same error with this body as received.
+    pub fn with_raw(self, raw: impl Into<Vec<u8>>) -> Self {
+        ApiError { raw: raw.into(), ..self }
+    }
+}
+
+impl StatusError {
+    /// A failure `status` without a typed body, not documented by the spec.
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        StatusError { status, headers: HeaderMap::new(), body: body.into(), documented: false, reason: None }
+    }
+
+    /// The same error for a status the spec documents, whose body did not match for `reason`.
+    pub fn documented(self, reason: impl Into<String>) -> Self {
+        StatusError { documented: true, reason: Some(reason.into()), ..self }
+    }
+
+    /// The same error with these response headers.
+    pub fn with_headers(self, headers: HeaderMap) -> Self {
+        StatusError { headers, ..self }
+    }
+}
+
+impl DecodeError {
+    /// A success `status` whose `body` did not decode, for the reason in `message`.
+    pub fn new(status: u16, body: impl Into<Vec<u8>>, message: impl Into<String>) -> Self {
+        DecodeError {
+            status,
+            headers: HeaderMap::new(),
+            body: body.into(),
+            content_type: None,
+            message: message.into(),
+        }
+    }
+}
+
 // `Debug` by hand for the three errors that keep a body, so that it reads as text, not bytes.
 
 impl<E: fmt::Debug> fmt::Debug for ApiError<E> {

@@ -22,6 +22,9 @@
 //! - string enums that keep values the spec does not list ([`string_enum!`]), and objects that
 //!   keep keys it does not list, decoded in one pass ([`object!`](macro@object)).
 //!
+//! With the `mock` feature, the `mock` module is a typed mock server for the tests of code that uses a
+//! generated client.
+//!
 //! With the `tracing` feature every call is one span (operation, method, path template,
 //! attempt, status, request id, duration) and every retry an event. Neither the credentials nor
 //! any body is ever recorded.
@@ -40,6 +43,8 @@ mod config;
 mod enums;
 mod error;
 mod file;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod nullable;
 pub mod object;
 mod request;

@@ -6,7 +6,6 @@
 //! awaited (or sent) after its optional parameters are set.
 
 use super::types;
-
 use ::oas_client_runtime as rt;
 
 /// Client for Kirim Contacts API (version 1.0.0).

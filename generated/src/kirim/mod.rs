@@ -20,3 +20,6 @@ pub mod client;
 pub mod types;
 
 pub use client::Client;
+
+#[cfg(feature = "mock")]
+pub mod mock;

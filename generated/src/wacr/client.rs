@@ -6,7 +6,6 @@
 //! awaited (or sent) after its optional parameters are set.
 
 use super::types;
-
 use ::oas_client_runtime as rt;
 
 /// Client for WA.cr APP Contacts API (version 2.0.0).

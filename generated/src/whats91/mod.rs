@@ -21,3 +21,6 @@ pub mod client;
 pub mod types;
 
 pub use client::Client;
+
+#[cfg(feature = "mock")]
+pub mod mock;

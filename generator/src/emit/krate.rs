@@ -15,18 +15,27 @@ pub enum RuntimeSource {
     Inline,
 }
 
-/// The module root of one API: its docs, the types module and the client.
-pub fn module(api: &Api) -> TokenStream {
+/// The module root of one API: its docs, the types module, the client, and with the runtime as
+/// a crate the mock server behind the crate's `mock` feature.
+pub fn module(api: &Api, source: RuntimeSource) -> TokenStream {
     let inner_docs = module_docs(api).into_iter().map(|tt| match tt {
         // `#[doc = ..]` → `#![doc = ..]`: these document the module from inside its file.
         proc_macro2::TokenTree::Punct(p) if p.as_char() == '#' => quote!(#p!),
         other => quote!(#other),
+    });
+    // The inlined runtime leaves its mock server out (it would add wiremock to every build).
+    let mock = (source == RuntimeSource::Crate).then(|| {
+        quote!(
+            #[cfg(feature = "mock")]
+            pub mod mock;
+        )
     });
     quote! {
         #(#inner_docs)*
         pub mod client;
         pub mod types;
         pub use client::Client;
+        #mock
     }
 }
 
@@ -118,10 +127,10 @@ pub fn dependencies(source: RuntimeSource, runtime_path: Option<&str>) -> String
             format!("{RUNTIME_DEPENDENCIES}\n[features]\n# Spans and retry events through `tracing` (see the runtime module's docs).\ntracing = [\"dep:tracing\"]\n")
         }
         (RuntimeSource::Crate, Some(path)) => format!(
-            "oas-client-runtime = {{ version = \"{version}\", path = \"{path}\" }}\n{GENERATED_CODE_DEPENDENCIES}"
+            "oas-client-runtime = {{ version = \"{version}\", path = \"{path}\" }}\n{GENERATED_CODE_DEPENDENCIES}{MOCK_FEATURE}"
         ),
         (RuntimeSource::Crate, None) => {
-            format!("oas-client-runtime = \"{version}\"\n{GENERATED_CODE_DEPENDENCIES}")
+            format!("oas-client-runtime = \"{version}\"\n{GENERATED_CODE_DEPENDENCIES}{MOCK_FEATURE}")
         }
     }
 }
@@ -147,6 +156,9 @@ pub fn keep_edition(generated: &str, existing: &str) -> String {
 const GENERATED_CODE_DEPENDENCIES: &str = r#"serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 "#;
+
+/// Each API's `mock` module, off by default.
+const MOCK_FEATURE: &str = "\n[features]\n# A typed mock server per API for your tests (each module's `mock`).\nmock = [\"oas-client-runtime/mock\"]\n";
 
 /// What the runtime needs when it is inlined; `runtime/Cargo.toml` lists the same.
 pub const RUNTIME_DEPENDENCIES: &str = r#"reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart"] }

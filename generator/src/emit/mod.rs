@@ -5,6 +5,7 @@ mod client;
 mod dispatch;
 mod doc;
 mod krate;
+mod mock;
 mod rules;
 mod types;
 
@@ -14,6 +15,7 @@ pub use doc::{doc, one_line, paragraphs};
 pub use krate::{
     cargo_toml, dependencies, keep_edition, lib_rs, module, single_file, RuntimeSource, RUNTIME_DEPENDENCIES,
 };
+pub use mock::mock;
 pub use types::types;
 
 use crate::plan::RustTy;
@@ -78,7 +80,7 @@ pub fn derives(names: &[&str]) -> TokenStream {
 /// `use … as rt;`: where generated code finds the runtime, if `body` refers to it at all
 /// (through a path, or a serde attribute's string).
 pub fn use_runtime(source: RuntimeSource, body: &TokenStream) -> TokenStream {
-    if !mentions_rt(body.clone()) {
+    if !mentions(body.clone(), "rt") {
         return quote!();
     }
     match source {
@@ -91,11 +93,12 @@ pub fn use_runtime(source: RuntimeSource, body: &TokenStream) -> TokenStream {
     }
 }
 
-fn mentions_rt(tokens: TokenStream) -> bool {
+/// Whether `tokens` use the module `name`: as an identifier, or in a string (a serde attribute).
+pub fn mentions(tokens: TokenStream, name: &str) -> bool {
     tokens.into_iter().any(|t| match t {
-        proc_macro2::TokenTree::Ident(i) => i == "rt",
-        proc_macro2::TokenTree::Literal(l) => l.to_string().contains("rt::"),
-        proc_macro2::TokenTree::Group(g) => mentions_rt(g.stream()),
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Literal(l) => l.to_string().contains(&format!("{name}::")),
+        proc_macro2::TokenTree::Group(g) => mentions(g.stream(), name),
         proc_macro2::TokenTree::Punct(_) => false,
     })
 }

@@ -1,0 +1,155 @@
+//! `mock.rs` of an API module (behind the crate's `mock` feature): a `MockServer` that answers
+//! every operation with the spec's own success example, refuses the bodies the spec would reject,
+//! and has one typed expectation method per operation.
+
+use super::{doc, ident, mentions, ty, use_runtime, RuntimeSource};
+use crate::examples::{self, Example};
+use crate::model::{AuthScheme, BodyKind, StatusMatch};
+use crate::plan::{OperationPlan, Plan, RustTy};
+use crate::pointer;
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+/// The mock module of one API; `raw` is the normalized document, where the examples are.
+pub fn mock(plan: &Plan, raw: &Value, source: RuntimeSource) -> TokenStream {
+    let ops = &plan.operations;
+    let examples = examples::collect(raw);
+    let impls = ops.iter().map(mocked);
+    let defaults = ops.iter().map(|p| default_answer(p, raw, &examples));
+    let methods = ops.iter().map(expect_method);
+    let credentials: Vec<&str> = match plan.credentials.scheme {
+        Some(AuthScheme::Basic) => vec!["mock-user", "mock-password"],
+        Some(_) => vec!["mock-credential"],
+        None => vec![],
+    };
+    let body = quote! {
+        /// A mock of this API on a local port. Until a test sets an expectation, each operation
+        /// answers with the spec's success example, after checking the request body as the
+        /// spec would: a body it would reject is answered 422 naming each broken rule and kept
+        /// as a refusal, and the server panics on drop unless the test took its refusals
+        /// (`take_refusals`, through `Deref` to the runtime's server).
+        #[derive(Debug)]
+        pub struct MockServer {
+            inner: rt::mock::MockServer,
+        }
+        impl MockServer {
+            /// Starts the server, every operation answering with the spec's example.
+            pub async fn start() -> Self {
+                let inner = rt::mock::MockServer::start().await;
+                #(#defaults)*
+                Self { inner }
+            }
+            /// A client for this server, with placeholder credentials.
+            pub fn client(&self) -> client::Client {
+                client::Client::with_base_url(self.inner.uri(), #(#credentials),*)
+                    .expect("the mock server's URL is a valid base URL")
+            }
+            #(#methods)*
+        }
+        impl ::std::ops::Deref for MockServer {
+            type Target = rt::mock::MockServer;
+            fn deref(&self) -> &Self::Target {
+                &self.inner
+            }
+        }
+        #(#impls)*
+    };
+    let rt = use_runtime(source, &body);
+    let types = mentions(body.clone(), "types").then(|| {
+        quote!(
+            use super::types;
+        )
+    });
+    quote! {
+        //! A typed mock server for the tests of code that uses this API's client.
+        use super::client;
+        #types
+        #rt
+        #body
+    }
+}
+
+fn builder(p: &OperationPlan) -> TokenStream {
+    let b = ident(&p.op.type_stem);
+    quote!(client::#b<'static>)
+}
+
+/// The JSON body type, when the body is JSON.
+fn json_body(p: &OperationPlan) -> Option<TokenStream> {
+    let body = p.op.body.as_ref().filter(|b| b.kind == BodyKind::Json)?;
+    Some(ty(&RustTy::of(&body.ty), &quote!(types::)))
+}
+
+fn mocked(p: &OperationPlan) -> TokenStream {
+    let builder = builder(p);
+    let ok = ty(&p.output, &quote!(types::));
+    let body = json_body(p).unwrap_or_else(|| quote!(()));
+    quote! {
+        impl rt::mock::Mocked for #builder {
+            type Ok = #ok;
+            type Body = #body;
+        }
+    }
+}
+
+fn expect_method(p: &OperationPlan) -> TokenStream {
+    let name = ident(&p.op.name);
+    let builder = builder(p);
+    let docs = doc(Some(&format!(
+        "An expectation for `{}` (`{} {}`), installed by its `mount`.",
+        p.op.id,
+        p.op.method.as_str(),
+        p.op.path
+    )));
+    quote! {
+        #docs
+        pub fn #name(&self) -> rt::mock::Expect<'_, #builder> {
+            self.inner.expect()
+        }
+    }
+}
+
+/// The first success with a JSON body, its status, and the spec's example for it.
+fn default_answer(p: &OperationPlan, raw: &Value, examples: &[Example]) -> TokenStream {
+    let builder = builder(p);
+    let success =
+        p.op.responses.iter().find(|r| r.success && r.body.as_ref().is_some_and(|b| b.kind == BodyKind::Json));
+    // Without a JSON success, the first documented success, answered without a body.
+    let first = success.or_else(|| p.op.responses.iter().find(|r| r.success));
+    let (status, key) = match first.map(|r| &r.status) {
+        Some(StatusMatch::Code(c)) => (*c, c.to_string()),
+        Some(StatusMatch::Range(r)) => (u16::from(*r) * 100, format!("{r}XX")),
+        Some(StatusMatch::Default) => (200, "default".to_string()),
+        None => (200, String::new()),
+    };
+    let operation = pointer::child(&pointer::child("#/paths", &p.op.path), &p.op.method.as_str().to_ascii_lowercase());
+    let mut response = pointer::child(&format!("{operation}/responses"), &key);
+    // A shared response (`$ref: '#/components/responses/…'`) keeps its examples where it is defined.
+    while let Some(target) = examples::resolve(raw, &response).and_then(|r| r.get("$ref")).and_then(Value::as_str) {
+        response = target.to_string();
+    }
+    let prefix = format!("{response}/content/");
+    let example = examples.iter().find(|e| success.is_some() && e.is_json() && e.at.starts_with(&prefix));
+    // A JSON success the spec gives no example for: a 501 that tells the test what to do.
+    let (status, text) = match (success, example) {
+        (_, Some(e)) => (status, Some(e.value.to_string())),
+        (Some(_), None) => {
+            let message = format!("the spec has no example for `{}`: set an expectation", p.op.id);
+            (501, Some(serde_json::json!({ "mock": message }).to_string()))
+        }
+        (None, None) => (status, None),
+    };
+    let example = match text {
+        Some(text) => quote!(Some(::serde_json::from_str(#text).expect("a JSON example"))),
+        None => quote!(None),
+    };
+    let check = match json_body(p) {
+        Some(t) if p.body_checked => quote!(Some(rt::mock::check_json::<#t>)),
+        Some(t) => quote!(Some(rt::mock::check_decodes::<#t>)),
+        None => quote!(None),
+    };
+    quote! {
+        inner.answer_example::<#builder>(#status, #example, #check).await;
+    }
+}
