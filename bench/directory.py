@@ -83,8 +83,9 @@ def generate(binary: Path, doc: Doc, out: Path) -> None:
     doc.seconds = time.perf_counter() - started
     warnings = [l for l in p.stderr.splitlines() if l.startswith("warning: ")]
     doc.warnings = len(warnings)
-    doc.skips = [l for l in warnings if l.endswith(" is skipped") or "are skipped" in l]
-    m = re.search(r"\((\d+) operations?,", p.stdout)
+    # The generator's summary: `NAME: N of M operations, …`, then one `  skipped METHOD /path: why` each.
+    doc.skips = [l.strip() for l in (p.stdout + p.stderr).splitlines() if l.startswith("  skipped ")]
+    m = re.search(r"^[\w]+: (\d+) of \d+ operations?", p.stdout, re.M)
     if p.returncode == 0 and m:
         doc.generated = int(m.group(1))
     else:
