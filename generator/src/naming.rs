@@ -66,14 +66,35 @@ pub fn value_name(s: &str) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Names {
     taken: BTreeSet<String>,
+    /// Every claimed name in order, so that claims can be given back (`rollback`) without
+    /// copying the whole set, which made checkpoints quadratic in the size of a document.
+    claimed: Vec<String>,
 }
 
 impl Names {
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Names { taken: reserved.iter().map(|s| s.to_string()).collect() }
+        Names { taken: reserved.iter().map(|s| s.to_string()).collect(), claimed: Vec::new() }
+    }
+
+    /// A point to `rollback` to: how many names have been claimed so far.
+    pub fn mark(&self) -> usize {
+        self.claimed.len()
+    }
+
+    /// Gives back every name claimed since `mark`.
+    pub fn rollback(&mut self, mark: usize) {
+        for name in self.claimed.drain(mark..) {
+            self.taken.remove(&name);
+        }
     }
 
     pub fn claim(&mut self, wanted: &str) -> String {
+        let name = self.free(wanted);
+        self.claimed.push(name.clone());
+        name
+    }
+
+    fn free(&mut self, wanted: &str) -> String {
         if self.taken.insert(wanted.to_string()) {
             return wanted.to_string();
         }
@@ -93,6 +114,22 @@ impl Names {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rollback_gives_back_exactly_the_names_claimed_since_the_mark() {
+        let mut names = Names::with_reserved(&["Client"]);
+        assert_eq!(names.claim("Pet"), "Pet");
+        let mark = names.mark();
+        assert_eq!(names.claim("Pet"), "Pet2");
+        assert_eq!(names.claim("Client"), "Client2");
+        names.rollback(mark);
+        // The names claimed after the mark are free again; the earlier one and the reserved one are not.
+        assert_eq!(names.claim("Pet"), "Pet2");
+        assert_eq!(names.claim("Client"), "Client2");
+        names.rollback(0);
+        assert_eq!(names.claim("Pet"), "Pet");
+        assert_eq!(names.claim("Client"), "Client2");
+    }
 
     #[test]
     fn type_names() {

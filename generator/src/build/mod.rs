@@ -28,6 +28,7 @@ pub fn build(file: &Path, doc: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
         file,
         doc,
         types: BTreeMap::new(),
+        added: Vec::new(),
         type_names: Names::with_reserved(PRELUDE_TYPES),
         component_names: BTreeMap::new(),
         warnings: Vec::new(),
@@ -73,6 +74,8 @@ pub struct Builder<'a> {
     file: &'a Path,
     doc: &'a OpenAPI,
     types: BTreeMap<String, TypeDef>,
+    /// The names of `types` in the order they were added, for `restore`.
+    added: Vec<String>,
     type_names: Names,
     /// Component key → Rust type name.
     component_names: BTreeMap<String, String>,
@@ -89,8 +92,8 @@ pub struct Builder<'a> {
 /// What an operation may add to the builder, restored when the operation is skipped so that a
 /// skipped operation leaves no names and no types behind.
 struct Checkpoint {
-    type_names: Names,
-    types: BTreeSet<String>,
+    type_names: usize,
+    types: usize,
     untyped: usize,
 }
 
@@ -124,16 +127,14 @@ impl<'a> Builder<'a> {
     }
 
     fn checkpoint(&self) -> Checkpoint {
-        Checkpoint {
-            type_names: self.type_names.clone(),
-            types: self.types.keys().cloned().collect(),
-            untyped: self.untyped.len(),
-        }
+        Checkpoint { type_names: self.type_names.mark(), types: self.added.len(), untyped: self.untyped.len() }
     }
 
     fn restore(&mut self, c: Checkpoint) {
-        self.type_names = c.type_names;
-        self.types.retain(|name, _| c.types.contains(name));
+        self.type_names.rollback(c.type_names);
+        for name in self.added.drain(c.types..) {
+            self.types.remove(&name);
+        }
         let types = &self.types;
         self.inline_types.retain(|_, name| types.contains_key(name));
         self.untyped.truncate(c.untyped);
@@ -184,7 +185,9 @@ impl<'a> Builder<'a> {
     fn insert(&mut self, name: &str, doc: Option<String>, origin: &str, kind: TypeKind) {
         let def =
             TypeDef { name: name.to_string(), doc, origin: origin.to_string(), kind, sent: false, checked: false };
-        self.types.insert(name.to_string(), def);
+        if self.types.insert(name.to_string(), def).is_none() {
+            self.added.push(name.to_string());
+        }
     }
 
     /// A struct that contains itself without indirection (Vec/Map) would have infinite size:

@@ -35,14 +35,13 @@ impl<'a> Builder<'a> {
                 let at = format!("{at_path}/{method}");
                 // Names and types are claimed in scratch state and kept only if the operation is.
                 let checkpoint = self.checkpoint();
-                let (mut methods, mut builders) = (method_names.clone(), builder_names.clone());
-                match self.operation(path, method, item, op, &at, &mut methods, &mut builders) {
-                    Ok(o) => {
-                        out.push(o);
-                        (method_names, builder_names) = (methods, builders);
-                    }
+                let marks = (method_names.mark(), builder_names.mark());
+                match self.operation(path, method, item, op, &at, &mut method_names, &mut builder_names) {
+                    Ok(o) => out.push(o),
                     Err(e) if e.unsupported => {
                         self.restore(checkpoint);
+                        method_names.rollback(marks.0);
+                        builder_names.rollback(marks.1);
                         let operation = format!("{} {path}", method.to_uppercase());
                         self.warn(&e.location, format!("{}; operation {operation} is skipped", e.message));
                         skipped.push(Skipped { operation, location: e.location, reason: e.message });
