@@ -72,6 +72,23 @@ pub enum QueryStyle {
     FormComma,
     /// `a[k]=v` (deepObject).
     DeepObject,
+    /// `a=1%202`: values joined by a space (spaceDelimited, explode: false).
+    SpaceDelimited,
+    /// `a=1|2`: values joined by a pipe (pipeDelimited, explode: false).
+    PipeDelimited,
+}
+
+impl QueryStyle {
+    /// What joins an array's values (and an object's keys and values) in one query value;
+    /// `None` for the styles that repeat the parameter instead.
+    fn separator(self) -> Option<&'static str> {
+        match self {
+            QueryStyle::FormComma => Some(","),
+            QueryStyle::SpaceDelimited => Some(" "),
+            QueryStyle::PipeDelimited => Some("|"),
+            QueryStyle::FormExplode | QueryStyle::DeepObject => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -282,21 +299,21 @@ fn scalar_text(v: &Value) -> String {
 }
 
 fn expand_query(name: &str, value: &Value, style: QueryStyle, out: &mut Vec<(String, String)>) {
-    match (value, style) {
+    match (value, style.separator()) {
         (Value::Null, _) => {}
-        (Value::Array(items), QueryStyle::FormComma) => {
-            out.push((name.to_string(), items.iter().map(scalar_text).collect::<Vec<_>>().join(",")))
+        (Value::Array(items), Some(sep)) => {
+            out.push((name.to_string(), items.iter().map(scalar_text).collect::<Vec<_>>().join(sep)))
         }
-        (Value::Array(items), _) => out.extend(items.iter().map(|i| (name.to_string(), scalar_text(i)))),
-        (Value::Object(map), QueryStyle::DeepObject) => {
+        (Value::Array(items), None) => out.extend(items.iter().map(|i| (name.to_string(), scalar_text(i)))),
+        (Value::Object(map), None) if style == QueryStyle::DeepObject => {
             out.extend(map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (format!("{name}[{k}]"), scalar_text(v))))
         }
-        (Value::Object(map), QueryStyle::FormExplode) => {
+        (Value::Object(map), None) => {
             out.extend(map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), scalar_text(v))))
         }
-        (Value::Object(map), QueryStyle::FormComma) => {
+        (Value::Object(map), Some(sep)) => {
             let flat: Vec<String> = map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect();
-            out.push((name.to_string(), flat.join(",")))
+            out.push((name.to_string(), flat.join(sep)))
         }
         (other, _) => out.push((name.to_string(), scalar_text(other))),
     }
@@ -374,8 +391,14 @@ mod tests {
         expand_query("b", &serde_json::json!([1, 2]), QueryStyle::FormComma, &mut out);
         expand_query("c", &serde_json::json!({"x": 1, "y": null}), QueryStyle::DeepObject, &mut out);
         expand_query("d", &Value::Null, QueryStyle::FormExplode, &mut out);
+        expand_query("e", &serde_json::json!(["x", "y z"]), QueryStyle::SpaceDelimited, &mut out);
+        expand_query("f", &serde_json::json!([1, 2]), QueryStyle::PipeDelimited, &mut out);
+        expand_query("g", &serde_json::json!({"r": 1, "g": 2}), QueryStyle::PipeDelimited, &mut out);
         let pairs: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        assert_eq!(pairs, [("a", "1"), ("a", "2"), ("b", "1,2"), ("c[x]", "1")]);
+        assert_eq!(
+            pairs,
+            [("a", "1"), ("a", "2"), ("b", "1,2"), ("c[x]", "1"), ("e", "x y z"), ("f", "1|2"), ("g", "g|2|r|1")]
+        );
     }
 
     #[test]

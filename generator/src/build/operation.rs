@@ -185,9 +185,13 @@ impl<'a> Builder<'a> {
                 }
                 Parameter::Query { style, .. } => (
                     ParamLocation::Query,
-                    match style {
-                        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
-                        _ if d.explode == Some(false) => QueryStyle::FormComma,
+                    // `explode` defaults to true for `form` only; exploded delimited styles repeat
+                    // the parameter as `form` does.
+                    match (style, d.explode) {
+                        (openapiv3::QueryStyle::DeepObject, _) => QueryStyle::DeepObject,
+                        (openapiv3::QueryStyle::SpaceDelimited, None | Some(false)) => QueryStyle::SpaceDelimited,
+                        (openapiv3::QueryStyle::PipeDelimited, None | Some(false)) => QueryStyle::PipeDelimited,
+                        (openapiv3::QueryStyle::Form, Some(false)) => QueryStyle::FormComma,
                         _ => QueryStyle::FormExplode,
                     },
                 ),

@@ -354,6 +354,8 @@ fn request(p: &OperationPlan) -> TokenStream {
                         QueryStyle::FormExplode => quote!(FormExplode),
                         QueryStyle::FormComma => quote!(FormComma),
                         QueryStyle::DeepObject => quote!(DeepObject),
+                        QueryStyle::SpaceDelimited => quote!(SpaceDelimited),
+                        QueryStyle::PipeDelimited => quote!(PipeDelimited),
                     };
                     quote!(r.query(#wire, &self.#n, rt::QueryStyle::#style)?;)
                 }
