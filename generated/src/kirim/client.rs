@@ -108,7 +108,7 @@ impl<'a> CreateContact<'a> {
     ///
     /// (header `Idempotency-Key`)
     ///
-    /// When not set, a random key is generated; either way the same key is sent on every retry of this call, so a retried request is applied once.
+    /// When not set, a random key is generated; either way the same key is sent on every retry of this call, so a server that honours the key applies a retried request once.
     pub fn idempotency_key(mut self, value: &'a str) -> Self {
         self.idempotency_key = Some(value);
         self

@@ -249,7 +249,7 @@ fn builder(p: &OperationPlan) -> TokenStream {
                 None => format!("Sets the {d}."),
             };
             if p.idempotency_key {
-                d.push_str("\n\nWhen not set, a random key is generated; either way the same key is sent on every retry of this call, so a retried request is applied once.");
+                d.push_str("\n\nWhen not set, a random key is generated; either way the same key is sent on every retry of this call, so a server that honours the key applies a retried request once.");
             }
             let d = doc(Some(&d));
             quote! {
