@@ -1,11 +1,12 @@
 //! The generated mock servers (`whatsapp-contacts`' `mock` feature), used the way a user of the
-//! crate would in their own tests: typed successes and errors, faults and retries, the spec's
-//! example as the default answer, and refusals of requests the spec would reject.
+//! crate would in their own tests: typed successes and errors, faults (a timeout, a reset
+//! connection, a 429) and retries, the spec's example as the default answer, and refusals of
+//! requests the spec would reject.
 
 use oas_client_runtime::{ApiError, Error, RetryPolicy, StatusError};
 use serde_json::json;
 use std::time::Duration;
-use whatsapp_contacts::{kirim, whats91};
+use whatsapp_contacts::{kirim, wacr, whats91};
 
 fn kirim_request(email: &str) -> kirim::types::CreateContactRequest {
     serde_json::from_value(json!({"phone_number": "+6281234567890", "email": email})).expect("a request")
@@ -75,6 +76,56 @@ async fn kirim_refuses_an_email_the_spec_rejects_and_names_the_rule() {
     assert_eq!(refusals.len(), 1);
     assert!(refusals[0].reasons[0].starts_with("body.email"), "{refusals:?}");
     assert!(refusals[0].reasons[0].contains("format"), "{refusals:?}");
+}
+
+#[tokio::test]
+async fn kirim_retries_a_reset_connection_when_the_request_carries_an_idempotency_key() {
+    let mock = kirim::mock::MockServer::start().await;
+    let request = kirim_request("budi@example.com");
+    mock.create_contact().reset().up_to(1).mount().await;
+    let created = mock
+        .client()
+        .create_contact("pn_1", &request)
+        .idempotency_key("key-1")
+        .with_retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .await
+        .expect("the retry gets the example");
+    assert_eq!(created.body.data.id, "ctc_01HXYZABCDEFGHJKMNPQRSTVWX");
+    assert_eq!(mock.received().await, 2, "the reset attempt, then the example");
+
+    mock.create_contact().reset().up_to(1).mount().await;
+    let err = mock
+        .client()
+        .create_contact("pn_1", &request)
+        .idempotency_key("key-2")
+        .with_retry(RetryPolicy::none())
+        .await
+        .expect_err("a reset");
+    assert!(matches!(&err, Error::Transport(t) if !t.is_timeout()), "{err:?}");
+}
+
+/// A POST without an idempotency key may have been carried out before the connection broke, so
+/// the client does not send it again: the test sees the transport error, once.
+#[tokio::test]
+async fn whats91_and_wacr_see_a_reset_as_a_transport_error_not_retried() {
+    let mock = whats91::mock::MockServer::start().await;
+    let request = whats91::types::CreateContactBookRequest::new("Leads".into());
+    mock.create_contact_book().reset().up_to(1).mount().await;
+    let err = mock.client().create_contact_book(&request).await.expect_err("a reset");
+    assert!(matches!(&err, Error::Transport(_)), "{err:?}");
+    assert_eq!(mock.received().await, 1);
+    let created = mock.client().create_contact_book(&request).await.expect("the next call gets the example");
+    assert_eq!(created.status, 200);
+
+    let mock = wacr::mock::MockServer::start().await;
+    let contact: wacr::types::CreateContactRequest =
+        serde_json::from_value(json!({"firstname": "Budi", "lastname": "Santoso", "phone": "+6281234567890", "type": "lead", "source_id": 1, "status_id": 1}))
+            .expect("a request");
+    mock.create_contact().reset().up_to(1).mount().await;
+    let err = mock.client().create_contact(&contact).await.expect_err("a reset");
+    assert!(matches!(&err, Error::Transport(_)), "{err:?}");
+    assert_eq!(mock.received().await, 1);
+    mock.client().create_contact(&contact).await.expect("the next call gets the example");
 }
 
 #[tokio::test]
