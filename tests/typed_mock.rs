@@ -206,7 +206,7 @@ async fn whats91_refuses_too_many_contacts_and_panics_on_drop_if_not_taken() {
 
 /// The README's example, as written there.
 #[tokio::test]
-async fn readme_example_retries_a_rate_limit_then_types_an_error() {
+async fn readme_example_retries_a_rate_limit_types_an_error_and_retries_a_reset() {
     use whatsapp_contacts::kirim::{mock::MockServer, types};
     let mock = MockServer::start().await;
     mock.create_contact().too_many_requests(0).up_to(2).mount().await;
@@ -218,6 +218,10 @@ async fn readme_example_retries_a_rate_limit_then_types_an_error() {
     mock.create_contact().path_values(&["pn_2"]).json(404, &envelope).mount().await;
     let err = mock.client().create_contact("pn_2", &request).await.unwrap_err();
     assert!(matches!(err, Error::Api(ApiError { body: types::CreateContactError::NotFound(_), .. })));
+
+    mock.create_contact().reset().up_to(1).mount().await;
+    let created = mock.client().create_contact("pn_1", &request).idempotency_key("k2").await.unwrap();
+    assert_eq!(created.status, 200);
 }
 
 /// A fake that never goes through HTTP builds the errors a real response would give.

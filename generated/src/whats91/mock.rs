@@ -7,12 +7,9 @@ use super::client;
 use super::types;
 use ::oas_client_runtime as rt;
 
-/// A mock of this API on a local port (see the runtime's `mock` module). Until a test
-/// sets an expectation, each operation answers with the spec's success example, after
-/// checking the request body as the spec would: a body it would reject is answered
-/// 422 naming each broken rule and kept as a refusal, and the server panics on drop
-/// unless the test took its refusals (`take_refusals`). The expectation methods are
-/// [`Expectations`]'.
+/// A mock of this API on a local port, answering each operation with the spec's
+/// example until a test sets an expectation (see the runtime's `mock` module). Its
+/// expectation methods, one per operation, are [`Expectations`]'.
 pub type MockServer = rt::mock::MockServer<Expectations>;
 
 /// One typed expectation per operation, which a [`MockServer`] has through `Deref`.
