@@ -204,6 +204,31 @@ async fn whats91_refuses_too_many_contacts_and_panics_on_drop_if_not_taken() {
     assert!(message.contains("maxItems"), "{message}");
 }
 
+// An operation with several documented successes (tests/fixtures/responses.yaml, generated into
+// OUT_DIR by tests/build.rs). A test binary uses only part of the client.
+#[allow(dead_code)]
+mod responses {
+    include!(concat!(env!("OUT_DIR"), "/responses_module.rs"));
+}
+
+/// `ok` takes a variant of the success enum and answers with that variant's documented status.
+#[tokio::test]
+async fn ok_answers_each_variant_of_a_success_enum_with_its_status() {
+    use responses::{mock::MockServer, types};
+    let mock = MockServer::start().await;
+    let ticket: types::Ticket = serde_json::from_value(json!({"ticket": "t-1"})).expect("a ticket");
+    mock.submit_job().ok(&types::SubmitJobSuccess::Accepted(ticket.clone())).up_to(1).mount().await;
+    mock.submit_job().ok(&types::SubmitJobSuccess::NoContent).up_to(1).mount().await;
+    let queued = mock.client().submit_job().await.expect("the 202");
+    assert_eq!((queued.status, queued.body), (202, types::SubmitJobSuccess::Accepted(ticket)));
+    let nothing = mock.client().submit_job().await.expect("the 204");
+    assert_eq!((nothing.status, nothing.body), (204, types::SubmitJobSuccess::NoContent));
+    // Then the default answer: the spec gives no example, and a 501 says so.
+    let err = mock.client().submit_job().await.expect_err("no example");
+    assert_eq!(err.status(), Some(501));
+    assert!(String::from_utf8_lossy(err.raw_body().unwrap_or_default()).contains("no example for `submitJob`"));
+}
+
 /// The README's example, as written there.
 #[tokio::test]
 async fn readme_example_retries_a_rate_limit_types_an_error_and_retries_a_reset() {
