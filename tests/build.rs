@@ -2,6 +2,7 @@
 //! `whatsapp-contacts` types (`tests/roundtrip.rs` includes it). This is the generator's
 //! `build.rs` use: the dispatch is test-only, so it never ships in the published crate.
 
+use oas_client_gen::RuntimeSource;
 use std::path::Path;
 
 fn main() {
@@ -41,4 +42,17 @@ fn main() {
     // The body kinds fixture's client, called on loopback by tests/client.rs (files, streams).
     oas_client_gen::generate_into_out_dir(root.join("tests/fixtures/body_kinds.yaml"), "body_kinds_client.rs")
         .unwrap_or_else(|e| panic!("{e}"));
+    // The responses fixture's client, types and mock server (an operation with several documented
+    // successes), for tests/typed_mock.rs: each generated file as a `pub mod` of one file.
+    let fixture = root.join("tests/fixtures/responses.yaml");
+    println!("cargo:rerun-if-changed={}", fixture.display());
+    let module = oas_client_gen::generate_module(&fixture, "tests/fixtures/responses.yaml", RuntimeSource::Crate)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut text = String::new();
+    for file in ["client", "types", "mock"] {
+        let source = &module.files[Path::new(&format!("responses/{file}.rs"))];
+        text.push_str(&format!("pub mod {file} {{\n{source}}}\n"));
+    }
+    let out = Path::new(&std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("responses_module.rs");
+    std::fs::write(out, text).expect("OUT_DIR is writable");
 }

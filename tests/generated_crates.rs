@@ -1,6 +1,6 @@
 //! Compile checks of generated output: every fixture in `tests/fixtures/` and every document in
 //! the corpus of real public documents (`tests/corpus/`) is generated as a standalone crate
-//! under `target/generated-crates/<name>/` and checked with `cargo check`.
+//! under `target/generated-crates/<name>/` and checked with `cargo check --features mock`.
 //!
 //! The crates share one target directory (`target/generated-crates/target`) so that their
 //! dependencies compile once, and each gets a copy of the workspace's `Cargo.lock` so that nothing
@@ -137,7 +137,8 @@ struct Checked {
 /// `cargo check` in `dir`: offline first (the copied lock names only downloaded crates), then
 /// online if cargo could not resolve offline.
 fn cargo_check(dir: &Path) -> Checked {
-    let args = ["check", "--quiet", "--message-format", "short"];
+    // With the mock server, which every generated crate has behind its `mock` feature.
+    let args = ["check", "--quiet", "--message-format", "short", "--features", "mock"];
     let (output, online) = match oas_client_gen::cargo::run_offline_first(dir, &root().join("target"), &args) {
         Ok(o) => o,
         Err(e) => return Checked { error: Some(format!("cannot run cargo: {e}")), warnings: 0, online: false },
@@ -226,8 +227,8 @@ fn fixtures_compile() {
     run("fixtures", &docs, "fixture", RuntimeSource::Crate);
 }
 
-/// `--runtime inline`: the runtime's own sources become the crate's `runtime` module, and the
-/// crate compiles without the runtime crate and without a warning.
+/// `--runtime inline`: the runtime's own sources (its mock server too) become the crate's
+/// `runtime` module, and the crate compiles without the runtime crate and without a warning.
 #[test]
 fn inlined_runtime_compiles() {
     let spec = contract_tests::workspace().join("spec/whats91.yaml");

@@ -1,11 +1,12 @@
 //! The generated mock servers (`whatsapp-contacts`' `mock` feature), used the way a user of the
-//! crate would in their own tests: typed successes and errors, faults and retries, the spec's
-//! example as the default answer, and refusals of requests the spec would reject.
+//! crate would in their own tests: typed successes and errors, faults (a timeout, a reset
+//! connection, a 429) and retries, the spec's example as the default answer, and refusals of
+//! requests the spec would reject.
 
 use oas_client_runtime::{ApiError, Error, RetryPolicy, StatusError};
 use serde_json::json;
 use std::time::Duration;
-use whatsapp_contacts::{kirim, whats91};
+use whatsapp_contacts::{kirim, wacr, whats91};
 
 fn kirim_request(email: &str) -> kirim::types::CreateContactRequest {
     serde_json::from_value(json!({"phone_number": "+6281234567890", "email": email})).expect("a request")
@@ -75,6 +76,56 @@ async fn kirim_refuses_an_email_the_spec_rejects_and_names_the_rule() {
     assert_eq!(refusals.len(), 1);
     assert!(refusals[0].reasons[0].starts_with("body.email"), "{refusals:?}");
     assert!(refusals[0].reasons[0].contains("format"), "{refusals:?}");
+}
+
+#[tokio::test]
+async fn kirim_retries_a_reset_connection_when_the_request_carries_an_idempotency_key() {
+    let mock = kirim::mock::MockServer::start().await;
+    let request = kirim_request("budi@example.com");
+    mock.create_contact().reset().up_to(1).mount().await;
+    let created = mock
+        .client()
+        .create_contact("pn_1", &request)
+        .idempotency_key("key-1")
+        .with_retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .await
+        .expect("the retry gets the example");
+    assert_eq!(created.body.data.id, "ctc_01HXYZABCDEFGHJKMNPQRSTVWX");
+    assert_eq!(mock.received().await, 2, "the reset attempt, then the example");
+
+    mock.create_contact().reset().up_to(1).mount().await;
+    let err = mock
+        .client()
+        .create_contact("pn_1", &request)
+        .idempotency_key("key-2")
+        .with_retry(RetryPolicy::none())
+        .await
+        .expect_err("a reset");
+    assert!(matches!(&err, Error::Transport(t) if !t.is_timeout()), "{err:?}");
+}
+
+/// A POST without an idempotency key may have been carried out before the connection broke, so
+/// the client does not send it again: the test sees the transport error, once.
+#[tokio::test]
+async fn whats91_and_wacr_see_a_reset_as_a_transport_error_not_retried() {
+    let mock = whats91::mock::MockServer::start().await;
+    let request = whats91::types::CreateContactBookRequest::new("Leads".into());
+    mock.create_contact_book().reset().up_to(1).mount().await;
+    let err = mock.client().create_contact_book(&request).await.expect_err("a reset");
+    assert!(matches!(&err, Error::Transport(_)), "{err:?}");
+    assert_eq!(mock.received().await, 1);
+    let created = mock.client().create_contact_book(&request).await.expect("the next call gets the example");
+    assert_eq!(created.status, 200);
+
+    let mock = wacr::mock::MockServer::start().await;
+    let contact: wacr::types::CreateContactRequest =
+        serde_json::from_value(json!({"firstname": "Budi", "lastname": "Santoso", "phone": "+6281234567890", "type": "lead", "source_id": 1, "status_id": 1}))
+            .expect("a request");
+    mock.create_contact().reset().up_to(1).mount().await;
+    let err = mock.client().create_contact(&contact).await.expect_err("a reset");
+    assert!(matches!(&err, Error::Transport(_)), "{err:?}");
+    assert_eq!(mock.received().await, 1);
+    mock.client().create_contact(&contact).await.expect("the next call gets the example");
 }
 
 #[tokio::test]
@@ -153,9 +204,34 @@ async fn whats91_refuses_too_many_contacts_and_panics_on_drop_if_not_taken() {
     assert!(message.contains("maxItems"), "{message}");
 }
 
+// An operation with several documented successes (tests/fixtures/responses.yaml, generated into
+// OUT_DIR by tests/build.rs). A test binary uses only part of the client.
+#[allow(dead_code)]
+mod responses {
+    include!(concat!(env!("OUT_DIR"), "/responses_module.rs"));
+}
+
+/// `ok` takes a variant of the success enum and answers with that variant's documented status.
+#[tokio::test]
+async fn ok_answers_each_variant_of_a_success_enum_with_its_status() {
+    use responses::{mock::MockServer, types};
+    let mock = MockServer::start().await;
+    let ticket: types::Ticket = serde_json::from_value(json!({"ticket": "t-1"})).expect("a ticket");
+    mock.submit_job().ok(&types::SubmitJobSuccess::Accepted(ticket.clone())).up_to(1).mount().await;
+    mock.submit_job().ok(&types::SubmitJobSuccess::NoContent).up_to(1).mount().await;
+    let queued = mock.client().submit_job().await.expect("the 202");
+    assert_eq!((queued.status, queued.body), (202, types::SubmitJobSuccess::Accepted(ticket)));
+    let nothing = mock.client().submit_job().await.expect("the 204");
+    assert_eq!((nothing.status, nothing.body), (204, types::SubmitJobSuccess::NoContent));
+    // Then the default answer: the spec gives no example, and a 501 says so.
+    let err = mock.client().submit_job().await.expect_err("no example");
+    assert_eq!(err.status(), Some(501));
+    assert!(String::from_utf8_lossy(err.raw_body().unwrap_or_default()).contains("no example for `submitJob`"));
+}
+
 /// The README's example, as written there.
 #[tokio::test]
-async fn readme_example_retries_a_rate_limit_then_types_an_error() {
+async fn readme_example_retries_a_rate_limit_types_an_error_and_retries_a_reset() {
     use whatsapp_contacts::kirim::{mock::MockServer, types};
     let mock = MockServer::start().await;
     mock.create_contact().too_many_requests(0).up_to(2).mount().await;
@@ -167,6 +243,10 @@ async fn readme_example_retries_a_rate_limit_then_types_an_error() {
     mock.create_contact().path_values(&["pn_2"]).json(404, &envelope).mount().await;
     let err = mock.client().create_contact("pn_2", &request).await.unwrap_err();
     assert!(matches!(err, Error::Api(ApiError { body: types::CreateContactError::NotFound(_), .. })));
+
+    mock.create_contact().reset().up_to(1).mount().await;
+    let created = mock.client().create_contact("pn_1", &request).idempotency_key("k2").await.unwrap();
+    assert_eq!(created.status, 200);
 }
 
 /// A fake that never goes through HTTP builds the errors a real response would give.

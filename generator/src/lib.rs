@@ -111,10 +111,8 @@ pub fn module_from(spec: &Path, label: &str, loaded: &load::Loaded, source: Runt
     let plan = plan::plan(&api);
     let (types, client) = (emit::types(&plan, source), emit::client(&plan, source));
     let mut files = Files::new();
-    let mut outputs = vec![("mod.rs", emit::module(&api, source)), ("types.rs", types), ("client.rs", client)];
-    if source == RuntimeSource::Crate {
-        outputs.push(("mock.rs", emit::mock(&plan, &loaded.raw, source)));
-    }
+    let mock = emit::mock(&plan, &loaded.raw, source);
+    let outputs = [("mod.rs", emit::module(&api)), ("types.rs", types), ("client.rs", client), ("mock.rs", mock)];
     for (file, tokens) in outputs {
         let rel = dir.join(file);
         let text = format::format_file(tokens, &rel, &header)?;
@@ -140,8 +138,6 @@ pub fn module_name(spec: &Path) -> String {
 /// The part of the runtime's `lib.rs` an inlined copy leaves out.
 const INLINE_LEFT_OUT: &str =
     "// The runtime's own sources, for generators that inline it (left out of an inlined copy).\n#[doc(hidden)]\npub mod source;\n";
-/// The runtime's mock server, which an inlined copy leaves out too (it needs wiremock).
-const INLINE_LEFT_OUT_MOCK: &str = "#[cfg(feature = \"mock\")]\npub mod mock;\n";
 
 /// The runtime as a module of the generated crate (`src/runtime/…`), from the runtime crate's
 /// own sources: its `source` module is left out, and the macros are re-exported where the
@@ -151,7 +147,7 @@ pub fn inline_runtime_files() -> Files {
     let mut files = Files::new();
     for (name, text) in oas_client_runtime::source::FILES {
         let (rel, text) = if *name == "lib.rs" {
-            let text = text.replace(INLINE_LEFT_OUT, "").replace(INLINE_LEFT_OUT_MOCK, "");
+            let text = text.replace(INLINE_LEFT_OUT, "");
             let text = format!("{text}\n#[doc(hidden)]\npub use crate::{{__decode_arm, __object_field, object, operation, string_enum}};\n");
             ("runtime/mod.rs".to_string(), text)
         } else {
@@ -189,7 +185,8 @@ pub fn standalone_crate(
 }
 
 /// The whole client for `spec` as one file of inline modules (`client`, `types`), for
-/// `include!` in a crate that depends on `oas-client-runtime`, `serde` and `serde_json`.
+/// `include!` in a crate that depends on `oas-client-runtime`, `serde` and `serde_json`. It has
+/// no mock server: that needs a cargo feature of its own, which only a generated crate declares.
 pub fn generate_file(spec: &Path) -> Result<(String, Vec<Warning>), Error> {
     let loaded = load::load_file(spec)?;
     let (api, warnings) = build_model(spec, &loaded)?;

@@ -52,9 +52,12 @@ fn generate_then_check_fresh_then_stale() {
         "src/lib.rs",
         "src/runtime/mod.rs",
         "src/runtime/client.rs",
+        "src/runtime/mock.rs",
+        "src/runtime/mock/front.rs",
         "src/kirim/mod.rs",
         "src/kirim/types.rs",
         "src/kirim/client.rs",
+        "src/kirim/mock.rs",
     ] {
         assert!(out.join(f).is_file(), "{f} was not written");
     }
@@ -178,19 +181,21 @@ fn patterns_the_runtime_cannot_compile_are_warned_about_and_not_emitted() {
 }
 
 #[test]
-fn the_inlined_runtime_needs_exactly_the_runtime_crates_dependencies() {
-    // `--runtime inline` writes RUNTIME_DEPENDENCIES into the crate's manifest; the runtime crate
-    // declares its own. Drift would only show when someone inlines. The one exception is
-    // wiremock: it serves only the `mock` module, which an inlined copy leaves out.
+fn the_inlined_runtime_needs_exactly_the_runtime_crates_dependencies_and_features() {
+    // `--runtime inline` writes RUNTIME_DEPENDENCIES and RUNTIME_FEATURES into the crate's
+    // manifest; the runtime crate declares its own. Drift would only show when someone inlines.
     let manifest = std::fs::read_to_string(root().join("runtime/Cargo.toml")).unwrap();
-    let section = manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
-    let deps = |text: &str| -> Vec<String> {
+    let section =
+        |name: &str| manifest.split(&format!("[{name}]")).nth(1).unwrap().split("\n[").next().unwrap().to_string();
+    let lines = |text: &str| -> Vec<String> {
         text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect()
     };
-    let (mock_only, runtime): (Vec<String>, Vec<String>) =
-        deps(section).into_iter().partition(|d| d.starts_with("wiremock "));
-    assert_eq!(mock_only.len(), 1, "the runtime's mock feature depends on wiremock: {section}");
-    assert_eq!(deps(oas_client_gen::emit::RUNTIME_DEPENDENCIES), runtime);
+    assert_eq!(lines(oas_client_gen::emit::RUNTIME_DEPENDENCIES), lines(&section("dependencies")));
+    assert_eq!(lines(oas_client_gen::emit::RUNTIME_FEATURES), lines(&section("features")));
+    assert!(
+        oas_client_gen::emit::RUNTIME_FEATURES.contains("\nmock = [\"dep:wiremock\""),
+        "the mock comes inlined too"
+    );
 }
 
 /// A document with one operation the generator supports and one it skips (a required cookie),

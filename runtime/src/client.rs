@@ -186,10 +186,18 @@ impl Request<'_> {
                     }
                     return finish(response, client.config.max_response_bytes, started).await;
                 }
-                // A failed connect sent nothing, so even an unsafe request may go again.
-                Err(e) if can_retry && (e.is_connect() || (self.retry_safe && e.is_timeout())) => {
+                // A failed connect sent nothing, so even an unsafe request may go again; a safe
+                // one also after a timeout or a connection lost before the answer.
+                Err(e) if can_retry && (e.is_connect() || (self.retry_safe && (e.is_timeout() || e.is_request()))) => {
                     let wait = policy.backoff(attempt);
-                    trace::retry(attempt, wait, if e.is_connect() { "connection failed" } else { "timed out" });
+                    let reason = if e.is_connect() {
+                        "connection failed"
+                    } else if e.is_timeout() {
+                        "timed out"
+                    } else {
+                        "connection lost"
+                    };
+                    trace::retry(attempt, wait, reason);
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }

@@ -9,8 +9,8 @@ use std::time::Duration;
 /// When and how often a request is sent again.
 ///
 /// Only requests that are safe to repeat are retried: idempotent methods, and requests that carry
-/// an idempotency key. A connection that could not be established is retried for any request,
-/// because nothing was sent.
+/// an idempotency key, after a 429 or 503, a timeout, or a connection lost before the answer. A
+/// connection that could not be established is retried for any request, because nothing was sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {

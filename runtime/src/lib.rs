@@ -7,9 +7,9 @@
 //!   `Debug` and `Display`), timeouts, the retry policy and the response size limit;
 //! - [`Call`], [`Request`] and [`operation!`]: one request with its per-call overrides (timeout, retry policy,
 //!   extra headers), percent-encoded path parameters, query styles and bodies;
-//! - sending: retries with exponential backoff and jitter on 429/503 and failed connections,
-//!   honouring `Retry-After` (seconds or HTTP date); a POST is retried only when it carries an
-//!   idempotency key, which stays the same on every attempt;
+//! - sending: retries with exponential backoff and jitter on 429/503, timeouts, failed and lost
+//!   connections, honouring `Retry-After` (seconds or HTTP date); a POST is retried only when it
+//!   carries an idempotency key, which stays the same on every attempt;
 //! - [`RawResponse`]: bodies read chunk by chunk up to a limit, then decoded by the rules in
 //!   [`RawResponse`]'s docs (an undocumented 2xx is still a success, a documented failure whose
 //!   body does not match its schema is still a failure with its status);

@@ -18,4 +18,6 @@ pub const FILES: &[(&str, &str)] = &[
     ("request.rs", include_str!("request.rs")),
     ("response.rs", include_str!("response.rs")),
     ("validate.rs", include_str!("validate.rs")),
+    ("mock.rs", include_str!("mock.rs")),
+    ("mock/front.rs", include_str!("mock/front.rs")),
 ];

@@ -7,56 +7,52 @@ use super::client;
 use super::types;
 use ::oas_client_runtime as rt;
 
-/// A mock of this API on a local port. Until a test sets an expectation, each operation
-/// answers with the spec's success example, after checking the request body as the
-/// spec would: a body it would reject is answered 422 naming each broken rule and kept
-/// as a refusal, and the server panics on drop unless the test took its refusals
-/// (`take_refusals`, through `Deref` to the runtime's server).
+/// A mock of this API on a local port, answering each operation with the spec's
+/// example until a test sets an expectation (see the runtime's `mock` module). Its
+/// expectation methods, one per operation, are [`Expectations`]'.
+pub type MockServer = rt::mock::MockServer<Expectations>;
+
+/// One typed expectation per operation, which a [`MockServer`] has through `Deref`.
 #[derive(Debug)]
-pub struct MockServer {
-    inner: rt::mock::MockServer,
-}
+pub struct Expectations(rt::mock::Server);
 
-impl MockServer {
-    /// Starts the server, every operation answering with the spec's example.
-    pub async fn start() -> Self {
-        let inner = rt::mock::MockServer::start().await;
-        inner
-            .answer_example::<
-                client::CreateContact<'static>,
-            >(
-                200u16,
-                Some(
-                    ::serde_json::from_str(
-                            "{\"data\":{\"id\":\"ctc_01HXYZABCDEFGHJKMNPQRSTVWX\",\"object\":\"contact\",\"phone_number\":\"+6281234567890\",\"name\":\"Budi Santoso\",\"email\":null,\"metadata\":{\"segment\":\"vip\"},\"whatsapp_account\":{\"phone_number\":\"+6281100000000\"},\"created_at\":\"2025-01-15T08:30:00Z\",\"updated_at\":\"2025-01-15T08:30:00Z\"},\"request_id\":\"req_01HXYZABCDEFGHJKMNPQRSTVWX\"}",
-                        )
-                        .expect("a JSON example"),
-                ),
-                Some(rt::mock::check_json::<types::CreateContactRequest>),
-            )
-            .await;
-        Self { inner }
-    }
-
-    /// A client for this server, with placeholder credentials.
-    pub fn client(&self) -> client::Client {
-        client::Client::with_base_url(self.inner.uri(), "mock-credential")
-            .expect("the mock server's URL is a valid base URL")
-    }
-
+impl Expectations {
     /// An expectation for `createContact` (`POST /{phone_number_id}/contacts`), installed by its `mount`.
     pub fn create_contact(
         &self,
     ) -> rt::mock::Expect<'_, client::CreateContact<'static>> {
-        self.inner.expect()
+        self.0.expect()
     }
 }
 
-impl ::std::ops::Deref for MockServer {
-    type Target = rt::mock::MockServer;
+impl rt::mock::Api for Expectations {
+    type Client = client::Client;
 
-    fn deref(&self) -> &Self::Target {
-        &self.inner
+    fn new(server: rt::mock::Server) -> Self {
+        Self(server)
+    }
+
+    fn server(&self) -> &rt::mock::Server {
+        &self.0
+    }
+
+    fn client(base_url: String) -> client::Client {
+        client::Client::with_base_url(base_url, "mock-credential")
+            .expect("the mock server's URL is a valid base URL")
+    }
+
+    fn examples() -> Vec<rt::mock::Example> {
+        Vec::from([
+            rt::mock::Example::of::<
+                client::CreateContact<'static>,
+            >(
+                200,
+                Some(
+                    r#"{"data":{"id":"ctc_01HXYZABCDEFGHJKMNPQRSTVWX","object":"contact","phone_number":"+6281234567890","name":"Budi Santoso","email":null,"metadata":{"segment":"vip"},"whatsapp_account":{"phone_number":"+6281100000000"},"created_at":"2025-01-15T08:30:00Z","updated_at":"2025-01-15T08:30:00Z"},"request_id":"req_01HXYZABCDEFGHJKMNPQRSTVWX"}"#,
+                ),
+                Some(rt::mock::check_json::<types::CreateContactRequest>),
+            ),
+        ])
     }
 }
 
@@ -64,4 +60,8 @@ impl rt::mock::Mocked for client::CreateContact<'static> {
     type Ok = types::CreateContactResponse;
 
     type Body = types::CreateContactRequest;
+
+    fn reply(ok: &Self::Ok) -> rt::mock::Reply {
+        rt::mock::Reply::json(200, ok)
+    }
 }

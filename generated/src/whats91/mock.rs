@@ -7,77 +7,68 @@ use super::client;
 use super::types;
 use ::oas_client_runtime as rt;
 
-/// A mock of this API on a local port. Until a test sets an expectation, each operation
-/// answers with the spec's success example, after checking the request body as the
-/// spec would: a body it would reject is answered 422 naming each broken rule and kept
-/// as a refusal, and the server panics on drop unless the test took its refusals
-/// (`take_refusals`, through `Deref` to the runtime's server).
+/// A mock of this API on a local port, answering each operation with the spec's
+/// example until a test sets an expectation (see the runtime's `mock` module). Its
+/// expectation methods, one per operation, are [`Expectations`]'.
+pub type MockServer = rt::mock::MockServer<Expectations>;
+
+/// One typed expectation per operation, which a [`MockServer`] has through `Deref`.
 #[derive(Debug)]
-pub struct MockServer {
-    inner: rt::mock::MockServer,
-}
+pub struct Expectations(rt::mock::Server);
 
-impl MockServer {
-    /// Starts the server, every operation answering with the spec's example.
-    pub async fn start() -> Self {
-        let inner = rt::mock::MockServer::start().await;
-        inner
-            .answer_example::<
-                client::CreateContactBook<'static>,
-            >(
-                200u16,
-                Some(
-                    ::serde_json::from_str(
-                            "{\"success\":true,\"message\":\"Contact book created\",\"data\":{\"contactBook\":{\"contactBookUid\":\"grp_abc\",\"uid\":\"grp_abc\",\"name\":\"Retail Leads\",\"description\":\"Retail campaign contacts\",\"color\":\"#0f62fe\",\"status\":\"ACTIVE\",\"contactCount\":0}},\"metadata\":{\"apiVersion\":\"v2\",\"requestId\":\"request-uuid\"}}",
-                        )
-                        .expect("a JSON example"),
-                ),
-                Some(rt::mock::check_decodes::<types::CreateContactBookRequest>),
-            )
-            .await;
-        inner
-            .answer_example::<
-                client::BulkUploadContacts<'static>,
-            >(
-                200u16,
-                Some(
-                    ::serde_json::from_str(
-                            "{\"success\":true,\"message\":\"Contacts uploaded\",\"data\":{\"contactBook\":{\"contactBookUid\":\"grp_abc\",\"name\":\"Retail Leads\"},\"summary\":{\"total\":3,\"created\":1,\"updated\":1,\"skipped\":1,\"invalid\":0},\"results\":[{\"row\":1,\"status\":\"UPDATED\",\"contact\":{\"contactUid\":\"ct_existing\",\"phone\":\"917000782082\"}},{\"row\":2,\"status\":\"CREATED\",\"contact\":{\"contactUid\":\"ct_new\",\"phone\":\"917999999999\"}},{\"row\":3,\"status\":\"SKIPPED\",\"reason\":\"DUPLICATE_IN_REQUEST\",\"phone\":\"917999999999\"}]}}",
-                        )
-                        .expect("a JSON example"),
-                ),
-                Some(rt::mock::check_json::<types::BulkUploadContactsRequest>),
-            )
-            .await;
-        Self { inner }
-    }
-
-    /// A client for this server, with placeholder credentials.
-    pub fn client(&self) -> client::Client {
-        client::Client::with_base_url(self.inner.uri(), "mock-credential")
-            .expect("the mock server's URL is a valid base URL")
-    }
-
+impl Expectations {
     /// An expectation for `createContactBook` (`POST /api/v2/contact-books`), installed by its `mount`.
     pub fn create_contact_book(
         &self,
     ) -> rt::mock::Expect<'_, client::CreateContactBook<'static>> {
-        self.inner.expect()
+        self.0.expect()
     }
 
     /// An expectation for `bulkUploadContacts` (`POST /api/v2/contact-books/{bookUid}/contacts/bulk`), installed by its `mount`.
     pub fn bulk_upload_contacts(
         &self,
     ) -> rt::mock::Expect<'_, client::BulkUploadContacts<'static>> {
-        self.inner.expect()
+        self.0.expect()
     }
 }
 
-impl ::std::ops::Deref for MockServer {
-    type Target = rt::mock::MockServer;
+impl rt::mock::Api for Expectations {
+    type Client = client::Client;
 
-    fn deref(&self) -> &Self::Target {
-        &self.inner
+    fn new(server: rt::mock::Server) -> Self {
+        Self(server)
+    }
+
+    fn server(&self) -> &rt::mock::Server {
+        &self.0
+    }
+
+    fn client(base_url: String) -> client::Client {
+        client::Client::with_base_url(base_url, "mock-credential")
+            .expect("the mock server's URL is a valid base URL")
+    }
+
+    fn examples() -> Vec<rt::mock::Example> {
+        Vec::from([
+            rt::mock::Example::of::<
+                client::CreateContactBook<'static>,
+            >(
+                200,
+                Some(
+                    r##"{"success":true,"message":"Contact book created","data":{"contactBook":{"contactBookUid":"grp_abc","uid":"grp_abc","name":"Retail Leads","description":"Retail campaign contacts","color":"#0f62fe","status":"ACTIVE","contactCount":0}},"metadata":{"apiVersion":"v2","requestId":"request-uuid"}}"##,
+                ),
+                Some(rt::mock::check_decodes::<types::CreateContactBookRequest>),
+            ),
+            rt::mock::Example::of::<
+                client::BulkUploadContacts<'static>,
+            >(
+                200,
+                Some(
+                    r#"{"success":true,"message":"Contacts uploaded","data":{"contactBook":{"contactBookUid":"grp_abc","name":"Retail Leads"},"summary":{"total":3,"created":1,"updated":1,"skipped":1,"invalid":0},"results":[{"row":1,"status":"UPDATED","contact":{"contactUid":"ct_existing","phone":"917000782082"}},{"row":2,"status":"CREATED","contact":{"contactUid":"ct_new","phone":"917999999999"}},{"row":3,"status":"SKIPPED","reason":"DUPLICATE_IN_REQUEST","phone":"917999999999"}]}}"#,
+                ),
+                Some(rt::mock::check_json::<types::BulkUploadContactsRequest>),
+            ),
+        ])
     }
 }
 
@@ -85,10 +76,18 @@ impl rt::mock::Mocked for client::CreateContactBook<'static> {
     type Ok = types::CreateContactBookResponse;
 
     type Body = types::CreateContactBookRequest;
+
+    fn reply(ok: &Self::Ok) -> rt::mock::Reply {
+        rt::mock::Reply::json(200, ok)
+    }
 }
 
 impl rt::mock::Mocked for client::BulkUploadContacts<'static> {
     type Ok = types::BulkUploadContactsResponse;
 
     type Body = types::BulkUploadContactsRequest;
+
+    fn reply(ok: &Self::Ok) -> rt::mock::Reply {
+        rt::mock::Reply::json(200, ok)
+    }
 }

@@ -15,27 +15,21 @@ pub enum RuntimeSource {
     Inline,
 }
 
-/// The module root of one API: its docs, the types module, the client, and with the runtime as
-/// a crate the mock server behind the crate's `mock` feature.
-pub fn module(api: &Api, source: RuntimeSource) -> TokenStream {
+/// The module root of one API: its docs, the types module, the client, and the mock server
+/// behind the crate's `mock` feature.
+pub fn module(api: &Api) -> TokenStream {
     let inner_docs = module_docs(api).into_iter().map(|tt| match tt {
         // `#[doc = ..]` → `#![doc = ..]`: these document the module from inside its file.
         proc_macro2::TokenTree::Punct(p) if p.as_char() == '#' => quote!(#p!),
         other => quote!(#other),
-    });
-    // The inlined runtime leaves its mock server out (it would add wiremock to every build).
-    let mock = (source == RuntimeSource::Crate).then(|| {
-        quote!(
-            #[cfg(feature = "mock")]
-            pub mod mock;
-        )
     });
     quote! {
         #(#inner_docs)*
         pub mod client;
         pub mod types;
         pub use client::Client;
-        #mock
+        #[cfg(feature = "mock")]
+        pub mod mock;
     }
 }
 
@@ -73,7 +67,8 @@ fn module_docs(api: &Api) -> TokenStream {
     doc(paragraphs(&[title.as_deref(), api.description.as_deref(), servers.as_deref()]).as_deref())
 }
 
-/// One API as a single file of inline modules, for `include!` from `OUT_DIR` in a build script.
+/// One API as a single file of inline modules, for `include!` from `OUT_DIR` in a build script;
+/// without the mock module, which needs a `mock` feature of the crate that includes it.
 pub fn single_file(api: &Api) -> TokenStream {
     let plan = crate::plan::plan(api);
     let client = super::client(&plan, RuntimeSource::Crate);
@@ -123,9 +118,7 @@ const EDITION: &str = "2021";
 pub fn dependencies(source: RuntimeSource, runtime_path: Option<&str>) -> String {
     let version = crate::RUNTIME_VERSION_REQ;
     match (source, runtime_path) {
-        (RuntimeSource::Inline, _) => {
-            format!("{RUNTIME_DEPENDENCIES}\n[features]\n# Spans and retry events through `tracing` (see the runtime module's docs).\ntracing = [\"dep:tracing\"]\n")
-        }
+        (RuntimeSource::Inline, _) => format!("{RUNTIME_DEPENDENCIES}\n[features]\n{RUNTIME_FEATURES}"),
         (RuntimeSource::Crate, Some(path)) => format!(
             "oas-client-runtime = {{ version = \"{version}\", path = \"{path}\" }}\n{GENERATED_CODE_DEPENDENCIES}{MOCK_FEATURE}"
         ),
@@ -169,7 +162,18 @@ tokio = { version = "1", features = ["time"] }
 percent-encoding = "2"
 httpdate = "1"
 regex-lite = "0.1"
+wiremock = { version = "0.6", optional = true }
+hyper = { version = "1", optional = true, features = ["server", "http1"] }
+hyper-util = { version = "0.1", optional = true, features = ["client-legacy", "http1", "tokio"] }
+socket2 = { version = "0.6", optional = true }
 tracing = { version = "0.1", optional = true, default-features = false, features = ["std"] }
+"#;
+
+/// The inlined runtime's features; `runtime/Cargo.toml` declares the same.
+pub const RUNTIME_FEATURES: &str = r#"# Spans and retry events through `tracing` (see the runtime module's docs).
+tracing = ["dep:tracing"]
+# A typed mock server per API for your tests (each module's `mock`).
+mock = ["dep:wiremock", "dep:hyper", "dep:hyper-util", "dep:socket2", "tokio/net", "tokio/rt", "tokio/sync"]
 "#;
 
 #[cfg(test)]

@@ -1,13 +1,14 @@
-//! `mock.rs` of an API module (behind the crate's `mock` feature): a `MockServer` that answers
-//! every operation with the spec's own success example, refuses the bodies the spec would reject,
-//! and has one typed expectation method per operation.
+//! `mock.rs` of an API module (behind the crate's `mock` feature): its `MockServer` is the
+//! runtime's over this API's `Expectations`, which has one typed expectation method per
+//! operation and tells the runtime the client, each operation's example answer and how each
+//! success is answered.
 
 use super::{doc, ident, mentions, ty, use_runtime, RuntimeSource};
 use crate::examples::{self, Example};
 use crate::model::{AuthScheme, BodyKind, StatusMatch};
-use crate::plan::{OperationPlan, Plan, RustTy};
+use crate::plan::{Decode, MockPlan, OperationPlan, Plan, RustTy, SuccessReply};
 use crate::pointer;
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
@@ -15,42 +16,39 @@ use serde_json::Value;
 pub fn mock(plan: &Plan, raw: &Value, source: RuntimeSource) -> TokenStream {
     let ops = &plan.operations;
     let examples = examples::collect(raw);
-    let impls = ops.iter().map(mocked);
+    let impls = ops.iter().zip(&plan.mocks).map(|(p, m)| mocked(p, m));
     let defaults = ops.iter().map(|p| default_answer(p, raw, &examples));
-    let methods = ops.iter().map(expect_method);
+    let methods = ops.iter().zip(&plan.mocks).map(|(p, m)| expect_method(p, m));
     let credentials: Vec<&str> = match plan.credentials.scheme {
         Some(AuthScheme::Basic) => vec!["mock-user", "mock-password"],
         Some(_) => vec!["mock-credential"],
         None => vec![],
     };
     let body = quote! {
-        /// A mock of this API on a local port. Until a test sets an expectation, each operation
-        /// answers with the spec's success example, after checking the request body as the
-        /// spec would: a body it would reject is answered 422 naming each broken rule and kept
-        /// as a refusal, and the server panics on drop unless the test took its refusals
-        /// (`take_refusals`, through `Deref` to the runtime's server).
+        /// A mock of this API on a local port, answering each operation with the spec's
+        /// example until a test sets an expectation (see the runtime's `mock` module). Its
+        /// expectation methods, one per operation, are [`Expectations`]'.
+        pub type MockServer = rt::mock::MockServer<Expectations>;
+        /// One typed expectation per operation, which a [`MockServer`] has through `Deref`.
         #[derive(Debug)]
-        pub struct MockServer {
-            inner: rt::mock::MockServer,
-        }
-        impl MockServer {
-            /// Starts the server, every operation answering with the spec's example.
-            pub async fn start() -> Self {
-                let inner = rt::mock::MockServer::start().await;
-                #(#defaults)*
-                Self { inner }
-            }
-            /// A client for this server, with placeholder credentials.
-            pub fn client(&self) -> client::Client {
-                client::Client::with_base_url(self.inner.uri(), #(#credentials),*)
-                    .expect("the mock server's URL is a valid base URL")
-            }
+        pub struct Expectations(rt::mock::Server);
+        impl Expectations {
             #(#methods)*
         }
-        impl ::std::ops::Deref for MockServer {
-            type Target = rt::mock::MockServer;
-            fn deref(&self) -> &Self::Target {
-                &self.inner
+        impl rt::mock::Api for Expectations {
+            type Client = client::Client;
+            fn new(server: rt::mock::Server) -> Self {
+                Self(server)
+            }
+            fn server(&self) -> &rt::mock::Server {
+                &self.0
+            }
+            fn client(base_url: String) -> client::Client {
+                client::Client::with_base_url(base_url, #(#credentials),*)
+                    .expect("the mock server's URL is a valid base URL")
+            }
+            fn examples() -> Vec<rt::mock::Example> {
+                Vec::from([#(#defaults),*])
             }
         }
         #(#impls)*
@@ -81,20 +79,56 @@ fn json_body(p: &OperationPlan) -> Option<TokenStream> {
     Some(ty(&RustTy::of(&body.ty), &quote!(types::)))
 }
 
-fn mocked(p: &OperationPlan) -> TokenStream {
+fn mocked(p: &OperationPlan, m: &MockPlan) -> TokenStream {
     let builder = builder(p);
     let ok = ty(&p.output, &quote!(types::));
     let body = json_body(p).unwrap_or_else(|| quote!(()));
+    let reply = match &p.success_enum {
+        Some(e) => {
+            let name = ident(&e.name);
+            let arms = m.replies.iter().map(|r| {
+                let variant = ident(r.variant.as_deref().unwrap_or_default());
+                let (arg, reply) = reply(r, quote!(body));
+                match r.decode {
+                    Decode::Empty => quote!(types::#name::#variant => #reply),
+                    _ => quote!(types::#name::#variant(#arg) => #reply),
+                }
+            });
+            quote!(fn reply(ok: &Self::Ok) -> rt::mock::Reply { match ok { #(#arms,)* } })
+        }
+        // One success type: one reply (the plan always has it).
+        None => m
+            .replies
+            .iter()
+            .take(1)
+            .map(|r| {
+                let (arg, reply) = reply(r, quote!(ok));
+                quote!(fn reply(#arg: &Self::Ok) -> rt::mock::Reply { #reply })
+            })
+            .collect(),
+    };
     quote! {
         impl rt::mock::Mocked for #builder {
             type Ok = #ok;
             type Body = #body;
+            #reply
         }
     }
 }
 
-fn expect_method(p: &OperationPlan) -> TokenStream {
-    let name = ident(&p.op.name);
+/// The argument's name (`_` when the body is not used) and the reply to a success in `value`.
+fn reply(r: &SuccessReply, value: TokenStream) -> (TokenStream, TokenStream) {
+    let status = Literal::u16_unsuffixed(r.status);
+    match r.decode {
+        Decode::Empty => (quote!(_), quote!(rt::mock::Reply::empty(#status))),
+        Decode::Text => (value.clone(), quote!(rt::mock::Reply::text(#status, #value))),
+        Decode::Bytes => (value.clone(), quote!(rt::mock::Reply::bytes(#status, #value))),
+        Decode::Json => (value.clone(), quote!(rt::mock::Reply::json(#status, #value))),
+    }
+}
+
+fn expect_method(p: &OperationPlan, m: &MockPlan) -> TokenStream {
+    let name = ident(&m.method);
     let builder = builder(p);
     let docs = doc(Some(&format!(
         "An expectation for `{}` (`{} {}`), installed by its `mount`.",
@@ -105,7 +139,7 @@ fn expect_method(p: &OperationPlan) -> TokenStream {
     quote! {
         #docs
         pub fn #name(&self) -> rt::mock::Expect<'_, #builder> {
-            self.inner.expect()
+            self.0.expect()
         }
     }
 }
@@ -141,15 +175,28 @@ fn default_answer(p: &OperationPlan, raw: &Value, examples: &[Example]) -> Token
         (None, None) => (status, None),
     };
     let example = match text {
-        Some(text) => quote!(Some(::serde_json::from_str(#text).expect("a JSON example"))),
+        Some(text) => {
+            let text = raw_string(&text);
+            quote!(Some(#text))
+        }
         None => quote!(None),
     };
+    let status = Literal::u16_unsuffixed(status);
     let check = match json_body(p) {
         Some(t) if p.body_checked => quote!(Some(rt::mock::check_json::<#t>)),
         Some(t) => quote!(Some(rt::mock::check_decodes::<#t>)),
         None => quote!(None),
     };
     quote! {
-        inner.answer_example::<#builder>(#status, #example, #check).await;
+        rt::mock::Example::of::<#builder>(#status, #example, #check)
     }
+}
+
+/// `text` as a raw string literal, with as few `#` as it needs: JSON reads better unescaped.
+fn raw_string(text: &str) -> Literal {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}").parse().expect("a raw string literal")
 }

@@ -7,6 +7,7 @@
 mod checks;
 mod client;
 mod derives;
+mod mock;
 mod rules;
 mod types;
 
@@ -15,6 +16,7 @@ pub use client::{
     credentials, Credentials, Decode, OperationPlan, Outcome, OutcomeEnum, OutcomeVariant, ParamPlan, Row,
     BUILDER_NAMES, CLIENT_METHODS, CLIENT_TYPES,
 };
+pub use mock::{MockPlan, SuccessReply, MOCK_METHODS};
 pub use rules::RuleConst;
 pub use types::{
     CatchAll, Check, Constructor, FieldPlan, Init, RequiredStruct, Shape, StructPlan, TypePlan, UnionPlan,
@@ -35,6 +37,8 @@ pub struct Plan<'a> {
     pub default_server: Option<&'a Server>,
     /// The shared rule constants of the types module, by name.
     pub rules: Vec<RuleConst>,
+    /// The mock of each operation, in the order of `operations`.
+    pub mocks: Vec<MockPlan>,
 }
 
 /// Plans one API.
@@ -42,11 +46,13 @@ pub fn plan(api: &Api) -> Plan<'_> {
     let checks = checks::Checks::new(api);
     let derives = derives::Derives::new(api);
     let mut rules = rules::RuleNames::default();
-    let operations = api.operations.iter().map(|op| client::operation(op, &checks, &derives, &mut rules)).collect();
+    let operations: Vec<_> =
+        api.operations.iter().map(|op| client::operation(op, &checks, &derives, &mut rules)).collect();
     let types = api.types.values().map(|t| types::type_def(t, &checks, &derives, &mut rules)).collect();
     Plan {
         api,
         types,
+        mocks: mock::mocks(&operations),
         operations,
         credentials: credentials(api.auth.first()),
         default_server: api.servers.first().filter(|s| s.url.starts_with("http://") || s.url.starts_with("https://")),
