@@ -20,11 +20,11 @@ fn main() {
     let mut arms = String::new();
     for spec in &specs {
         println!("cargo:rerun-if-changed={}", spec.display());
-        let module = oas_client_gen::module_name(spec);
+        let doc = oas_client_gen::Document::load(spec).unwrap_or_else(|e| panic!("{e}"));
+        let module = doc.module_name();
         let f = format!("round_trip_{module}");
         let types = format!("whatsapp_contacts::{module}::types");
-        let text = oas_client_gen::dispatch_source(spec, &f, &types, "whatsapp_contacts::runtime")
-            .unwrap_or_else(|e| panic!("{e}"));
+        let text = doc.dispatch_source(&f, &types, "whatsapp_contacts::runtime").unwrap_or_else(|e| panic!("{e}"));
         source.push_str(&text);
         arms.push_str(&format!("        \"{module}\" => Some({f}),\n"));
     }

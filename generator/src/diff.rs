@@ -728,3 +728,6 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod fixture_tests;

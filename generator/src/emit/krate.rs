@@ -184,4 +184,22 @@ mod tests {
         assert_eq!(keep_edition(&generated, "[package]\nedition = \"2018\"\n"), generated);
         assert_eq!(keep_edition(&generated, "[package]\nedition.workspace = true\n"), generated);
     }
+
+    #[test]
+    fn the_inlined_runtime_needs_exactly_the_runtime_crates_dependencies() {
+        // `--runtime inline` writes RUNTIME_DEPENDENCIES into the crate's manifest; the runtime crate
+        // declares its own. Drift would only show when someone inlines. The one exception is
+        // wiremock: it serves only the `mock` module, which an inlined copy leaves out.
+        let manifest =
+            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/Cargo.toml"))
+                .unwrap();
+        let section = manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
+        let deps = |text: &str| -> Vec<String> {
+            text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect()
+        };
+        let (mock_only, runtime): (Vec<String>, Vec<String>) =
+            deps(section).into_iter().partition(|d| d.starts_with("wiremock "));
+        assert_eq!(mock_only.len(), 1, "the runtime's mock feature depends on wiremock: {section}");
+        assert_eq!(deps(super::RUNTIME_DEPENDENCIES), runtime);
+    }
 }

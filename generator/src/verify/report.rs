@@ -34,7 +34,27 @@ pub struct ExampleReport {
     pub at: String,
     /// JSON pointer of its schema.
     pub schema_at: String,
+    /// What became of it.
     pub outcome: Outcome,
+}
+
+impl ExampleReport {
+    /// `ok #/…`, or the outcome with the example's pointer, type and first difference.
+    pub fn line(&self) -> String {
+        match &self.outcome {
+            Outcome::RoundTripped(Passed::Typed) => format!("ok        {}", self.at),
+            Outcome::RoundTripped(Passed::Primitive) => format!("ok        {} (a primitive of the right kind)", self.at),
+            Outcome::RoundTripped(Passed::Untyped) => format!("ok        {} (untyped: any JSON value)", self.at),
+            Outcome::Failed(f) => {
+                let ty = f.type_name.as_deref().map(|t| format!(" as `{t}`")).unwrap_or_default();
+                let inner = if f.at.is_empty() { String::new() } else { format!(" (at {} inside it)", f.at) };
+                format!("FAILED    {}{ty}{inner}: {}: {}", self.at, f.cause.label(), f.detail)
+            }
+            Outcome::Invalid(why) => format!("invalid   {}: the document's own example is invalid: {why}", self.at),
+            Outcome::Skipped(why) => format!("skipped   {}: {why}", self.at),
+            Outcome::NotBuilt => format!("FAILED    {}: the document's crate was not built", self.at),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -173,7 +193,7 @@ impl Report {
                 let _ = writeln!(out, "  ERROR {e}");
             }
             for ex in &d.examples {
-                let _ = writeln!(out, "  {}", example_line(ex));
+                let _ = writeln!(out, "  {}", ex.line());
             }
             for u in &d.untyped {
                 let _ = writeln!(out, "  untyped ({}) {}", u.reason.label(), u.location);
@@ -224,23 +244,6 @@ fn counts(map: &BTreeMap<String, usize>) -> String {
         return "-".into();
     }
     map.iter().map(|(k, n)| format!("{k}: {n}")).collect::<Vec<_>>().join(", ")
-}
-
-/// `ok #/…`, or the outcome with the example's pointer, type and first difference.
-pub fn example_line(ex: &ExampleReport) -> String {
-    match &ex.outcome {
-        Outcome::RoundTripped(Passed::Typed) => format!("ok        {}", ex.at),
-        Outcome::RoundTripped(Passed::Primitive) => format!("ok        {} (a primitive of the right kind)", ex.at),
-        Outcome::RoundTripped(Passed::Untyped) => format!("ok        {} (untyped: any JSON value)", ex.at),
-        Outcome::Failed(f) => {
-            let ty = f.type_name.as_deref().map(|t| format!(" as `{t}`")).unwrap_or_default();
-            let inner = if f.at.is_empty() { String::new() } else { format!(" (at {} inside it)", f.at) };
-            format!("FAILED    {}{ty}{inner}: {}: {}", ex.at, f.cause.label(), f.detail)
-        }
-        Outcome::Invalid(why) => format!("invalid   {}: the document's own example is invalid: {why}", ex.at),
-        Outcome::Skipped(why) => format!("skipped   {}: {why}", ex.at),
-        Outcome::NotBuilt => format!("FAILED    {}: the document's crate was not built", ex.at),
-    }
 }
 
 impl Serialize for Untyped {

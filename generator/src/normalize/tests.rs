@@ -1,9 +1,9 @@
-//! `oas_client_gen::normalize`: each rewrite in isolation, what openapiv3 2.2 actually rejects,
+//! [`normalize`](super::normalize): each rewrite in isolation, what openapiv3 2.2 actually rejects,
 //! the public corpus, and garbage input (wrong types, 10 000-level nesting).
 
 use std::path::Path;
 
-use oas_client_gen::normalize::{normalize, Note};
+use super::{normalize, Note};
 use serde_json::{json, Value};
 
 /// `serde_json::from_value::<openapiv3::OpenAPI>` plus the path of the failing field.
@@ -434,8 +434,7 @@ fn corpus_documents_parse_after_normalizing() {
             serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
         };
         // Swagger 2.0 documents reach the normalizer converted, as `load` does it.
-        let mut notes =
-            if doc.get("swagger").is_some() { oas_client_gen::swagger2::convert(&mut doc) } else { Vec::new() };
+        let mut notes = if doc.get("swagger").is_some() { crate::swagger2::convert(&mut doc) } else { Vec::new() };
         notes.extend(normalize(&mut doc));
         for n in &notes {
             println!("{name}: {} {}", n.pointer, n.message);

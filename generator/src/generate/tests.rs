@@ -1,0 +1,18 @@
+//! Generation beside what the command line shows: warnings for what the runtime cannot check.
+
+use std::path::Path;
+
+#[test]
+fn patterns_the_runtime_cannot_compile_are_warned_about_and_not_emitted() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}\n      responses: {'204': {description: ok}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        code: {type: string, pattern: '^(?!x)[a-z]+$'}\n        ok: {type: string, pattern: '^[a-z]+$'}\n";
+    let path = Path::new("patterns.yaml");
+    let loaded = crate::load::load_str(path, text).unwrap();
+    let module = super::module_from(path, "patterns.yaml", &loaded, crate::RuntimeSource::Crate).unwrap();
+    let warning =
+        module.warnings.iter().find(|w| w.message.contains("^(?!x)[a-z]+$")).expect("a warning for the look-around");
+    assert_eq!(warning.location, "#/components/schemas/A/properties/code");
+    assert!(warning.message.contains("not checked client-side"), "{}", warning.message);
+    let types = &module.files[Path::new("patterns/types.rs")];
+    assert!(!types.contains("(?!x)"), "the uncompilable pattern must not reach the runtime");
+    assert!(types.contains("^[a-z]+$"), "a compilable pattern is still checked");
+}
