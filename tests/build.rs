@@ -30,7 +30,7 @@ fn main() {
     }
     source.push_str(&format!(
         "/// The dispatch of the generated module for each spec file stem.\n\
-         pub fn dispatch(module: &str) -> Option<fn(&str, whatsapp_contacts::runtime::Json) -> Option<whatsapp_contacts::runtime::RoundTrip>> {{\n    match module {{\n{arms}        _ => None,\n    }}\n}}\n"
+         pub fn dispatch(module: &str) -> Option<fn(&str, whatsapp_contacts::runtime::Json) -> Option<whatsapp_contacts::runtime::verify::RoundTrip>> {{\n    match module {{\n{arms}        _ => None,\n    }}\n}}\n"
     ));
     let out = Path::new(&std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("dispatch.rs");
     std::fs::write(out, source).expect("OUT_DIR is writable");

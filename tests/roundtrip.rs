@@ -13,7 +13,7 @@ use oas_client_gen::{Document, Example, RoundTrip};
 use serde_json::Value;
 use std::sync::Arc;
 
-type Dispatch = fn(&str, Value) -> Option<whatsapp_contacts::runtime::RoundTrip>;
+type Dispatch = fn(&str, Value) -> Option<whatsapp_contacts::runtime::verify::RoundTrip>;
 
 // `dispatch(module)` and one `round_trip_<module>` per spec, written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));

@@ -161,11 +161,11 @@ impl Generator {
             modules.push(m);
         }
         let files = match &self.crate_name {
-            Some(name) => standalone_crate(name, &modules, self.runtime, self.runtime_path.as_deref())?,
+            Some(name) => standalone_crate(name, &modules, self.runtime, self.runtime_path.as_deref(), false)?,
             None => {
                 let mut files = Files::new();
                 if self.runtime == RuntimeSource::Inline {
-                    files.extend(inline_runtime_files());
+                    files.extend(inline_runtime_files(false));
                 }
                 for m in &modules {
                     files.extend(m.files.iter().map(|(rel, text)| (rel.clone(), text.clone())));
@@ -294,7 +294,7 @@ impl Generated {
             msg.push_str(&format!(
                 " To keep them, run the same command without --crate (it writes only the modules under \
                  src/), then add to Cargo.toml:\n[dependencies]\n{}and to src/lib.rs:\n{}",
-                emit::dependencies(self.settings.runtime, self.settings.runtime_path.as_deref()),
+                emit::dependencies(self.settings.runtime, self.settings.runtime_path.as_deref(), false),
                 decls.join("\n")
             ));
         }
@@ -358,16 +358,26 @@ const INLINE_LEFT_OUT: &str =
     "// The runtime's own sources, for generators that inline it (left out of an inlined copy).\n#[doc(hidden)]\npub mod source;\n";
 /// The runtime's mock server, which an inlined copy leaves out too (it needs wiremock).
 const INLINE_LEFT_OUT_MOCK: &str = "#[cfg(feature = \"mock\")]\npub mod mock;\n";
+/// The runtime's example round-trip, which only `verify`'s own crates inline (unconditionally:
+/// their crate has no `verify` feature).
+const INLINE_VERIFY: &str = "#[cfg(feature = \"verify\")]\npub mod verify;\n";
 
 /// The runtime as a module of the generated crate (`src/runtime/…`), from the runtime crate's
 /// own sources: its `source` module is left out, and the macros are re-exported where the
-/// generated code looks for them (`crate::runtime::…`).
-fn inline_runtime_files() -> Files {
+/// generated code looks for them (`crate::runtime::…`). Its `verify` module only with `verify`.
+fn inline_runtime_files(verify: bool) -> Files {
     let header = format::header(&format!("oas-client-runtime {}", oas_client_runtime::source::VERSION));
     let mut files = Files::new();
+    if verify {
+        files.insert(PathBuf::from("runtime/verify.rs"), format!("{header}{}", oas_client_runtime::source::VERIFY));
+    }
     for (name, text) in oas_client_runtime::source::FILES {
         let (rel, text) = if *name == "lib.rs" {
-            let text = text.replace(INLINE_LEFT_OUT, "").replace(INLINE_LEFT_OUT_MOCK, "");
+            let verify_module = if verify { "pub mod verify;\n" } else { "" };
+            let text = text
+                .replace(INLINE_LEFT_OUT, "")
+                .replace(INLINE_LEFT_OUT_MOCK, "")
+                .replace(INLINE_VERIFY, verify_module);
             let text = format!("{text}\n#[doc(hidden)]\npub use crate::{{__decode_arm, __object_field, object, operation, string_enum}};\n");
             ("runtime/mod.rs".to_string(), text)
         } else {
@@ -378,21 +388,23 @@ fn inline_runtime_files() -> Files {
     files
 }
 
-/// A whole standalone crate (Cargo.toml, src/lib.rs, the runtime if inlined, modules).
+/// A whole standalone crate (Cargo.toml, src/lib.rs, the runtime if inlined, modules); with
+/// `verify`, its runtime has the `verify` module (for `verify`'s own crates).
 pub(crate) fn standalone_crate(
     crate_name: &str,
     modules: &[Module],
     source: RuntimeSource,
     runtime_path: Option<&str>,
+    verify: bool,
 ) -> Result<Files, Error> {
     let mut files = Files::new();
-    files.insert(PathBuf::from("Cargo.toml"), emit::cargo_toml(crate_name, source, runtime_path));
+    files.insert(PathBuf::from("Cargo.toml"), emit::cargo_toml(crate_name, source, runtime_path, verify));
     let names: Vec<String> = modules.iter().map(|m| m.name.clone()).collect();
     let lib =
         format::format_file(emit::lib_rs(&names, source), Path::new("src/lib.rs"), &format::header("(several specs)"))?;
     files.insert(PathBuf::from("src/lib.rs"), lib);
     if source == RuntimeSource::Inline {
-        for (rel, text) in inline_runtime_files() {
+        for (rel, text) in inline_runtime_files(verify) {
             files.insert(Path::new("src").join(rel), text);
         }
     }

@@ -19,3 +19,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("response.rs", include_str!("response.rs")),
     ("validate.rs", include_str!("validate.rs")),
 ];
+
+/// The `verify` module (`verify.rs`), which an inlined copy carries only in `oas-client-gen
+/// verify`'s own crates.
+pub const VERIFY: &str = include_str!("verify.rs");

@@ -16,3 +16,53 @@ fn patterns_the_runtime_cannot_compile_are_warned_about_and_not_emitted() {
     assert!(!types.contains("(?!x)"), "the uncompilable pattern must not reach the runtime");
     assert!(types.contains("^[a-z]+$"), "a compilable pattern is still checked");
 }
+
+#[test]
+fn an_inlined_runtime_carries_the_verify_module_only_for_verify() {
+    let has_module = |files: &crate::Files| {
+        let lib = &files[Path::new("runtime/mod.rs")];
+        (
+            files.contains_key(Path::new("runtime/verify.rs")),
+            lib.contains("pub mod verify;"),
+            lib.contains("feature = \"verify\""),
+        )
+    };
+    assert_eq!(
+        has_module(&super::inline_runtime_files(false)),
+        (false, false, false),
+        "a client inlines no verify code"
+    );
+    assert_eq!(
+        has_module(&super::inline_runtime_files(true)),
+        (true, true, false),
+        "verify's crates: the module, always on"
+    );
+}
+
+#[test]
+fn verify_crates_turn_on_the_runtime_crates_verify_feature() {
+    let module =
+        crate::Generator::new().module(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/kirim.yaml"), "kirim.yaml");
+    let module = module.unwrap_or_else(|e| panic!("{e}"));
+    let manifest = |verify| {
+        let files = super::standalone_crate(
+            "c",
+            std::slice::from_ref(&module),
+            crate::RuntimeSource::Crate,
+            Some("../runtime"),
+            verify,
+        );
+        files.unwrap_or_else(|e| panic!("{e}"))[Path::new("Cargo.toml")].clone()
+    };
+    assert!(
+        manifest(true)
+            .contains("oas-client-runtime = { version = \"0.1\", path = \"../runtime\", features = [\"verify\"] }"),
+        "{}",
+        manifest(true)
+    );
+    assert!(
+        manifest(false).contains("oas-client-runtime = { version = \"0.1\", path = \"../runtime\" }\n"),
+        "{}",
+        manifest(false)
+    );
+}

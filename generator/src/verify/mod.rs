@@ -207,7 +207,7 @@ fn generate(spec: &Path, crate_name: &str, opts: &Options) -> Result<Generated, 
     let module = crate::generate::module_from(spec, &label, &loaded, source)?;
     let runtime = opts.runtime_path.as_ref().map(|p| p.display().to_string());
     let files =
-        crate::generate::standalone_crate(crate_name, std::slice::from_ref(&module), source, runtime.as_deref())?;
+        crate::generate::standalone_crate(crate_name, std::slice::from_ref(&module), source, runtime.as_deref(), true)?;
     Ok((loaded, api, files, module.name, warnings))
 }
 

@@ -43,7 +43,9 @@ impl ExampleReport {
     pub fn line(&self) -> String {
         match &self.outcome {
             Outcome::RoundTripped(Passed::Typed) => format!("ok        {}", self.at),
-            Outcome::RoundTripped(Passed::Primitive) => format!("ok        {} (a primitive of the right kind)", self.at),
+            Outcome::RoundTripped(Passed::Primitive) => {
+                format!("ok        {} (a primitive of the right kind)", self.at)
+            }
             Outcome::RoundTripped(Passed::Untyped) => format!("ok        {} (untyped: any JSON value)", self.at),
             Outcome::Failed(f) => {
                 let ty = f.type_name.as_deref().map(|t| format!(" as `{t}`")).unwrap_or_default();
