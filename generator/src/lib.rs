@@ -65,6 +65,7 @@
 //!     include!(concat!(env!("OUT_DIR"), "/petstore.rs"));
 //! }
 //! ```
+#![deny(missing_docs)]
 
 mod build;
 mod bundle;

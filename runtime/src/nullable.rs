@@ -109,4 +109,12 @@ mod tests {
         assert_eq!(serde_json::to_string(&T { req: None, opt: Nullable::Null }).unwrap(), r#"{"req":null,"opt":null}"#);
         assert!(serde_json::from_str::<T>(r#"{"opt":1}"#).is_err(), "a missing required nullable field is an error");
     }
+
+    #[cfg(feature = "verify")]
+    #[test]
+    fn null_survives_the_example_round_trip() {
+        let (back, v) = crate::verify::round_trip::<T>(serde_json::json!({"req": null, "opt": null}), None).unwrap();
+        assert_eq!(back, serde_json::json!({"req": null, "opt": null}));
+        assert!(v.is_empty());
+    }
 }

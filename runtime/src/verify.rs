@@ -34,22 +34,6 @@ pub fn validate_example<T: Validate>(value: &T, out: &mut Violations) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Nullable;
-
-    /// As generated code declares a required nullable and an optional nullable field.
-    #[derive(Debug, PartialEq)]
-    struct T {
-        req: Option<u8>,
-        opt: Nullable<u8>,
-    }
-    crate::object!(T { req: "req" req, opt: "opt" opt } ..);
-
-    #[test]
-    fn null_survives_a_round_trip() {
-        let (back, v) = round_trip::<T>(serde_json::json!({"req": null, "opt": null}), None).unwrap();
-        assert_eq!(back, serde_json::json!({"req": null, "opt": null}));
-        assert!(v.is_empty());
-    }
 
     #[test]
     fn round_trips_go_through_json_text() {

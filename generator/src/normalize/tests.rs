@@ -29,18 +29,6 @@ fn assert_notes(case: &str, notes: &[Note], expected: &[(&str, &str)]) {
     assert!(ok, "{case}: notes {notes:#?}\nexpected {expected:#?}");
 }
 
-/// Drops a value without recursion (a 10 000-level tree would overflow the stack).
-fn dismantle(v: Value) {
-    let mut stack = vec![v];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Array(a) => stack.extend(a),
-            Value::Object(m) => stack.extend(m.into_iter().map(|(_, v)| v)),
-            _ => {}
-        }
-    }
-}
-
 /// Wraps `leaf` `levels` times with `wrap`, iteratively.
 fn nest(levels: usize, leaf: Value, wrap: impl Fn(Value) -> Value) -> Value {
     (0..levels).fold(leaf, |inner, _| wrap(inner))
@@ -522,6 +510,6 @@ fn deep_nesting_is_cut_off_not_overflowed() {
         assert_eq!(depth_note, *cut, "{case}: {:?}", notes.iter().map(|n| &n.message).collect::<Vec<_>>());
     }
     for (_, doc, _) in cases {
-        dismantle(doc);
+        super::discard(doc);
     }
 }

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 /// Verification of several documents.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// Each document, in the order given.
     pub documents: Vec<DocReport>,
 }
 
@@ -16,8 +17,11 @@ pub struct Report {
 /// anything did.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocReport {
+    /// The document's path, as given.
     pub document: String,
+    /// Each example the document carries, in document order.
     pub examples: Vec<ExampleReport>,
+    /// The places that fell back to an untyped JSON value.
     pub untyped: Vec<Untyped>,
     /// Generator warnings (constructs skipped or changed) for the document.
     pub warnings: usize,
@@ -59,6 +63,7 @@ impl ExampleReport {
     }
 }
 
+/// What became of an example.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "snake_case", tag = "outcome", content = "detail")]
 pub enum Outcome {
@@ -78,11 +83,15 @@ pub enum Outcome {
 /// The counts of one document (or all of them).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {
+    /// Examples found.
     pub examples: usize,
+    /// Examples not round-tripped ([`Outcome::Skipped`]).
     pub skipped: usize,
+    /// Examples invalid against their own schema ([`Outcome::Invalid`]).
     pub invalid: usize,
     /// Examples valid against their own schema: the ones the generator answers for.
     pub valid: usize,
+    /// Of those, the ones that came through ([`Outcome::RoundTripped`]).
     pub round_tripped: usize,
     /// Of those, the ones that went through a generated type (the rest are primitives of the
     /// right kind, or untyped).
@@ -96,6 +105,7 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Failures of every cause.
     pub fn failed(&self) -> usize {
         self.failures.values().sum()
     }
@@ -141,10 +151,11 @@ pub fn cause_label(outcome: &Outcome) -> Option<&'static str> {
 }
 
 impl DocReport {
-    pub fn new(document: String) -> Self {
+    pub(crate) fn new(document: String) -> Self {
         DocReport { document, examples: Vec::new(), untyped: Vec::new(), warnings: 0, round_trips: 0, error: None }
     }
 
+    /// The document's counts.
     pub fn summary(&self) -> Summary {
         let mut s = Summary { examples: self.examples.len(), ..Summary::default() };
         for ex in &self.examples {
