@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// An OpenAPI document, loaded (Swagger 2.0 converted, `$ref`s bundled, normalized) and built
 /// into what the generated client holds.
+#[derive(Debug, Clone)]
 pub struct Document {
     path: PathBuf,
     raw: Value,
