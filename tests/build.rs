@@ -21,17 +21,17 @@ fn main() {
     let mut arms = String::new();
     for spec in &specs {
         println!("cargo:rerun-if-changed={}", spec.display());
-        let module = oas_client_gen::module_name(spec);
+        let doc = oas_client_gen::Document::load(spec).unwrap_or_else(|e| panic!("{e}"));
+        let module = doc.module_name();
         let f = format!("round_trip_{module}");
         let types = format!("whatsapp_contacts::{module}::types");
-        let text = oas_client_gen::dispatch_source(spec, &f, &types, "whatsapp_contacts::runtime")
-            .unwrap_or_else(|e| panic!("{e}"));
+        let text = doc.dispatch_source(&f, &types, "whatsapp_contacts::runtime").unwrap_or_else(|e| panic!("{e}"));
         source.push_str(&text);
         arms.push_str(&format!("        \"{module}\" => Some({f}),\n"));
     }
     source.push_str(&format!(
         "/// The dispatch of the generated module for each spec file stem.\n\
-         pub fn dispatch(module: &str) -> Option<fn(&str, whatsapp_contacts::runtime::Json) -> Option<whatsapp_contacts::runtime::RoundTrip>> {{\n    match module {{\n{arms}        _ => None,\n    }}\n}}\n"
+         pub fn dispatch(module: &str) -> Option<fn(&str, whatsapp_contacts::runtime::Json) -> Option<whatsapp_contacts::runtime::verify::RoundTrip>> {{\n    match module {{\n{arms}        _ => None,\n    }}\n}}\n"
     ));
     let out = Path::new(&std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("dispatch.rs");
     std::fs::write(out, source).expect("OUT_DIR is writable");
@@ -46,7 +46,9 @@ fn main() {
     // successes), for tests/typed_mock.rs: each generated file as a `pub mod` of one file.
     let fixture = root.join("tests/fixtures/responses.yaml");
     println!("cargo:rerun-if-changed={}", fixture.display());
-    let module = oas_client_gen::generate_module(&fixture, "tests/fixtures/responses.yaml", RuntimeSource::Crate)
+    let module = oas_client_gen::Generator::new()
+        .runtime(RuntimeSource::Crate)
+        .module(&fixture, "tests/fixtures/responses.yaml")
         .unwrap_or_else(|e| panic!("{e}"));
     let mut text = String::new();
     for file in ["client", "types", "mock"] {

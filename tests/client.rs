@@ -48,8 +48,8 @@ fn response_example(spec: &str, response: &str, example: &str) -> Value {
 
 fn spec_value(spec: &str, pointer: &str) -> Value {
     let file = contract_tests::workspace().join("spec").join(spec);
-    let loaded = oas_client_gen::load::load_file(&file).unwrap_or_else(|e| panic!("{e}"));
-    loaded.raw.pointer(pointer).cloned().unwrap_or_else(|| panic!("{spec}: no example at {pointer}"))
+    let doc = oas_client_gen::Document::load(&file).unwrap_or_else(|e| panic!("{e}"));
+    doc.value().pointer(pointer).cloned().unwrap_or_else(|| panic!("{spec}: no example at {pointer}"))
 }
 
 fn bytes(v: &Value) -> Vec<u8> {

@@ -8,7 +8,7 @@
 //! Checks run one at a time. Each test prints a table (run with `-- --nocapture` to see it when
 //! it passes; it is also written to `target/generated-crates/<test>.md`).
 
-use oas_client_gen::RuntimeSource;
+use oas_client_gen::{Generated, Generator, RuntimeSource};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -67,10 +67,12 @@ fn crate_name(prefix: &str, spec: &Path) -> String {
 fn generate_and_check(spec: &Path, label: &str, name: &str, source: RuntimeSource) -> Row {
     let mut row = Row::new(label);
     let started = Instant::now();
-    let generated = std::panic::catch_unwind(|| oas_client_gen::generate_module(spec, label, source));
+    let runtime = contract_tests::workspace().join("runtime").display().to_string();
+    let generator = Generator::new().runtime(source).crate_name(name).runtime_path(runtime).prune(true);
+    let generated = std::panic::catch_unwind(|| generator.generate(&[spec]));
     row.generate_secs = started.elapsed().as_secs_f64();
-    let module = match generated {
-        Ok(Ok(m)) => m,
+    let generated = match generated {
+        Ok(Ok(g)) => g,
         Ok(Err(e)) => {
             row.failure = Some(format!("generation: {e}"));
             return row;
@@ -80,20 +82,13 @@ fn generate_and_check(spec: &Path, label: &str, name: &str, source: RuntimeSourc
             return row;
         }
     };
+    let module = &generated.modules()[0];
     row.operations = module.operations;
     row.types = module.types;
     row.warnings = module.warnings.len();
     row.lines = module.files.values().map(|t| t.lines().count()).sum();
-    let runtime = contract_tests::workspace().join("runtime").display().to_string();
-    let files = match oas_client_gen::standalone_crate(name, std::slice::from_ref(&module), source, Some(&runtime)) {
-        Ok(f) => f,
-        Err(e) => {
-            row.failure = Some(format!("standalone_crate: {e}"));
-            return row;
-        }
-    };
     let dir = root().join(name);
-    if let Err(e) = write_crate(&dir, files) {
+    if let Err(e) = write_crate(&dir, generated) {
         row.failure = Some(format!("writing the crate: {e}"));
         return row;
     }
@@ -118,13 +113,13 @@ fn generate_and_check(spec: &Path, label: &str, name: &str, source: RuntimeSourc
 
 /// Writes the crate (unchanged files are left alone so cargo does not rebuild them), makes it a
 /// workspace of its own and pins its dependencies with the workspace's lock file.
-fn write_crate(dir: &Path, mut files: oas_client_gen::write::Files) -> Result<(), String> {
-    let manifest = files.get_mut(Path::new("Cargo.toml")).ok_or("standalone_crate made no Cargo.toml")?;
+fn write_crate(dir: &Path, mut generated: Generated) -> Result<(), String> {
+    let manifest = generated.files_mut().get_mut(Path::new("Cargo.toml")).ok_or("the crate has no Cargo.toml")?;
     if !manifest.contains("[workspace]") {
         manifest.push_str("\n[workspace]\n");
     }
-    oas_client_gen::write::write(dir, &files, &[PathBuf::from("src")]).map_err(|e| e.to_string())?;
-    oas_client_gen::cargo::pin_lock(dir, &contract_tests::workspace().join("Cargo.lock"))
+    generated.write(dir).map_err(|e| e.to_string())?;
+    contract_tests::cargo::pin_lock(dir, &contract_tests::workspace().join("Cargo.lock"))
 }
 
 struct Checked {
@@ -139,7 +134,7 @@ struct Checked {
 fn cargo_check(dir: &Path) -> Checked {
     // With the mock server, which every generated crate has behind its `mock` feature.
     let args = ["check", "--quiet", "--message-format", "short", "--features", "mock"];
-    let (output, online) = match oas_client_gen::cargo::run_offline_first(dir, &root().join("target"), &args) {
+    let (output, online) = match contract_tests::cargo::run_offline_first(dir, &root().join("target"), &args) {
         Ok(o) => o,
         Err(e) => return Checked { error: Some(format!("cannot run cargo: {e}")), warnings: 0, online: false },
     };

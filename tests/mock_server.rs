@@ -420,10 +420,9 @@ fn remove(v: &mut Value, key: &str) {
 async fn check_provider(p: &Provider) {
     let started = Instant::now();
     let spec = contract_tests::workspace().join("spec").join(format!("{}.yaml", p.stem));
-    let loaded = oas_client_gen::load::load_file(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-    let raw = &loaded.raw;
-    let (api, _) = oas_client_gen::build_model(&spec, &loaded).unwrap_or_else(|e| panic!("{e}"));
-    let ops = operations(raw, &api);
+    let doc = oas_client_gen::Document::load(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+    let raw = doc.value();
+    let ops = operations(raw, &doc.operations());
 
     // 1. Coverage: every operation of the spec is wired, and nothing else.
     let in_spec: BTreeSet<&str> = ops.iter().map(|o| o.id.as_str()).collect();
@@ -681,7 +680,7 @@ fn media_examples(raw: &Value, media: &Value) -> Vec<(String, Value)> {
     media.get("example").map(|v| vec![("example".to_string(), v.clone())]).unwrap_or_default()
 }
 
-fn operations(raw: &Value, api: &oas_client_gen::model::Api) -> Vec<Operation> {
+fn operations(raw: &Value, generated: &[oas_client_gen::Operation]) -> Vec<Operation> {
     let mut out = Vec::new();
     for (path, item) in raw["paths"].as_object().expect("paths") {
         let item = resolve(raw, item);
@@ -716,13 +715,12 @@ fn operations(raw: &Value, api: &oas_client_gen::model::Api) -> Vec<Operation> {
             }
             let id = op["operationId"].as_str().expect("operationId").to_string();
             // The error-enum variant the generated client uses for each documented status.
-            let variants = api
-                .operations
+            let variants = generated
                 .iter()
                 .filter(|o| o.id == id)
-                .flat_map(|o| o.failures())
+                .flat_map(|o| o.responses.iter().filter(|r| !r.success))
                 .filter_map(|r| match r.status {
-                    oas_client_gen::model::StatusMatch::Code(c) => Some((c, r.variant.clone())),
+                    oas_client_gen::StatusMatch::Code(c) => Some((c, r.variant.clone())),
                     _ => None,
                 })
                 .collect();

@@ -14,7 +14,7 @@ fn the_generated_python_client_parses_every_example_and_tolerance_case() {
         contract_tests::tools_dir().display()
     );
     // Install progress (the script's stderr) shows as it happens; stdout is checked below.
-    let output = oas_client_gen::cargo::without_outer_cargo(&mut Command::new("bash"))
+    let output = contract_tests::cargo::without_outer_cargo(&mut Command::new("bash"))
         .arg(root.join(".ci/python-client.sh"))
         .current_dir(&root)
         .env("TOOLS_DIR", contract_tests::tools_dir())

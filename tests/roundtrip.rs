@@ -5,16 +5,15 @@
 //! adding an example to a spec adds a case here without writing any Rust.
 //!
 //! Finding the examples and following each one's schema to its type is the generator's
-//! ([`oas_client_gen::examples`], which `oas-client-gen verify` uses too); the round-trip
+//! ([`oas_client_gen::Document`], as `oas-client-gen verify` does); the round-trip
 //! itself is the dispatch that `build.rs` generates over the `whatsapp-contacts` types.
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use oas_client_gen::examples::{self, Example, RoundTrip};
-use oas_client_gen::model::Api;
+use oas_client_gen::{Document, Example, RoundTrip};
 use serde_json::Value;
 use std::sync::Arc;
 
-type Dispatch = fn(&str, Value) -> Option<whatsapp_contacts::runtime::RoundTrip>;
+type Dispatch = fn(&str, Value) -> Option<whatsapp_contacts::runtime::verify::RoundTrip>;
 
 // `dispatch(module)` and one `round_trip_<module>` per spec, written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
@@ -23,10 +22,9 @@ fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
     for spec in contract_tests::spec_files() {
-        let module = oas_client_gen::module_name(&spec);
-        let loaded = oas_client_gen::load::load_file(&spec).unwrap_or_else(|e| panic!("{e}"));
-        let (api, _) = oas_client_gen::build_model(&spec, &loaded).unwrap_or_else(|e| panic!("{e}"));
-        let found = examples::collect(&loaded.raw);
+        let doc = Document::load(&spec).unwrap_or_else(|e| panic!("{e}"));
+        let module = doc.module_name();
+        let found = doc.examples();
         let count = found.len();
         // A spec without examples would make this whole test vacuous for it.
         let name = module.clone();
@@ -36,16 +34,16 @@ fn main() {
             }
             Ok(())
         }));
-        let (api, raw) = (Arc::new(api), Arc::new(loaded.raw));
+        let doc = Arc::new(doc);
         for ex in found {
-            let (api, raw, module) = (api.clone(), raw.clone(), module.clone());
-            trials.push(Trial::test(format!("{module}::{}", ex.at), move || check(&module, &api, &raw, &ex)));
+            let (doc, module) = (doc.clone(), module.clone());
+            trials.push(Trial::test(format!("{module}::{}", ex.at), move || check(&module, &doc, &ex)));
         }
     }
     libtest_mimic::run(&args, trials).exit();
 }
 
-fn check(module: &str, api: &Api, raw: &Value, ex: &Example) -> Result<(), Failed> {
+fn check(module: &str, doc: &Document, ex: &Example) -> Result<(), Failed> {
     let run: Dispatch =
         dispatch(module).ok_or_else(|| format!("no generated module `{module}` is wired into this test"))?;
     if !ex.is_json() {
@@ -55,7 +53,7 @@ fn check(module: &str, api: &Api, raw: &Value, ex: &Example) -> Result<(), Faile
         let result = run(name, value.clone())?;
         Some(result.map(|(back, violations)| (back, violations.iter().map(ToString::to_string).collect())))
     };
-    examples::check(api, raw, ex, &mut round_trip).map(|_| ()).map_err(|f| {
+    doc.check_example(ex, &mut round_trip).map(|_| ()).map_err(|f| {
         let ty = f.type_name.map(|t| format!(" `{t}`")).unwrap_or_default();
         let at = if f.at.is_empty() { String::new() } else { format!(" at {}", f.at) };
         format!("{}{ty}{at}: {}", f.cause.label(), f.detail).into()

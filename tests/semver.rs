@@ -10,8 +10,7 @@
 //! documentation only. The crates share one target directory, so the dependencies compile once;
 //! the table is printed (`-- --nocapture`) and written to `target/semver-pairs/semver.md`.
 
-use oas_client_gen::diff::{diff_files, Bump};
-use oas_client_gen::RuntimeSource;
+use oas_client_gen::{Bump, Generator};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -48,27 +47,26 @@ fn semver_checks() -> PathBuf {
 /// A command without what `cargo test` sets for this test (some build scripts rerun when those
 /// change, which would rebuild the shared dependencies), building into the pairs' target.
 fn clean_env(c: &mut Command) -> &mut Command {
-    oas_client_gen::cargo::without_outer_cargo(c)
+    contract_tests::cargo::without_outer_cargo(c)
         .env("CARGO_TARGET_DIR", root().join("target"))
         .env("CARGO_TERM_COLOR", "never")
 }
 
 /// Writes `spec` as the crate `name` at `version` in `dir` (a workspace of its own, with the
 /// workspace's lock file so nothing new is resolved). Unchanged files are left alone.
-fn write_crate(spec: &Path, label: &str, name: &str, version: &str, dir: &Path) {
+fn write_crate(spec: &Path, name: &str, version: &str, dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     // The module is named after the file: the same name on both sides.
     let copy = dir.join("contacts.yaml");
     std::fs::copy(spec, &copy).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-    let module = oas_client_gen::generate_module(&copy, label, RuntimeSource::Crate).unwrap_or_else(|e| panic!("{e}"));
     let runtime = contract_tests::workspace().join("runtime").display().to_string();
-    let mut files = oas_client_gen::standalone_crate(name, &[module], RuntimeSource::Crate, Some(&runtime))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let manifest = files.get_mut(Path::new("Cargo.toml")).expect("a Cargo.toml");
+    let generator = Generator::new().crate_name(name).runtime_path(runtime).labels_relative_to(dir).prune(true);
+    let mut generated = generator.generate(&[copy]).unwrap_or_else(|e| panic!("{e}"));
+    let manifest = generated.files_mut().get_mut(Path::new("Cargo.toml")).expect("a Cargo.toml");
     assert!(manifest.contains("\nversion = \"0.1.0\"\n"), "{manifest}");
     *manifest =
         manifest.replace("\nversion = \"0.1.0\"\n", &format!("\nversion = \"{version}\"\n")) + "\n[workspace]\n";
-    oas_client_gen::write::write(dir, &files, &[PathBuf::from("src")]).unwrap_or_else(|e| panic!("{e}"));
+    generated.write(dir).unwrap_or_else(|e| panic!("{e}"));
     let lock = std::fs::read(contract_tests::workspace().join("Cargo.lock")).unwrap();
     if std::fs::read(dir.join("Cargo.lock")).ok() != Some(lock.clone()) {
         std::fs::write(dir.join("Cargo.lock"), lock).unwrap();
@@ -170,11 +168,11 @@ fn diff_agrees_with_cargo_semver_checks() {
     for pair in &pairs {
         let t = Instant::now();
         let (old, new) = (fixtures.join(pair).join("old.yaml"), fixtures.join(pair).join("new.yaml"));
-        let diff = diff_files(&old, &new).unwrap_or_else(|e| panic!("{pair}: {e}")).bump("1.0.0");
+        let diff = Generator::diff(&old, &new).unwrap_or_else(|e| panic!("{pair}: {e}")).bump("1.0.0");
         let (old_dir, new_dir) = (root().join(pair).join("old"), root().join(pair).join("new"));
         let name = format!("semver_{}", pair.replace('-', "_"));
-        write_crate(&old, &format!("{pair}/old.yaml"), &name, "1.0.0", &old_dir);
-        write_crate(&new, &format!("{pair}/new.yaml"), &name, "1.0.1", &new_dir);
+        write_crate(&old, &name, "1.0.0", &old_dir);
+        write_crate(&new, &name, "1.0.1", &new_dir);
         let semver = judge(&bin, &old_dir, &new_dir);
         let reason = STRICTER.iter().find(|(p, _)| p == pair).map(|(_, r)| *r);
         let row = Row { pair: pair.clone(), diff, semver, secs: t.elapsed().as_secs_f64(), reason };

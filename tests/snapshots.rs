@@ -1,7 +1,7 @@
 //! Snapshot tests of the generator's output.
 //!
 //! Every document in `spec/` and every fixture in `tests/fixtures/` is generated with
-//! `oas_client_gen::generate_module`, and each generated file (`mod.rs`, `types.rs`, `client.rs`)
+//! `oas_client_gen::Generator::module`, and each generated file (`mod.rs`, `types.rs`, `client.rs`)
 //! plus the list of warnings is compared with its snapshot in `tests/snapshots/`. Review changes
 //! with `cargo insta review`, or accept them all with
 //! `INSTA_UPDATE=always cargo test -p contract-tests --test snapshots`.
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 /// Generates the module of `path` (labelled `label`, so the header does not depend on where the
 /// tests run) and snapshots each file and the warnings under `prefix__<file stem>`.
 fn snapshot_document(prefix: &str, path: &Path, label: &str) {
-    let module = match oas_client_gen::generate_module(path, label, oas_client_gen::RuntimeSource::Crate) {
+    let module = match oas_client_gen::Generator::new().module(path, label) {
         Ok(m) => m,
         Err(e) => panic!("{label} does not generate: {e}"),
     };
@@ -131,9 +131,8 @@ fn generate_broken(name: &str, text: &str) -> (PathBuf, Result<oas_client_gen::M
     std::fs::create_dir_all(&dir).expect("scratch directory");
     let path = dir.join(format!("{name}.yaml"));
     std::fs::write(&path, text).expect("write the document");
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        oas_client_gen::generate_module(&path, &format!("{name}.yaml"), oas_client_gen::RuntimeSource::Crate)
-    }));
+    let result =
+        catch_unwind(AssertUnwindSafe(|| oas_client_gen::Generator::new().module(&path, &format!("{name}.yaml"))));
     match result {
         Ok(r) => (path, r),
         Err(_) => panic!("the generator panicked on {name}.yaml instead of returning an error"),
@@ -185,9 +184,7 @@ fn malformed_bad_json() {
     let path = dir.join("bad_json.json");
     std::fs::write(&path, "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"x\" \"version\": \"1\"}\n}\n")
         .expect("write");
-    let err = match catch_unwind(|| {
-        oas_client_gen::generate_module(&path, "bad_json.json", oas_client_gen::RuntimeSource::Crate)
-    }) {
+    let err = match catch_unwind(|| oas_client_gen::Generator::new().module(&path, "bad_json.json")) {
         Ok(Ok(_)) => panic!("bad_json.json generated instead of failing"),
         Ok(Err(e)) => e.to_string(),
         Err(_) => panic!("the generator panicked on bad_json.json"),
@@ -251,9 +248,7 @@ fn malformed_not_an_object() {
 #[test]
 fn malformed_missing_file() {
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("malformed/does_not_exist.yaml");
-    let err = match catch_unwind(|| {
-        oas_client_gen::generate_module(&path, "does_not_exist.yaml", oas_client_gen::RuntimeSource::Crate)
-    }) {
+    let err = match catch_unwind(|| oas_client_gen::Generator::new().module(&path, "does_not_exist.yaml")) {
         Ok(Ok(_)) => panic!("a missing file generated"),
         Ok(Err(e)) => e.to_string(),
         Err(_) => panic!("the generator panicked on a missing file"),

@@ -81,7 +81,7 @@ fn the_support_table_is_what_the_cited_documents_show() {
                 problems.push(format!("{}: {} does not contain `{}`", row.construct, cite.path, cite.needle));
             }
             if !warnings.contains_key(&cite.path) {
-                match oas_client_gen::generate_module(&path, &cite.path, oas_client_gen::RuntimeSource::Crate) {
+                match oas_client_gen::Generator::new().module(&path, &cite.path) {
                     Ok(m) => warnings.insert(cite.path.clone(), m.warnings.iter().map(|w| w.message.clone()).collect()),
                     Err(e) => {
                         problems.push(format!("{}: {} does not generate: {e}", row.construct, cite.path));

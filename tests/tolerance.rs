@@ -182,16 +182,16 @@ impl Spec {
 
 fn spec_facts(provider: &str, operation: &str) -> Spec {
     let path = contract_tests::workspace().join("spec").join(format!("{provider}.yaml"));
-    let loaded = oas_client_gen::load::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
-    let (api, _) = oas_client_gen::build_model(&path, &loaded).unwrap_or_else(|e| panic!("{e}"));
-    let op = api.operations.iter().find(|o| o.id == operation).unwrap_or_else(|| panic!("{provider}: no {operation}"));
+    let doc = oas_client_gen::Document::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let operations = doc.operations();
+    let op = operations.iter().find(|o| o.id == operation).unwrap_or_else(|| panic!("{provider}: no {operation}"));
     let (mut variants, mut range_variants) = (BTreeMap::new(), BTreeMap::new());
     let (mut documented, mut ranges) = (Vec::new(), Vec::new());
     for r in &op.responses {
         let (list, map, key) = match r.status {
-            oas_client_gen::model::StatusMatch::Code(c) => (&mut documented, &mut variants, c),
-            oas_client_gen::model::StatusMatch::Range(d) => (&mut ranges, &mut range_variants, u16::from(d)),
-            oas_client_gen::model::StatusMatch::Default => continue,
+            oas_client_gen::StatusMatch::Code(c) => (&mut documented, &mut variants, c),
+            oas_client_gen::StatusMatch::Range(d) => (&mut ranges, &mut range_variants, u16::from(d)),
+            oas_client_gen::StatusMatch::Default => continue,
         };
         list.push(key);
         if !r.success {
@@ -199,12 +199,12 @@ fn spec_facts(provider: &str, operation: &str) -> Spec {
         }
     }
     // The provider's own request example (the first one) of the operation.
-    let examples = loaded
-        .raw
+    let examples = doc
+        .value()
         .pointer(&format!(
             "/paths/{}/{}/requestBody/content/application~1json/examples",
-            oas_client_gen::pointer::escape(&op.path),
-            op.method.as_str().to_lowercase()
+            op.path.replace('~', "~0").replace('/', "~1"),
+            op.method.to_lowercase()
         ))
         .and_then(Value::as_object)
         .unwrap_or_else(|| panic!("{provider} {operation}: no request examples"));

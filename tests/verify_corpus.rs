@@ -4,7 +4,7 @@
 //! document does not build, when fewer than 99% of the valid examples round-trip, or on any
 //! failure that is not listed below with the limit the README's `## Limits` section names.
 
-use oas_client_gen::verify::{self, Options};
+use oas_client_gen::{Generator, VerifyOptions};
 use std::path::Path;
 
 /// The share of the examples valid against their own schema that must round-trip, in percent.
@@ -18,8 +18,8 @@ const UNDERSTOOD: &[(&str, &str, &str)] = &[];
 fn corpus_examples_round_trip() {
     let workspace = contract_tests::workspace();
     let specs = contract_tests::corpus_files();
-    let opts = Options::default_for(Some(workspace.join("target/verify/corpus")));
-    let report = verify::verify(&specs, &opts, &mut |step| eprintln!("verify: {step}")).expect("verify runs");
+    let opts = VerifyOptions::default_for(Some(workspace.join("target/verify/corpus")));
+    let report = Generator::verify(&specs, &opts, &mut |step| eprintln!("verify: {step}")).expect("verify runs");
     let table = report.table();
     let total = report.total();
     let summary = format!(
@@ -44,11 +44,8 @@ fn corpus_examples_round_trip() {
     assert!(total.rate().is_some_and(|rate| rate >= TARGET), "{summary}: below the {TARGET}% target\n{table}");
 
     let file_name = |d: &str| Path::new(d).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let failures: Vec<(String, String, String)> = report
-        .failures()
-        .into_iter()
-        .map(|(d, e)| (file_name(&d.document), e.at.clone(), verify::report_line(e)))
-        .collect();
+    let failures: Vec<(String, String, String)> =
+        report.failures().into_iter().map(|(d, e)| (file_name(&d.document), e.at.clone(), e.line())).collect();
     let unexplained: Vec<String> = failures
         .iter()
         .filter(|(doc, at, _)| !UNDERSTOOD.iter().any(|(d, a, _)| d == doc && a == at))

@@ -8,11 +8,21 @@ use crate::position::Positions;
 use annotate_snippets::{Level, Renderer, Snippet};
 use std::path::Path;
 
-/// How to render: plain text, or with the terminal colors rustc uses.
+/// How to render diagnostics: plain text, or with the terminal colors rustc uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
+    /// No escape codes (a file, a pipe, `NO_COLOR`).
     Plain,
+    /// rustc's terminal colors.
     Colored,
+}
+
+impl Error {
+    /// The error as rustc renders diagnostics: the message, `--> file:line:column`, the source
+    /// line with the place underlined, the hint as `= help:`.
+    pub fn render(&self, style: Style) -> String {
+        error(self, style)
+    }
 }
 
 /// Renders an error of the generator; the source is read from `error.file` when it can be.
@@ -107,3 +117,6 @@ mod tests {
         assert_eq!(stripped, plain);
     }
 }
+
+#[cfg(test)]
+mod document_tests;

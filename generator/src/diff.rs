@@ -34,8 +34,10 @@ pub enum Kind {
     Docs,
 }
 
+/// One change to the generated crate's API or behaviour.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Change {
+    /// How it affects a user.
     pub kind: Kind,
     /// The item of the generated module, e.g. `types::Contact.email` or `Client::get_contact`.
     pub item: String,
@@ -46,9 +48,13 @@ pub struct Change {
 /// The version bump; `Display` is the lowercase name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Bump {
+    /// Nothing changed for users.
     None,
+    /// Documentation only (or, before 1.0, additions).
     Patch,
+    /// Additions and changes (or, before 1.0, breaking changes).
     Minor,
+    /// Breaking changes.
     Major,
 }
 
@@ -58,6 +64,8 @@ impl fmt::Display for Bump {
     }
 }
 
+/// What changed between two versions of a document, for users of the generated client;
+/// `Display` lists every change by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
     /// Sorted: breaking first, then by item.
@@ -728,3 +736,6 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod fixture_tests;

@@ -14,6 +14,7 @@ pub struct Error {
     pub file: PathBuf,
     /// `line L, column C` for syntax errors, a JSON pointer (`#/paths/~1a/get`) otherwise.
     pub location: String,
+    /// What is wrong, and (after `; help: `) how to fix it.
     pub message: String,
     /// A valid construct the generator cannot express (it skips that piece and warns),
     /// as opposed to a malformed document (it stops).
@@ -21,6 +22,7 @@ pub struct Error {
 }
 
 impl Error {
+    /// An error about `file` at `location` (empty when the whole file is meant).
     pub fn new(file: impl Into<PathBuf>, location: impl Into<String>, message: impl Into<String>) -> Self {
         Error { file: file.into(), location: location.into(), message: message.into(), unsupported: false }
     }
@@ -41,7 +43,9 @@ impl std::error::Error for Error {}
 /// Something the generator could not express and skipped, so the rest still generates.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Warning {
+    /// JSON pointer of what was skipped or changed.
     pub location: String,
+    /// What happened, and (after `; help: `) how to avoid it.
     pub message: String,
 }
 

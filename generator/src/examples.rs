@@ -19,6 +19,7 @@ use serde_json::Value;
 pub struct Example {
     /// JSON pointer of the example value (`#/…`).
     pub at: String,
+    /// The example value.
     pub value: Value,
     /// JSON pointer of the schema the example is an instance of (it may not exist: a media type
     /// or parameter without a schema).
@@ -144,6 +145,7 @@ pub enum Cause {
 }
 
 impl Cause {
+    /// A few words for reports (`does not parse`).
     pub fn label(self) -> &'static str {
         match self {
             Cause::Parse => "does not parse",
@@ -159,6 +161,7 @@ impl Cause {
 /// An example that did not come through, and where.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Failure {
+    /// What went wrong.
     pub cause: Cause,
     /// Pointer inside the example value where it happened (empty for the whole value).
     pub at: String,

@@ -5,9 +5,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use oas_client_gen::diff::Bump;
-use oas_client_gen::model::UntypedReason;
-use oas_client_gen::{diagnostic, emit, standalone_crate, write, Error, Module, RuntimeSource};
+use oas_client_gen::{Bump, Error, Generated, Generator, RuntimeSource, Style};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -187,7 +185,7 @@ fn main() -> ExitCode {
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
             match e.downcast_ref::<Error>() {
-                Some(e) => eprint!("{}", diagnostic::error(e, style())),
+                Some(e) => eprint!("{}", e.render(style())),
                 None => eprintln!("error: {e}"),
             }
             ExitCode::from(2)
@@ -196,11 +194,11 @@ fn main() -> ExitCode {
 }
 
 /// Colored diagnostics on a terminal, unless `NO_COLOR` is set.
-fn style() -> diagnostic::Style {
+fn style() -> Style {
     use std::io::IsTerminal;
     match std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        true => diagnostic::Style::Colored,
-        false => diagnostic::Style::Plain,
+        true => Style::Colored,
+        false => Style::Plain,
     }
 }
 
@@ -208,101 +206,43 @@ fn style() -> diagnostic::Style {
 fn workspace(check: bool) -> Result<bool, Box<dyn std::error::Error>> {
     let root = workspace_root()?;
     let specs = spec_files(&root.join("spec"))?;
-    let labels: Vec<String> =
-        specs.iter().map(|p| format!("spec/{}", p.file_name().unwrap_or_default().to_string_lossy())).collect();
-    let modules = modules(&specs, &labels, RuntimeSource::Crate)?;
-    let mut files = write::Files::new();
-    for m in &modules {
-        for (rel, text) in &m.files {
-            files.insert(Path::new("src").join(rel), text.clone());
-        }
-    }
-    coverage(&modules, false)?;
-    finish(&root.join("generated"), &files, &[PathBuf::from("src")], &modules, check, false)
+    let generated = Generator::new().labels_relative_to(&root).prune(true).generate(&specs)?;
+    report(&generated);
+    finish(&root.join("generated"), &generated, check)
 }
 
 fn generate(args: GenerateArgs) -> Result<bool, Box<dyn std::error::Error>> {
-    let labels: Vec<String> = args.specs.iter().map(|p| p.display().to_string()).collect();
-    let source = match args.runtime {
-        Runtime::Crate => RuntimeSource::Crate,
-        Runtime::Inline => RuntimeSource::Inline,
-    };
-    let modules = modules(&args.specs, &labels, source)?;
-    // Checked before anything is written: an empty crate would replace a working one.
-    let complete = coverage(&modules, args.allow_empty)?;
-    let mut files = match &args.crate_name {
-        Some(name) => standalone_crate(name, &modules, source, args.runtime_path.as_deref())?,
-        None => {
-            let mut files = write::Files::new();
-            if source == RuntimeSource::Inline {
-                files.extend(oas_client_gen::inline_runtime_files());
-            }
-            for m in &modules {
-                files.extend(m.files.iter().map(|(rel, text)| (rel.clone(), text.clone())));
-            }
-            files.into_iter().map(|(rel, text)| (Path::new("src").join(rel), text)).collect()
-        }
-    };
-    if let (Some(manifest), Ok(existing)) =
-        (files.get_mut(Path::new("Cargo.toml")), std::fs::read_to_string(args.out.join("Cargo.toml")))
-    {
-        *manifest = emit::keep_edition(manifest, &existing);
+    let mut generator = Generator::new()
+        .runtime(match args.runtime {
+            Runtime::Crate => RuntimeSource::Crate,
+            Runtime::Inline => RuntimeSource::Inline,
+        })
+        .allow_empty(args.allow_empty)
+        .overwrite(args.overwrite);
+    if let Some(name) = args.crate_name {
+        generator = generator.crate_name(name);
     }
-    if !args.check && !args.overwrite {
-        refuse_foreign(&args, &files, source)?;
+    if let Some(path) = args.runtime_path {
+        generator = generator.runtime_path(path);
     }
-    let written = finish(&args.out, &files, &[], &modules, args.check, args.overwrite)?;
-    if args.strict && !complete {
+    let generated = generator.generate(&args.specs)?;
+    report(&generated);
+    let written = finish(&args.out, &generated, args.check)?;
+    if args.strict && !generated.is_complete() {
         eprintln!("--strict: operations were skipped or schemas left untyped (listed above)");
         return Ok(false);
     }
     Ok(written)
 }
 
-/// Stops before writing when a file in the way was not written by the generator: names each,
-/// and says how to take them over, or how to add the modules to the crate around them instead.
-fn refuse_foreign(args: &GenerateArgs, files: &write::Files, source: RuntimeSource) -> Result<(), String> {
-    let foreign = write::foreign(&args.out, files);
-    if foreign.is_empty() {
-        return Ok(());
+/// Prints each document's warnings, then per document the operations generated of those
+/// declared, each skipped operation and each untyped place with its reason.
+fn report(generated: &Generated) {
+    for m in generated.modules() {
+        eprint!("{}", m.render_warnings(style()));
     }
-    let mut msg = format!(
-        "{} file(s) in the way were not written by oas-client-gen (their first line has no `@generated` \
-         marker), so nothing was written:\n",
-        foreign.len()
-    );
-    for rel in &foreign {
-        msg.push_str(&format!("  {}\n", args.out.join(rel).display()));
-    }
-    msg.push_str("Pass --overwrite to replace them.");
-    let own_crate = [Path::new("Cargo.toml"), Path::new("src/lib.rs")];
-    if args.crate_name.is_some() && foreign.iter().any(|f| own_crate.contains(&f.as_path())) {
-        let lib = files.get(Path::new("src/lib.rs")).map(String::as_str).unwrap_or_default();
-        let decls: Vec<&str> =
-            lib.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("//")).collect();
-        msg.push_str(&format!(
-            " To keep them, run the same command without --crate (it writes only the modules under \
-             src/), then add to Cargo.toml:\n[dependencies]\n{}and to src/lib.rs:\n{}",
-            emit::dependencies(source, args.runtime_path.as_deref()),
-            decls.join("\n")
-        ));
-    }
-    Err(msg)
-}
-
-/// Prints, per document, the operations generated of those declared, each skipped operation and
-/// each untyped place with its reason. Whether nothing was lost (no operation skipped, no schema
-/// untyped beyond what the document allows); an error when a document declares operations and
-/// none were generated, unless `allow_empty`.
-fn coverage(modules: &[Module], allow_empty: bool) -> Result<bool, String> {
-    let mut complete = true;
-    for m in modules {
+    for m in generated.modules() {
         let declared = m.operations + m.skipped.len();
-        let lost: Vec<_> = m
-            .untyped
-            .iter()
-            .filter(|u| !matches!(u.reason, UntypedReason::NoSchema | UntypedReason::FreeFormObject))
-            .collect();
         println!(
             "{}: {} of {declared} operations, {} types, {} untyped place(s)",
             m.name,
@@ -316,48 +256,14 @@ fn coverage(modules: &[Module], allow_empty: bool) -> Result<bool, String> {
         for u in &m.untyped {
             println!("  untyped {}: {}", u.location, u.reason.label());
         }
-        complete &= m.skipped.is_empty() && lost.is_empty();
-        if m.operations == 0 && declared > 0 && !allow_empty {
-            return Err(format!(
-                "{}: none of the {declared} operations the document declares could be generated (reasons \
-                 above), so nothing was written; pass --allow-empty to write the empty crate anyway",
-                m.name
-            ));
-        }
     }
-    Ok(complete)
 }
 
-/// Generates each document, printing its warnings; two documents may not share a module name.
-fn modules(specs: &[PathBuf], labels: &[String], source: RuntimeSource) -> Result<Vec<Module>, Error> {
-    let mut modules: Vec<Module> = Vec::new();
-    for (spec, label) in specs.iter().zip(labels) {
-        let m = oas_client_gen::generate_module(spec, label, source)?;
-        eprint!("{}", diagnostic::warnings(spec, &m.warnings, style()));
-        if let Some(j) = modules.iter().position(|n| n.name == m.name) {
-            return Err(Error::new(
-                spec,
-                "",
-                format!("module name `{}` is also used by {}", m.name, specs[j].display()),
-            ));
-        }
-        modules.push(m);
-    }
-    Ok(modules)
-}
-
-/// Writes `files` under `out` (or, with `check`, reports what differs).
-fn finish(
-    out: &Path,
-    files: &write::Files,
-    owned: &[PathBuf],
-    modules: &[Module],
-    check: bool,
-    overwrite: bool,
-) -> Result<bool, Box<dyn std::error::Error>> {
-    let summary: Vec<&str> = modules.iter().map(|m| m.name.as_str()).collect();
+/// Writes the files under `out` (or, with `check`, reports what differs).
+fn finish(out: &Path, generated: &Generated, check: bool) -> Result<bool, Box<dyn std::error::Error>> {
+    let summary: Vec<&str> = generated.modules().iter().map(|m| m.name.as_str()).collect();
     if check {
-        let stale = write::check(out, files, owned);
+        let stale = generated.stale(out)?;
         if stale.is_empty() {
             println!("{} is up to date with {}", out.display(), summary.join(", "));
             return Ok(true);
@@ -369,7 +275,7 @@ fn finish(
         return Ok(false);
     }
     let started = std::time::Instant::now();
-    let changed = if overwrite { write::write_over(out, files, owned)? } else { write::write(out, files, owned)? };
+    let changed = generated.write(out)?;
     println!(
         "generated {} in {} ({} file(s) changed, {:.2}s)",
         summary.join(", "),
@@ -406,7 +312,7 @@ fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// Exit 1 with `--fail-on` when the changes reach that level.
 fn diff(args: DiffArgs) -> Result<bool, Box<dyn std::error::Error>> {
-    let report = oas_client_gen::diff::diff_files(&args.old, &args.new)?;
+    let report = Generator::diff(&args.old, &args.new)?;
     let bump = report.bump(&args.version);
     let implied = report.bump("1.0.0");
     match args.format {
@@ -430,9 +336,8 @@ fn diff(args: DiffArgs) -> Result<bool, Box<dyn std::error::Error>> {
 /// or, with `--strict`, a document's own example is invalid).
 #[cfg(feature = "verify")]
 fn verify(args: VerifyArgs) -> Result<bool, Box<dyn std::error::Error>> {
-    use oas_client_gen::verify;
-    let opts = verify::Options::default_for(args.keep);
-    let report = verify::verify(&args.specs, &opts, &mut |step| eprintln!("verify: {step}"))?;
+    let opts = oas_client_gen::VerifyOptions::default_for(args.keep);
+    let report = Generator::verify(&args.specs, &opts, &mut |step| eprintln!("verify: {step}"))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -54,6 +54,7 @@ pub struct Skipped {
     pub operation: String,
     /// JSON pointer of what made it impossible.
     pub location: String,
+    /// Why it could not be generated.
     pub reason: String,
 }
 
@@ -62,9 +63,11 @@ pub struct Skipped {
 pub struct Untyped {
     /// JSON pointer of the schema position.
     pub location: String,
+    /// Why it has no Rust type.
     pub reason: UntypedReason,
 }
 
+/// Why a place has no Rust type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum UntypedReason {
     /// No schema, or a schema without any type keyword: any value is allowed.
@@ -80,6 +83,7 @@ pub enum UntypedReason {
 }
 
 impl UntypedReason {
+    /// A few words for reports (`free-form object`).
     pub fn label(self) -> &'static str {
         match self {
             UntypedReason::NoSchema => "no schema",
@@ -257,11 +261,14 @@ pub struct Body {
     pub required: bool,
 }
 
+/// The statuses a documented response stands for.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StatusMatch {
+    /// One status code (`404`).
     Code(u16),
-    /// `4XX` → 4.
+    /// A range by its first digit: `4XX` → 4.
     Range(u8),
+    /// `default`: every status not documented otherwise.
     Default,
 }
 

@@ -88,7 +88,8 @@ pub(crate) fn visit(doc: &mut Value, f: &mut dyn FnMut(Kind, &mut Value, &str)) 
 
 /// Calls `f` on every schema of an OpenAPI document (components, inline, nested; not inside
 /// example data or `x-` extensions) with its JSON pointer, before the schemas inside it: the
-/// positions the normalizer rewrites, for anything else that rewrites schemas.
+/// positions the normalizer rewrites, for anything else that rewrites schemas (`verify`).
+#[cfg(any(test, feature = "verify"))]
 pub fn visit_schemas(doc: &mut Value, f: &mut dyn FnMut(&mut Value, &str)) {
     visit(doc, &mut |kind, v, ptr| {
         if kind == Kind::Schema {
@@ -597,3 +598,6 @@ fn deeper_than(v: &Value, limit: usize) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+mod tests;

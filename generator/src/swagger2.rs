@@ -1028,3 +1028,6 @@ mod tests {
         assert!(convert(&mut not_an_object).is_empty());
     }
 }
+
+#[cfg(test)]
+mod fixture_tests;

@@ -164,40 +164,6 @@ fn shell_completions_are_printed() {
     }
 }
 
-#[test]
-fn patterns_the_runtime_cannot_compile_are_warned_about_and_not_emitted() {
-    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}\n      responses: {'204': {description: ok}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        code: {type: string, pattern: '^(?!x)[a-z]+$'}\n        ok: {type: string, pattern: '^[a-z]+$'}\n";
-    let path = Path::new("patterns.yaml");
-    let loaded = oas_client_gen::load::load_str(path, text).unwrap();
-    let module =
-        oas_client_gen::module_from(path, "patterns.yaml", &loaded, oas_client_gen::RuntimeSource::Crate).unwrap();
-    let warning =
-        module.warnings.iter().find(|w| w.message.contains("^(?!x)[a-z]+$")).expect("a warning for the look-around");
-    assert_eq!(warning.location, "#/components/schemas/A/properties/code");
-    assert!(warning.message.contains("not checked client-side"), "{}", warning.message);
-    let types = &module.files[Path::new("patterns/types.rs")];
-    assert!(!types.contains("(?!x)"), "the uncompilable pattern must not reach the runtime");
-    assert!(types.contains("^[a-z]+$"), "a compilable pattern is still checked");
-}
-
-#[test]
-fn the_inlined_runtime_needs_exactly_the_runtime_crates_dependencies_and_features() {
-    // `--runtime inline` writes RUNTIME_DEPENDENCIES and RUNTIME_FEATURES into the crate's
-    // manifest; the runtime crate declares its own. Drift would only show when someone inlines.
-    let manifest = std::fs::read_to_string(root().join("runtime/Cargo.toml")).unwrap();
-    let section =
-        |name: &str| manifest.split(&format!("[{name}]")).nth(1).unwrap().split("\n[").next().unwrap().to_string();
-    let lines = |text: &str| -> Vec<String> {
-        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect()
-    };
-    assert_eq!(lines(oas_client_gen::emit::RUNTIME_DEPENDENCIES), lines(&section("dependencies")));
-    assert_eq!(lines(oas_client_gen::emit::RUNTIME_FEATURES), lines(&section("features")));
-    assert!(
-        oas_client_gen::emit::RUNTIME_FEATURES.contains("\nmock = [\"dep:wiremock\""),
-        "the mock comes inlined too"
-    );
-}
-
 /// A document with one operation the generator supports and one it skips (a required cookie),
 /// and a schema it cannot type (`not`) beside a free-form object the document allows.
 const PARTIAL: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}\n  /b:\n    get:\n      operationId: getB\n      parameters: [{name: session, in: cookie, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        free: {type: object}\n";

@@ -25,6 +25,9 @@
 //! With the `mock` feature, the `mock` module is a typed mock server for the tests of code that uses a
 //! generated client.
 //!
+//! With the `verify` feature, the `verify` module round-trips example values through generated
+//! types (what `oas-client-gen verify` and example-driven tests do); no client needs it.
+//!
 //! With the `tracing` feature every call is one span (operation, method, path template,
 //! attempt, status, request id, duration) and every retry an event. Neither the credentials nor
 //! any body is ever recorded.
@@ -50,6 +53,8 @@ pub mod object;
 mod request;
 mod response;
 mod validate;
+#[cfg(feature = "verify")]
+pub mod verify;
 
 pub use self::auth::{Credentials, KeyLocation, Secret};
 pub use self::call::{send, BoxFuture, Call, Operation, PathValue, Result};
@@ -57,7 +62,7 @@ pub use self::client::{retry_after, Client};
 pub use self::config::{Config, ConfigError, RetryPolicy};
 pub use self::error::{ApiError, DecodeError, Error, RequestError, SendError, StatusError, TransportError};
 pub use self::file::FilePart;
-pub use self::nullable::{round_trip, validate_example, Nullable, RoundTrip};
+pub use self::nullable::Nullable;
 pub use self::object::Extra;
 pub use self::request::{path_param, Method, QueryStyle, Request};
 pub use self::response::{stream, ByteStream, RawResponse, Response};

@@ -21,3 +21,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("mock.rs", include_str!("mock.rs")),
     ("mock/front.rs", include_str!("mock/front.rs")),
 ];
+
+/// The `verify` module (`verify.rs`), which an inlined copy carries only in `oas-client-gen
+/// verify`'s own crates.
+pub const VERIFY: &str = include_str!("verify.rs");

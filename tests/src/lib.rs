@@ -54,7 +54,7 @@ pub fn installed_tool(script: &str) -> PathBuf {
         tools_dir().display()
     );
     // Without what the cargo running this test set (the install is a cargo build of its own).
-    let output = oas_client_gen::cargo::without_outer_cargo(&mut Command::new("bash"))
+    let output = cargo::without_outer_cargo(&mut Command::new("bash"))
         .arg(&path)
         .arg("--print-path")
         .env("TOOLS_DIR", tools_dir())
@@ -71,6 +71,11 @@ pub fn installed_tool(script: &str) -> PathBuf {
     assert!(bin.is_file(), "`bash .ci/{script} --print-path` printed `{}`, which is not a file", bin.display());
     bin
 }
+
+/// Running cargo without what the cargo around this process set: the generator's own helpers
+/// (`generator/src/cargo.rs`, private to it), shared as source rather than as its public API.
+#[path = "../../generator/src/cargo.rs"]
+pub mod cargo;
 
 /// The top-level README's code blocks, compiled as doctests of this crate.
 #[doc = include_str!("../../README.md")]

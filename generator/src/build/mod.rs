@@ -17,7 +17,7 @@ use resolve::RefError;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-pub use schema::{int_width, SchemaRef};
+pub use schema::int_width;
 
 /// Type names generated code uses unqualified (std prelude items), kept free for it.
 const PRELUDE_TYPES: &[&str] = &["Option", "Result", "String", "Vec", "Box"];
@@ -378,3 +378,6 @@ fn servers(doc: &OpenAPI) -> Vec<Server> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

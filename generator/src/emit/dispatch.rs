@@ -22,13 +22,14 @@ pub fn dispatch(
     let wanted = |t: &&TypeDef| only.is_none_or(|names| names.contains(&t.name));
     let arms = api.types.values().filter(|t| !matches!(t.kind, TypeKind::Alias { .. })).filter(wanted).map(|t| {
         let (wire, n) = (&t.name, ident(&t.name));
-        let check = if t.checked { quote!(Some(#rt::validate_example::<#types_path::#n>)) } else { quote!(None) };
-        quote! { #wire => Some(#rt::round_trip::<#types_path::#n>(value, #check)), }
+        let check =
+            if t.checked { quote!(Some(#rt::verify::validate_example::<#types_path::#n>)) } else { quote!(None) };
+        quote! { #wire => Some(#rt::verify::round_trip::<#types_path::#n>(value, #check)), }
     });
     quote! {
         /// Parses `value` as the type named `type_name`, serializes it back and reports the rules
         /// it breaks (for types a request can carry); `None` for a name that is not a type here.
-        pub fn #f(type_name: &str, value: #rt::Json) -> Option<#rt::RoundTrip> {
+        pub fn #f(type_name: &str, value: #rt::Json) -> Option<#rt::verify::RoundTrip> {
             match type_name {
                 #(#arms)*
                 _ => { let _ = value; None }

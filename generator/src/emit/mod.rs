@@ -12,10 +12,7 @@ mod types;
 pub use client::client;
 pub use dispatch::dispatch;
 pub use doc::{doc, one_line, paragraphs};
-pub use krate::{
-    cargo_toml, dependencies, keep_edition, lib_rs, module, single_file, RuntimeSource, RUNTIME_DEPENDENCIES,
-    RUNTIME_FEATURES,
-};
+pub use krate::{cargo_toml, dependencies, keep_edition, lib_rs, module, single_file, RuntimeSource};
 pub use mock::mock;
 pub use types::types;
 

@@ -13,14 +13,12 @@ mod types;
 
 pub use checks::How;
 pub use client::{
-    credentials, Credentials, Decode, OperationPlan, Outcome, OutcomeEnum, OutcomeVariant, ParamPlan, Row,
-    BUILDER_NAMES, CLIENT_METHODS, CLIENT_TYPES,
+    credentials, Credentials, Decode, OperationPlan, Outcome, OutcomeEnum, ParamPlan, BUILDER_NAMES, CLIENT_METHODS,
+    CLIENT_TYPES,
 };
-pub use mock::{MockPlan, SuccessReply, MOCK_METHODS};
+pub use mock::{MockPlan, SuccessReply};
 pub use rules::RuleConst;
-pub use types::{
-    CatchAll, Check, Constructor, FieldPlan, Init, RequiredStruct, Shape, StructPlan, TypePlan, UnionPlan,
-};
+pub use types::{CatchAll, Check, Constructor, FieldPlan, Init, Shape, StructPlan, TypePlan, UnionPlan};
 
 use crate::model::{Api, Server, StatusMatch, Ty};
 use std::fmt;

@@ -11,7 +11,7 @@
 mod report;
 pub mod schema;
 
-pub use report::{example_line as report_line, DocReport, ExampleReport, Outcome, Report, Summary};
+pub use report::{DocReport, ExampleReport, Outcome, Report, Summary};
 
 use crate::error::Error;
 use crate::examples::{self, Example, RoundTrip};
@@ -204,9 +204,10 @@ fn generate(spec: &Path, crate_name: &str, opts: &Options) -> Result<Generated, 
     let (api, warnings) = crate::build_model(spec, &loaded)?;
     let label = spec.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let source = if opts.runtime_path.is_some() { RuntimeSource::Crate } else { RuntimeSource::Inline };
-    let module = crate::module_from(spec, &label, &loaded, source)?;
+    let module = crate::generate::module_from(spec, &label, &loaded, source)?;
     let runtime = opts.runtime_path.as_ref().map(|p| p.display().to_string());
-    let files = crate::standalone_crate(crate_name, std::slice::from_ref(&module), source, runtime.as_deref())?;
+    let files =
+        crate::generate::standalone_crate(crate_name, std::slice::from_ref(&module), source, runtime.as_deref(), true)?;
     Ok((loaded, api, files, module.name, warnings))
 }
 

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 /// Verification of several documents.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// Each document, in the order given.
     pub documents: Vec<DocReport>,
 }
 
@@ -16,8 +17,11 @@ pub struct Report {
 /// anything did.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocReport {
+    /// The document's path, as given.
     pub document: String,
+    /// Each example the document carries, in document order.
     pub examples: Vec<ExampleReport>,
+    /// The places that fell back to an untyped JSON value.
     pub untyped: Vec<Untyped>,
     /// Generator warnings (constructs skipped or changed) for the document.
     pub warnings: usize,
@@ -34,9 +38,32 @@ pub struct ExampleReport {
     pub at: String,
     /// JSON pointer of its schema.
     pub schema_at: String,
+    /// What became of it.
     pub outcome: Outcome,
 }
 
+impl ExampleReport {
+    /// `ok #/…`, or the outcome with the example's pointer, type and first difference.
+    pub fn line(&self) -> String {
+        match &self.outcome {
+            Outcome::RoundTripped(Passed::Typed) => format!("ok        {}", self.at),
+            Outcome::RoundTripped(Passed::Primitive) => {
+                format!("ok        {} (a primitive of the right kind)", self.at)
+            }
+            Outcome::RoundTripped(Passed::Untyped) => format!("ok        {} (untyped: any JSON value)", self.at),
+            Outcome::Failed(f) => {
+                let ty = f.type_name.as_deref().map(|t| format!(" as `{t}`")).unwrap_or_default();
+                let inner = if f.at.is_empty() { String::new() } else { format!(" (at {} inside it)", f.at) };
+                format!("FAILED    {}{ty}{inner}: {}: {}", self.at, f.cause.label(), f.detail)
+            }
+            Outcome::Invalid(why) => format!("invalid   {}: the document's own example is invalid: {why}", self.at),
+            Outcome::Skipped(why) => format!("skipped   {}: {why}", self.at),
+            Outcome::NotBuilt => format!("FAILED    {}: the document's crate was not built", self.at),
+        }
+    }
+}
+
+/// What became of an example.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "snake_case", tag = "outcome", content = "detail")]
 pub enum Outcome {
@@ -56,11 +83,15 @@ pub enum Outcome {
 /// The counts of one document (or all of them).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {
+    /// Examples found.
     pub examples: usize,
+    /// Examples not round-tripped ([`Outcome::Skipped`]).
     pub skipped: usize,
+    /// Examples invalid against their own schema ([`Outcome::Invalid`]).
     pub invalid: usize,
     /// Examples valid against their own schema: the ones the generator answers for.
     pub valid: usize,
+    /// Of those, the ones that came through ([`Outcome::RoundTripped`]).
     pub round_tripped: usize,
     /// Of those, the ones that went through a generated type (the rest are primitives of the
     /// right kind, or untyped).
@@ -74,6 +105,7 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Failures of every cause.
     pub fn failed(&self) -> usize {
         self.failures.values().sum()
     }
@@ -119,10 +151,11 @@ pub fn cause_label(outcome: &Outcome) -> Option<&'static str> {
 }
 
 impl DocReport {
-    pub fn new(document: String) -> Self {
+    pub(crate) fn new(document: String) -> Self {
         DocReport { document, examples: Vec::new(), untyped: Vec::new(), warnings: 0, round_trips: 0, error: None }
     }
 
+    /// The document's counts.
     pub fn summary(&self) -> Summary {
         let mut s = Summary { examples: self.examples.len(), ..Summary::default() };
         for ex in &self.examples {
@@ -173,7 +206,7 @@ impl Report {
                 let _ = writeln!(out, "  ERROR {e}");
             }
             for ex in &d.examples {
-                let _ = writeln!(out, "  {}", example_line(ex));
+                let _ = writeln!(out, "  {}", ex.line());
             }
             for u in &d.untyped {
                 let _ = writeln!(out, "  untyped ({}) {}", u.reason.label(), u.location);
@@ -224,23 +257,6 @@ fn counts(map: &BTreeMap<String, usize>) -> String {
         return "-".into();
     }
     map.iter().map(|(k, n)| format!("{k}: {n}")).collect::<Vec<_>>().join(", ")
-}
-
-/// `ok #/…`, or the outcome with the example's pointer, type and first difference.
-pub fn example_line(ex: &ExampleReport) -> String {
-    match &ex.outcome {
-        Outcome::RoundTripped(Passed::Typed) => format!("ok        {}", ex.at),
-        Outcome::RoundTripped(Passed::Primitive) => format!("ok        {} (a primitive of the right kind)", ex.at),
-        Outcome::RoundTripped(Passed::Untyped) => format!("ok        {} (untyped: any JSON value)", ex.at),
-        Outcome::Failed(f) => {
-            let ty = f.type_name.as_deref().map(|t| format!(" as `{t}`")).unwrap_or_default();
-            let inner = if f.at.is_empty() { String::new() } else { format!(" (at {} inside it)", f.at) };
-            format!("FAILED    {}{ty}{inner}: {}: {}", ex.at, f.cause.label(), f.detail)
-        }
-        Outcome::Invalid(why) => format!("invalid   {}: the document's own example is invalid: {why}", ex.at),
-        Outcome::Skipped(why) => format!("skipped   {}: {why}", ex.at),
-        Outcome::NotBuilt => format!("FAILED    {}: the document's crate was not built", ex.at),
-    }
 }
 
 impl Serialize for Untyped {

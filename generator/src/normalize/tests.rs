@@ -1,9 +1,9 @@
-//! `oas_client_gen::normalize`: each rewrite in isolation, what openapiv3 2.2 actually rejects,
+//! [`normalize`](super::normalize): each rewrite in isolation, what openapiv3 2.2 actually rejects,
 //! the public corpus, and garbage input (wrong types, 10 000-level nesting).
 
 use std::path::Path;
 
-use oas_client_gen::normalize::{normalize, Note};
+use super::{normalize, Note};
 use serde_json::{json, Value};
 
 /// `serde_json::from_value::<openapiv3::OpenAPI>` plus the path of the failing field.
@@ -27,18 +27,6 @@ fn assert_notes(case: &str, notes: &[Note], expected: &[(&str, &str)]) {
     let ok = notes.len() == expected.len()
         && notes.iter().zip(expected).all(|(n, (p, m))| n.pointer == *p && n.message.contains(m));
     assert!(ok, "{case}: notes {notes:#?}\nexpected {expected:#?}");
-}
-
-/// Drops a value without recursion (a 10 000-level tree would overflow the stack).
-fn dismantle(v: Value) {
-    let mut stack = vec![v];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Array(a) => stack.extend(a),
-            Value::Object(m) => stack.extend(m.into_iter().map(|(_, v)| v)),
-            _ => {}
-        }
-    }
 }
 
 /// Wraps `leaf` `levels` times with `wrap`, iteratively.
@@ -434,8 +422,7 @@ fn corpus_documents_parse_after_normalizing() {
             serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
         };
         // Swagger 2.0 documents reach the normalizer converted, as `load` does it.
-        let mut notes =
-            if doc.get("swagger").is_some() { oas_client_gen::swagger2::convert(&mut doc) } else { Vec::new() };
+        let mut notes = if doc.get("swagger").is_some() { crate::swagger2::convert(&mut doc) } else { Vec::new() };
         notes.extend(normalize(&mut doc));
         for n in &notes {
             println!("{name}: {} {}", n.pointer, n.message);
@@ -523,6 +510,6 @@ fn deep_nesting_is_cut_off_not_overflowed() {
         assert_eq!(depth_note, *cut, "{case}: {:?}", notes.iter().map(|n| &n.message).collect::<Vec<_>>());
     }
     for (_, doc, _) in cases {
-        dismantle(doc);
+        super::discard(doc);
     }
 }

@@ -2,7 +2,7 @@
 //! each a small edit of the same contacts API. `tests/semver.rs` of the contract tests checks every
 //! pair's verdict against cargo-semver-checks on the two generated crates.
 
-use oas_client_gen::diff::{diff, diff_files, Bump, Change, Kind, Report};
+use super::{diff, diff_files, Bump, Change, Kind, Report};
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
@@ -16,9 +16,9 @@ fn cases() -> Vec<String> {
     cases
 }
 
-fn model(path: &Path) -> oas_client_gen::model::Api {
-    let loaded = oas_client_gen::load::load_file(path).unwrap_or_else(|e| panic!("{e}"));
-    oas_client_gen::build_model(path, &loaded).unwrap_or_else(|e| panic!("{e}")).0
+fn model(path: &Path) -> crate::model::Api {
+    let loaded = crate::load::load_file(path).unwrap_or_else(|e| panic!("{e}"));
+    crate::build_model(path, &loaded).unwrap_or_else(|e| panic!("{e}")).0
 }
 
 fn report(case: &str) -> Report {
@@ -269,8 +269,8 @@ fn widely_shared_schemas_are_compared_once_each() {
         yaml.replace("v: {type: string}", "v: {type: integer}").replace(p5, &format!("{p5}c: {{type: string}}, "));
     let model = |text: &str| {
         let path = Path::new("shared.yaml");
-        let loaded = oas_client_gen::load::load_str(path, text).unwrap();
-        oas_client_gen::build_model(path, &loaded).unwrap().0
+        let loaded = crate::load::load_str(path, text).unwrap();
+        crate::build_model(path, &loaded).unwrap().0
     };
     let (old, new) = (model(&yaml), model(&changed));
     let started = std::time::Instant::now();
@@ -293,14 +293,14 @@ fn a_property_named_extra_moves_the_catch_all_and_the_diff_names_each() {
     };
     let model = |text: &str| {
         let path = Path::new("notes.yaml");
-        let loaded = oas_client_gen::load::load_str(path, text).unwrap_or_else(|e| panic!("{e}"));
-        oas_client_gen::build_model(path, &loaded).unwrap_or_else(|e| panic!("{e}")).0
+        let loaded = crate::load::load_str(path, text).unwrap_or_else(|e| panic!("{e}"));
+        crate::build_model(path, &loaded).unwrap_or_else(|e| panic!("{e}")).0
     };
-    let catch_all = |api: &oas_client_gen::model::Api| {
-        let plan = oas_client_gen::plan::plan(api);
+    let catch_all = |api: &crate::model::Api| {
+        let plan = crate::plan::plan(api);
         let note = plan.types.iter().find(|t| t.def.name == "Note").expect("Note is planned");
         match &note.shape {
-            oas_client_gen::plan::Shape::Struct(s) => s.catch_all.as_ref().map(|c| format!("{}: {}", c.name, c.ty)),
+            crate::plan::Shape::Struct(s) => s.catch_all.as_ref().map(|c| format!("{}: {}", c.name, c.ty)),
             _ => panic!("Note is a struct"),
         }
     };

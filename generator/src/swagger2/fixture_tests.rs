@@ -1,8 +1,7 @@
 //! A Swagger 2.0 document through the whole pipeline: `tests/fixtures/swagger2.yaml` (every
 //! construct the converter maps) generates every operation, with the model its 3.0 form means.
 
-use oas_client_gen::model::{Api, AuthScheme, BodyKind, ParamLocation, QueryStyle, Ty};
-use oas_client_gen::RuntimeSource;
+use crate::model::{Api, AuthScheme, BodyKind, ParamLocation, QueryStyle, Ty};
 use std::path::PathBuf;
 
 fn fixture() -> PathBuf {
@@ -10,14 +9,14 @@ fn fixture() -> PathBuf {
 }
 
 fn model() -> Api {
-    let loaded = oas_client_gen::load::load_file(&fixture()).unwrap_or_else(|e| panic!("{e}"));
-    oas_client_gen::build_model(&fixture(), &loaded).unwrap_or_else(|e| panic!("{e}")).0
+    let loaded = crate::load::load_file(&fixture()).unwrap_or_else(|e| panic!("{e}"));
+    crate::build_model(&fixture(), &loaded).unwrap_or_else(|e| panic!("{e}")).0
 }
 
 #[test]
 fn the_swagger_2_fixture_generates_every_operation_with_one_noted_loss() {
-    let module = oas_client_gen::generate_module(&fixture(), "tests/fixtures/swagger2.yaml", RuntimeSource::Crate)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let module =
+        crate::Generator::new().module(&fixture(), "tests/fixtures/swagger2.yaml").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(module.operations, 6);
     let warnings: Vec<String> = module.warnings.iter().map(|w| w.to_string()).collect();
     assert_eq!(
@@ -64,7 +63,7 @@ fn the_fixture_s_model_is_what_its_swagger_constructs_mean() {
     assert_eq!(not_found.ty, Ty::Named("Error".into()));
     // `x-nullable` → a nullable field; the path item's parameter reaches its operations.
     assert!(op("getPet").params.iter().any(|p| p.name == "petId" && p.location == ParamLocation::Path));
-    let oas_client_gen::model::TypeKind::Struct { fields, .. } = &api.types["NewPet"].kind else {
+    let crate::model::TypeKind::Struct { fields, .. } = &api.types["NewPet"].kind else {
         panic!("NewPet is not a struct: {:?}", api.types["NewPet"].kind)
     };
     assert!(fields.iter().any(|f| f.json_name == "tag" && f.nullable), "{fields:?}");

@@ -2,13 +2,13 @@
 //! objects, pinned values, Express-style path segments, and which types get client-side checks
 //! and constructors.
 
-use oas_client_gen::model::{Api, Segment, Ty, TypeKind};
+use crate::model::{Api, Segment, Ty, TypeKind};
 use std::path::Path;
 
 fn build(yaml: &str) -> (Api, Vec<String>) {
     let path = Path::new("test.yaml");
-    let loaded = oas_client_gen::load::load_str(path, yaml).unwrap_or_else(|e| panic!("{e}"));
-    let (api, warnings) = oas_client_gen::build_model(path, &loaded).unwrap_or_else(|e| panic!("{e}"));
+    let loaded = crate::load::load_str(path, yaml).unwrap_or_else(|e| panic!("{e}"));
+    let (api, warnings) = crate::build_model(path, &loaded).unwrap_or_else(|e| panic!("{e}"));
     (api, warnings.iter().map(|w| w.to_string()).collect())
 }
 
@@ -62,8 +62,8 @@ components:
         other => panic!("{n}: {other:?}"),
     };
     assert_eq!(extra("Closed"), None, "nothing else can arrive, so nothing is kept");
-    assert_eq!(extra("Open"), Some(oas_client_gen::model::Ty::Json));
-    assert_eq!(extra("Typed"), Some(oas_client_gen::model::Ty::Int { bits: 64, signed: true }));
+    assert_eq!(extra("Open"), Some(crate::model::Ty::Json));
+    assert_eq!(extra("Typed"), Some(crate::model::Ty::Int { bits: 64, signed: true }));
 }
 
 #[test]
@@ -77,7 +77,7 @@ components:
     ));
     let TypeKind::Struct { fields, .. } = &api.types["Shape"].kind else { panic!("a struct") };
     assert_eq!(fields[0].constant.as_deref(), Some("circle"));
-    assert_eq!(fields[0].ty, oas_client_gen::model::Ty::String);
+    assert_eq!(fields[0].ty, crate::model::Ty::String);
     assert_eq!(api.types.len(), 1, "no one-value enum type of its own");
 }
 

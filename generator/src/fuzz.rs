@@ -45,7 +45,7 @@ fn seeds() -> Vec<(PathBuf, Value)> {
         .into_iter()
         .filter_map(|p| {
             let text = std::fs::read_to_string(&p).ok()?;
-            let tree = oas_client_gen::load::parse_tree(&p, &text).ok()?;
+            let tree = crate::load::parse_tree(&p, &text).ok()?;
             Some((p, tree))
         })
         .collect()
@@ -97,7 +97,7 @@ fn random_value(rng: &mut Rng, donor: &Value) -> Value {
 fn schema_pointers(doc: &Value) -> Vec<String> {
     let mut copy = doc.clone();
     let mut out = Vec::new();
-    oas_client_gen::normalize::visit_schemas(&mut copy, &mut |_, at| out.push(at.to_string()));
+    crate::normalize::visit_schemas(&mut copy, &mut |_, at| out.push(at.to_string()));
     out
 }
 
@@ -218,7 +218,7 @@ fn example_value(rng: &mut Rng, old: &Value) -> Value {
 /// Mutates example values (media-type, schema and parameter examples alike).
 fn mutate_examples(rng: &mut Rng, doc: &Value) -> Value {
     let mut out = doc.clone();
-    let found = oas_client_gen::examples::collect(doc);
+    let found = crate::examples::collect(doc);
     if found.is_empty() {
         return out;
     }
@@ -260,14 +260,14 @@ fn mutate(rng: &mut Rng, doc: &Value) -> Value {
 
 /// What `verify` does before and after the build: judge every example against its schema and
 /// follow it to its generated type (with a round-trip that hands each value back unchanged).
-fn verify_in_process(path: &Path, loaded: &oas_client_gen::load::Loaded) -> Result<(), oas_client_gen::Error> {
-    let (api, _) = oas_client_gen::build_model(path, loaded)?;
+fn verify_in_process(path: &Path, loaded: &crate::load::Loaded) -> Result<(), crate::Error> {
+    let (api, _) = crate::build_model(path, loaded)?;
     #[cfg(feature = "verify")]
-    let mut schemas = oas_client_gen::verify::schema::Schemas::new(&loaded.raw);
-    for ex in oas_client_gen::examples::collect(&loaded.raw) {
+    let mut schemas = crate::verify::schema::Schemas::new(&loaded.raw);
+    for ex in crate::examples::collect(&loaded.raw) {
         #[cfg(feature = "verify")]
         let _ = schemas.check(&ex.schema_at, &ex.value, ex.role);
-        let _ = oas_client_gen::examples::check(&api, &loaded.raw, &ex, &mut |_, v| Some(Ok((v.clone(), Vec::new()))));
+        let _ = crate::examples::check(&api, &loaded.raw, &ex, &mut |_, v| Some(Ok((v.clone(), Vec::new()))));
     }
     Ok(())
 }
@@ -279,11 +279,11 @@ fn run_case(path: PathBuf, text: String) -> Result<bool, String> {
         .stack_size(8 << 20)
         .spawn(move || {
             let outcome = std::panic::catch_unwind(|| {
-                let loaded = match oas_client_gen::load::load_str(&path, &text) {
+                let loaded = match crate::load::load_str(&path, &text) {
                     Ok(l) => l,
                     Err(e) => return Err(e),
                 };
-                oas_client_gen::module_from(&path, "fuzz.yaml", &loaded, oas_client_gen::RuntimeSource::Crate)?;
+                crate::module_from(&path, "fuzz.yaml", &loaded, crate::RuntimeSource::Crate)?;
                 verify_in_process(&path, &loaded)
             });
             let _ = tx.send(outcome.map(|r| match r {

@@ -1,13 +1,18 @@
 //! Rendered diagnostics, as the CLI prints them: file:line:column, the source line with the
 //! place underlined, and the hint. Full text asserted.
 
-use oas_client_gen::diagnostic::{self, Style};
-use oas_client_gen::{build_model, load};
-use std::path::{Path, PathBuf};
+use crate::diagnostic::{self, Style};
+use crate::{build_model, load};
+use std::path::PathBuf;
 
-/// Writes `text` to a file of its own under the test's temporary directory.
+/// The tests' own temporary directory.
+fn temp_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("oas-client-gen-diagnostics-{}", std::process::id()))
+}
+
+/// Writes `text` to a file of its own under the tests' temporary directory.
 fn document(name: &str, text: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diagnostics");
+    let dir = temp_dir();
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
@@ -141,7 +146,7 @@ fn a_located_error_in_a_json_document() {
 
 #[test]
 fn without_a_place_in_the_source() {
-    let missing = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diagnostics/missing.yaml");
+    let missing = temp_dir().join("missing.yaml");
     let Err(e) = load::load_file(&missing) else { panic!("a missing file loads") };
     let got = diagnostic::error(&e, Style::Plain);
     let expected = format!(
