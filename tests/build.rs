@@ -41,4 +41,7 @@ fn main() {
     // The body kinds fixture's client, called on loopback by tests/client.rs (files, streams).
     oas_client_gen::generate_into_out_dir(root.join("tests/fixtures/body_kinds.yaml"), "body_kinds_client.rs")
         .unwrap_or_else(|e| panic!("{e}"));
+    // The tagged unions fixture's client, decoded, encoded and called by tests/tagged_unions.rs.
+    oas_client_gen::generate_into_out_dir(root.join("tests/fixtures/tagged_unions.yaml"), "tagged_unions_client.rs")
+        .unwrap_or_else(|e| panic!("{e}"));
 }

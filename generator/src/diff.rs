@@ -12,9 +12,10 @@
 //! Operations are matched by operation id (then by method and path), types by Rust name, fields
 //! and enum values by wire name, path parameters by position, other parameters by wire name.
 
-use crate::model::UnionVariant;
 use crate::model::{Api, AuthScheme, EnumValue, Operation, ParamLocation, Response, Rules, StatusMatch, TypeKind};
-use crate::plan::{plan, status_label, FieldPlan, OperationPlan, ParamPlan, Plan, RustTy, Shape, TypePlan};
+use crate::plan::{
+    plan, status_label, FieldPlan, OperationPlan, ParamPlan, Plan, RustTy, Shape, TypePlan, VariantPlan,
+};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -377,7 +378,7 @@ impl Differ {
                 }
             }
             ((_, Shape::Union(a)), (_, Shape::Union(b))) => {
-                let (x, y) = (a.tag, b.tag);
+                let (x, y) = (a.tagging.property(), b.tagging.property());
                 if x != y {
                     self.push(Breaking, item, format!("variants are told apart by the property {y:?} (was {x:?})"));
                 }
@@ -465,15 +466,20 @@ impl Differ {
         }
     }
 
-    fn variants(&mut self, ty: &str, old: &[(&UnionVariant, RustTy)], new: &[(&UnionVariant, RustTy)]) {
-        for (name, o, n) in pair(old, new, |(v, _)| v.name.clone()) {
+    fn variants(&mut self, ty: &str, old: &[VariantPlan], new: &[VariantPlan]) {
+        for (name, o, n) in pair(old, new, |v| v.variant.name.clone()) {
             let item = format!("{ty}::{name}");
             match (o, n) {
                 (Some(_), None) => self.push(Breaking, item, "variant removed"),
-                (None, Some((_, t))) => self.push(Added, item, format!("new variant holding `{t}`")),
-                (Some((a, x)), Some((b, y))) => {
+                (None, Some(v)) => self.push(Added, item, format!("new variant holding `{}`", v.ty)),
+                (Some(o), Some(n)) => {
+                    let ((a, x), (b, y)) = ((o.variant, &o.ty), (n.variant, &n.ty));
                     if x != y {
                         self.push(Breaking, &item, format!("holds `{y}` (was `{x}`)"));
+                    }
+                    // What the enum writes (the variant's struct had the tag as a field, or not).
+                    if let Some((x, y)) = o.tag.zip(n.tag).filter(|(x, y)| x != y) {
+                        self.push(Changed, &item, format!("sends the tag `{y}` (was `{x}`)"));
                     }
                     // A tag that no longer selects the variant turns such values into `Unknown`.
                     if a.tags != b.tags {

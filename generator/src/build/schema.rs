@@ -415,9 +415,11 @@ impl<'a> Builder<'a> {
             let (vname, tags) = match alt {
                 ReferenceOr::Reference { reference } => {
                     let (key, _) = self.schema_target(reference, &ptr)?;
+                    // A mapping names its schema by reference or by bare name (`cat: Cat`).
                     let mut tags: Vec<String> = disc
                         .map(|d| {
-                            d.mapping.iter().filter(|(_, r)| r.as_str() == reference).map(|(t, _)| t.clone()).collect()
+                            let selects = |r: &String| r == reference || r == key;
+                            d.mapping.iter().filter(|(_, r)| selects(r)).map(|(t, _)| t.clone()).collect()
                         })
                         .unwrap_or_default();
                     if disc.is_some() && tags.is_empty() {

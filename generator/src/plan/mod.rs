@@ -8,6 +8,7 @@ mod checks;
 mod client;
 mod derives;
 mod rules;
+mod tags;
 mod types;
 
 pub use checks::How;
@@ -17,7 +18,8 @@ pub use client::{
 };
 pub use rules::RuleConst;
 pub use types::{
-    CatchAll, Check, Constructor, FieldPlan, Init, RequiredStruct, Shape, StructPlan, TypePlan, UnionPlan,
+    CatchAll, Check, Constructor, FieldPlan, Init, RequiredStruct, Shape, StructPlan, Tagging, TypePlan, UnionPlan,
+    VariantPlan,
 };
 
 use crate::model::{Api, Server, StatusMatch, Ty};
@@ -43,7 +45,9 @@ pub fn plan(api: &Api) -> Plan<'_> {
     let derives = derives::Derives::new(api);
     let mut rules = rules::RuleNames::default();
     let operations = api.operations.iter().map(|op| client::operation(op, &checks, &derives, &mut rules)).collect();
-    let types = api.types.values().map(|t| types::type_def(t, &checks, &derives, &mut rules)).collect();
+    let tags = tags::Tags::new(api);
+    let cx = types::Context { checks: &checks, derives: &derives, tags: &tags };
+    let types = api.types.values().map(|t| types::type_def(t, &cx, &mut rules)).collect();
     Plan {
         api,
         types,
