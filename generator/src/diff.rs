@@ -664,6 +664,37 @@ impl Differ {
 mod tests {
     use super::*;
 
+    /// A union of `Cat` and `Dog` on `pet_type` (the mapping's values in this order), and `Cat`
+    /// also the answer on its own when `shared`.
+    fn pets(mapping: &str, shared: bool) -> Api {
+        let answer = if shared { "Cat" } else { "Pet" };
+        let yaml = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /p:\n    post:\n      operationId: addPet\n      requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Pet'}}}}}}}}\n      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/{answer}'}}}}}}}}}}\ncomponents:\n  schemas:\n    Pet:\n      oneOf: [{{$ref: '#/components/schemas/Cat'}}, {{$ref: '#/components/schemas/Dog'}}]\n      discriminator: {{propertyName: pet_type, mapping: {{{mapping}}}}}\n    Cat: {{type: object, required: [pet_type], properties: {{pet_type: {{type: string}}, name: {{type: string}}}}}}\n    Dog: {{type: object, required: [pet_type], properties: {{pet_type: {{type: string}}}}}}\n"
+        );
+        let path = Path::new("t.yaml");
+        crate::build_model(path, &crate::load::load_str(path, &yaml).unwrap()).unwrap().0
+    }
+
+    #[test]
+    fn a_tag_field_the_enum_takes_over_is_removed_and_another_written_tag_is_a_change() {
+        let mapping = "cat: Cat, dog: Dog";
+        let changes = |old: &Api, new: &Api| -> Vec<(Kind, String, String)> {
+            diff(old, new).changes.into_iter().map(|c| (c.kind, c.item, c.message)).collect()
+        };
+        // Cat stops being an answer of its own (a change of its own): the enum writes the tag from now on.
+        let found = changes(&pets(mapping, true), &pets(mapping, false));
+        let types: Vec<_> = found.iter().filter(|(_, i, _)| i.starts_with("types::")).collect();
+        let removed = |ty: &str| (Breaking, format!("types::{ty}.pet_type"), "field removed".to_string());
+        assert_eq!(types, [&removed("Cat"), &removed("Dog")]);
+        // A mapping that lists another value first: the enum sends that one.
+        let found = changes(&pets(mapping, false), &pets("kitty: Cat, cat: Cat, dog: Dog", false));
+        assert!(
+            found.contains(&(Changed, "types::Pet::Cat".into(), "sends the tag `kitty` (was `cat`)".into())),
+            "{found:?}"
+        );
+        assert!(found.iter().all(|(k, ..)| *k != Breaking), "{found:?}");
+    }
+
     #[test]
     fn rules_tighten_and_loosen() {
         let r = |f: fn(&mut Rules)| {

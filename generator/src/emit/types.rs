@@ -383,3 +383,79 @@ fn operation_enums(p: &OperationPlan) -> TokenStream {
     );
     quote! { #success #error }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::emit::RuntimeSource;
+    use std::path::Path;
+
+    /// The types module of a document whose `Sent` union has variants used nowhere else, and whose
+    /// `Kept` union shares a variant with an answer of its own.
+    fn types_rs() -> String {
+        let yaml = "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /x:
+    post:
+      operationId: x
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Sent'}}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Kept'}}}}
+        '201': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/C'}}}}
+components:
+  schemas:
+    Sent:
+      oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]
+      discriminator: {propertyName: kind, mapping: {a: A, b: B, bee: B}}
+    Kept:
+      oneOf: [{$ref: '#/components/schemas/C'}]
+      discriminator: {propertyName: kind}
+    A: {type: object, required: [kind], properties: {kind: {type: string}}}
+    B: {type: object, required: [kind], properties: {kind: {type: string}}}
+    C: {type: object, required: [kind], properties: {kind: {type: string}}}
+";
+        let path = Path::new("t.yaml");
+        let (api, _) = crate::build_model(path, &crate::load::load_str(path, yaml).unwrap()).unwrap();
+        let tokens = super::types(&crate::plan::plan(&api), RuntimeSource::Crate);
+        crate::format::format_file(tokens, Path::new("types.rs"), "").unwrap()
+    }
+
+    /// The text of the item that starts with `start`, up to the next item.
+    fn item<'t>(text: &'t str, start: &str) -> &'t str {
+        let from = text.find(start).unwrap_or_else(|| panic!("no `{start}` in\n{text}"));
+        let rest = &text[from..];
+        &rest[..rest.find("\n}\n").map_or(rest.len(), |end| end + 2)]
+    }
+
+    #[test]
+    fn an_internally_tagged_union_writes_its_tags_and_decodes_every_alias() {
+        let text = types_rs();
+        let sent = item(&text, "#[serde(tag = \"kind\")]\n#[non_exhaustive]\npub enum Sent {");
+        for line in [
+            "#[serde(rename = \"a\")]\n    A(A),",
+            "/// `kind`: `b` (also read from `bee`).\n    #[serde(rename = \"b\")]\n    B(B),",
+            "#[serde(untagged)]\n    Unknown(rt::Json),",
+        ] {
+            assert!(sent.contains(line), "no `{line}` in\n{sent}");
+        }
+        let decode = item(&text, "impl<'de> ::serde::Deserialize<'de> for Sent {");
+        assert!(
+            decode.contains("Some(\"b\" | \"bee\") => rt::object::variant(value, \"kind\").map(Self::B),"),
+            "{decode}"
+        );
+        assert!(
+            item(&text, "pub struct A {").contains("pub extra: rt::Extra,")
+                && !item(&text, "pub struct A {").contains("kind")
+        );
+    }
+
+    #[test]
+    fn a_union_whose_variant_is_used_on_its_own_keeps_reading_the_tag_from_the_field() {
+        let text = types_rs();
+        let kept = item(&text, "#[serde(untagged)]\n#[non_exhaustive]\npub enum Kept {");
+        assert!(!kept.contains("rename"), "{kept}");
+        assert!(item(&text, "pub struct C {").contains("pub kind: String,"));
+        let decode = item(&text, "impl<'de> ::serde::Deserialize<'de> for Kept {");
+        assert!(decode.contains("Some(\"C\") => ::serde_json::from_value(value).map(Self::C),"), "{decode}");
+    }
+}
