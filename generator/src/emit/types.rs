@@ -246,15 +246,19 @@ fn union_def(p: &TypePlan, u: &UnionPlan, docs: &TokenStream) -> TokenStream {
         quote! { #d #rename #vn(#t), }
     });
     let validate = u.checked.as_ref().map(|checked| {
-        let arms = checked.iter().map(|v| {
-            let vn = ident(v);
-            quote! { Self::#vn(v) => out.check(v, at, rules), }
-        });
+        let vns: Vec<_> = checked.iter().map(|v| ident(v)).collect();
+        // One checked variant is an `if let` (clippy's `single_match` in the crate it lands in).
+        let body = match vns.as_slice() {
+            [vn] => quote! { if let Self::#vn(v) = self { out.check(v, at, rules); } },
+            _ => quote! {
+                #[allow(unreachable_patterns)]
+                match self { #( Self::#vns(v) => out.check(v, at, rules), )* _ => {} }
+            },
+        };
         quote! {
             impl rt::Validate for #name {
                 fn validate(&self, at: &rt::FieldPath, rules: &rt::Rules, out: &mut rt::Violations) {
-                    #[allow(unreachable_patterns)]
-                    match self { #(#arms)* _ => {} }
+                    #body
                 }
             }
         }
