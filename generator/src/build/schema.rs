@@ -646,19 +646,24 @@ fn union_keyword(s: &Schema) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::TypeKind;
+    use crate::model::{Api, TypeKind};
     use std::path::Path;
+
+    /// The model of a document of only the component schemas `schemas` (indented by four).
+    fn model(schemas: &str) -> Api {
+        let yaml = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
+        );
+        let path = Path::new("t.yaml");
+        crate::build_model(path, &crate::load::load_str(path, &yaml).unwrap()).unwrap().0
+    }
 
     /// A required readOnly property need not be in a request, nor a writeOnly one in a response:
     /// in the one struct for both, they are optional.
     #[test]
     fn one_way_required_properties_are_optional() {
-        let yaml = r##"
-openapi: 3.0.3
-info: {title: T, version: "1"}
-paths: {}
-components:
-  schemas:
+        let api = model(
+            r##"
     Id: {type: string, readOnly: true}
     User:
       type: object
@@ -668,10 +673,8 @@ components:
         ref_id: {$ref: "#/components/schemas/Id"}
         password: {type: string, writeOnly: true}
         name: {type: string}
-"##;
-        let path = Path::new("t.yaml");
-        let loaded = crate::load::load_str(path, yaml).unwrap();
-        let (api, _) = crate::build_model(path, &loaded).unwrap();
+"##,
+        );
         let TypeKind::Struct { fields, .. } = &api.types["User"].kind else { panic!("User is a struct") };
         let required: Vec<(&str, bool)> = fields.iter().map(|f| (f.json_name.as_str(), f.required)).collect();
         assert_eq!(required, [("id", false), ("ref_id", false), ("password", false), ("name", true)]);
@@ -681,12 +684,8 @@ components:
     /// may name its schema by reference or by bare name, and lists every tag of a variant.
     #[test]
     fn union_variants_are_named_and_tagged_by_the_values_that_select_them() {
-        let yaml = r##"
-openapi: 3.0.3
-info: {title: T, version: "1"}
-paths: {}
-components:
-  schemas:
+        let api = model(
+            r##"
     Range:
       oneOf:
         - {type: object, required: [type, end], properties: {type: {type: string, enum: [range_to]}, end: {type: number}}}
@@ -696,9 +695,8 @@ components:
       discriminator: {propertyName: kind, mapping: {cat: Cat, dog: "#/components/schemas/Dog", hound: Dog}}
     Cat: {type: object, properties: {kind: {type: string}}}
     Dog: {type: object, properties: {kind: {type: string}}}
-"##;
-        let path = Path::new("t.yaml");
-        let (api, _) = crate::build_model(path, &crate::load::load_str(path, yaml).unwrap()).unwrap();
+"##,
+        );
         let union = |name: &str| match &api.types[name].kind {
             TypeKind::Union { variants, tag } => {
                 let variants: Vec<(String, Vec<String>)> =
