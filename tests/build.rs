@@ -57,4 +57,7 @@ fn main() {
     }
     let out = Path::new(&std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("responses_module.rs");
     std::fs::write(out, text).expect("OUT_DIR is writable");
+    // The tagged unions fixture's client, decoded, encoded and called by tests/tagged_unions.rs.
+    oas_client_gen::generate_into_out_dir(root.join("tests/fixtures/tagged_unions.yaml"), "tagged_unions_client.rs")
+        .unwrap_or_else(|e| panic!("{e}"));
 }

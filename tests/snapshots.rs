@@ -93,6 +93,7 @@ fixtures!(
     refs,
     responses,
     swagger2,
+    tagged_unions,
 );
 
 /// A fixture added to the directory but not to the list above would never be snapshotted.

@@ -12,9 +12,10 @@
 //! Operations are matched by operation id (then by method and path), types by Rust name, fields
 //! and enum values by wire name, path parameters by position, other parameters by wire name.
 
-use crate::model::UnionVariant;
 use crate::model::{Api, AuthScheme, EnumValue, Operation, ParamLocation, Response, Rules, StatusMatch, TypeKind};
-use crate::plan::{plan, status_label, FieldPlan, OperationPlan, ParamPlan, Plan, RustTy, Shape, TypePlan};
+use crate::plan::{
+    plan, status_label, FieldPlan, OperationPlan, ParamPlan, Plan, RustTy, Shape, TypePlan, VariantPlan,
+};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -385,7 +386,7 @@ impl Differ {
                 }
             }
             ((_, Shape::Union(a)), (_, Shape::Union(b))) => {
-                let (x, y) = (a.tag, b.tag);
+                let (x, y) = (a.tagging.property(), b.tagging.property());
                 if x != y {
                     self.push(Breaking, item, format!("variants are told apart by the property {y:?} (was {x:?})"));
                 }
@@ -473,15 +474,20 @@ impl Differ {
         }
     }
 
-    fn variants(&mut self, ty: &str, old: &[(&UnionVariant, RustTy)], new: &[(&UnionVariant, RustTy)]) {
-        for (name, o, n) in pair(old, new, |(v, _)| v.name.clone()) {
+    fn variants(&mut self, ty: &str, old: &[VariantPlan], new: &[VariantPlan]) {
+        for (name, o, n) in pair(old, new, |v| v.variant.name.clone()) {
             let item = format!("{ty}::{name}");
             match (o, n) {
                 (Some(_), None) => self.push(Breaking, item, "variant removed"),
-                (None, Some((_, t))) => self.push(Added, item, format!("new variant holding `{t}`")),
-                (Some((a, x)), Some((b, y))) => {
+                (None, Some(v)) => self.push(Added, item, format!("new variant holding `{}`", v.ty)),
+                (Some(o), Some(n)) => {
+                    let ((a, x), (b, y)) = ((o.variant, &o.ty), (n.variant, &n.ty));
                     if x != y {
                         self.push(Breaking, &item, format!("holds `{y}` (was `{x}`)"));
+                    }
+                    // What the enum writes (the variant's struct had the tag as a field, or not).
+                    if let Some((x, y)) = o.tag.zip(n.tag).filter(|(x, y)| x != y) {
+                        self.push(Changed, &item, format!("sends the tag `{y}` (was `{x}`)"));
                     }
                     // A tag that no longer selects the variant turns such values into `Unknown`.
                     if a.tags != b.tags {
@@ -665,6 +671,37 @@ impl Differ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A union of `Cat` and `Dog` on `pet_type` (the mapping's values in this order), and `Cat`
+    /// also the answer on its own when `shared`.
+    fn pets(mapping: &str, shared: bool) -> Api {
+        let answer = if shared { "Cat" } else { "Pet" };
+        let yaml = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /p:\n    post:\n      operationId: addPet\n      requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Pet'}}}}}}}}\n      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/{answer}'}}}}}}}}}}\ncomponents:\n  schemas:\n    Pet:\n      oneOf: [{{$ref: '#/components/schemas/Cat'}}, {{$ref: '#/components/schemas/Dog'}}]\n      discriminator: {{propertyName: pet_type, mapping: {{{mapping}}}}}\n    Cat: {{type: object, required: [pet_type], properties: {{pet_type: {{type: string}}, name: {{type: string}}}}}}\n    Dog: {{type: object, required: [pet_type], properties: {{pet_type: {{type: string}}}}}}\n"
+        );
+        let path = Path::new("t.yaml");
+        crate::build_model(path, &crate::load::load_str(path, &yaml).unwrap()).unwrap().0
+    }
+
+    #[test]
+    fn a_tag_field_the_enum_takes_over_is_removed_and_another_written_tag_is_a_change() {
+        let mapping = "cat: Cat, dog: Dog";
+        let changes = |old: &Api, new: &Api| -> Vec<(Kind, String, String)> {
+            diff(old, new).changes.into_iter().map(|c| (c.kind, c.item, c.message)).collect()
+        };
+        // Cat stops being an answer of its own (a change of its own): the enum writes the tag from now on.
+        let found = changes(&pets(mapping, true), &pets(mapping, false));
+        let types: Vec<_> = found.iter().filter(|(_, i, _)| i.starts_with("types::")).collect();
+        let removed = |ty: &str| (Breaking, format!("types::{ty}.pet_type"), "field removed".to_string());
+        assert_eq!(types, [&removed("Cat"), &removed("Dog")]);
+        // A mapping that lists another value first: the enum sends that one.
+        let found = changes(&pets(mapping, false), &pets("kitty: Cat, cat: Cat, dog: Dog", false));
+        assert!(
+            found.contains(&(Changed, "types::Pet::Cat".into(), "sends the tag `kitty` (was `cat`)".into())),
+            "{found:?}"
+        );
+        assert!(found.iter().all(|(k, ..)| *k != Breaking), "{found:?}");
+    }
 
     #[test]
     fn rules_tighten_and_loosen() {

@@ -47,7 +47,7 @@
 //! ```toml
 //! [dependencies]
 //! oas-client-runtime = "0.1"
-//! serde = { version = "1", features = ["derive"] }
+//! serde = { version = "1.0.181", features = ["derive"] }
 //! serde_json = "1"
 //!
 //! [build-dependencies]

@@ -136,6 +136,23 @@ impl<T> Absent for Nullable<T> {
     }
 }
 
+/// Decodes the variant of an internally tagged union that the property `tag` selected: the
+/// object without `tag` (the enum writes it, so the variant's struct has no field for it). A
+/// mismatch is an error that names the variant and the field at fault, not an `Unknown`: an
+/// object with a known tag is that variant or broken.
+pub fn variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(
+    mut value: serde_json::Value,
+    tag: &str,
+) -> Result<T, E> {
+    let selected = value.as_object_mut().and_then(|o| o.remove(tag));
+    let selected = selected.as_ref().and_then(serde_json::Value::as_str).unwrap_or_default();
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let at = e.path().to_string();
+        let at = if at == "." { String::new() } else { format!(" at `{at}`") };
+        E::custom(format_args!("the `{tag}: {selected}` variant{at}: {}", e.inner()))
+    })
+}
+
 /// `Serialize` and `Deserialize` for a generated struct, from its fields in declaration order:
 /// `rust_name: "wire name" req` for a field that must be present (decoding fails without it),
 /// `rust_name: "wire name" opt` for one that may be absent (its `Default` then; left out when
@@ -309,5 +326,17 @@ mod tests {
         let v = serde_json::json!({"id": "c", "phone": "p", "k": true});
         let c: Contact = serde_json::from_value(v.clone()).unwrap();
         assert_eq!(serde_json::to_value(&c).unwrap(), v);
+    }
+
+    #[test]
+    fn a_tagged_variant_decodes_without_its_tag_and_its_errors_name_the_field() {
+        let v = serde_json::json!({"kind": "person", "id": "c", "phone": "p"});
+        let c: Contact = super::variant::<_, serde_json::Error>(v, "kind").unwrap();
+        assert!(c.rest.is_empty(), "the tag is the enum's, not an unknown field: {:?}", c.rest);
+        let v = serde_json::json!({"kind": "person", "id": 7, "phone": "p"});
+        let e = super::variant::<Contact, serde_json::Error>(v, "kind").unwrap_err();
+        assert_eq!(e.to_string(), "the `kind: person` variant at `id`: invalid type: integer `7`, expected a string");
+        let e = super::variant::<Contact, serde_json::Error>(serde_json::json!({"kind": "person"}), "kind");
+        assert_eq!(e.unwrap_err().to_string(), "the `kind: person` variant: missing field `id`");
     }
 }

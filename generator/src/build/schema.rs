@@ -410,14 +410,18 @@ impl<'a> Builder<'a> {
         let mut names = Names::with_reserved(&["Unknown"]);
         let mut variants = Vec::new();
         let disc = s.schema_data.discriminator.as_ref();
+        let pinned = if disc.is_none() { self.constant_tag(alts) } else { None };
         for (i, alt) in alts.iter().enumerate() {
             let ptr = format!("{at}/{i}");
-            let (vname, tags) = match alt {
+            let value = pinned.as_ref().and_then(|(_, values)| values.get(i).cloned());
+            let (vname, mut tags) = match alt {
                 ReferenceOr::Reference { reference } => {
                     let (key, _) = self.schema_target(reference, &ptr)?;
+                    // A mapping names its schema by reference or by bare name (`cat: Cat`).
                     let mut tags: Vec<String> = disc
                         .map(|d| {
-                            d.mapping.iter().filter(|(_, r)| r.as_str() == reference).map(|(t, _)| t.clone()).collect()
+                            let selects = |r: &String| r == reference || r == key;
+                            d.mapping.iter().filter(|(_, r)| selects(r)).map(|(t, _)| t.clone()).collect()
                         })
                         .unwrap_or_default();
                     if disc.is_some() && tags.is_empty() {
@@ -425,8 +429,13 @@ impl<'a> Builder<'a> {
                     }
                     (type_name(key), tags)
                 }
-                ReferenceOr::Item(item) => (variant_hint(item, i), Vec::new()),
+                // An untitled alternative is named after the value it pins, if it pins one.
+                ReferenceOr::Item(item) => match (&item.schema_data.title, &value) {
+                    (None, Some(v)) => (type_name(v), Vec::new()),
+                    _ => (variant_hint(item, i), Vec::new()),
+                },
             };
+            tags.extend(value);
             let u = self.usage(alt.into(), &format!("{name}{vname}"), &ptr)?;
             variants.push(UnionVariant {
                 name: names.claim(&vname),
@@ -435,16 +444,11 @@ impl<'a> Builder<'a> {
                 tags,
             });
         }
-        // A tag is usable only if every variant has at least one tag value.
-        let mut tag = disc.filter(|_| variants.iter().all(|v| !v.tags.is_empty())).map(|d| d.property_name.clone());
-        if disc.is_none() {
-            if let Some((prop, values)) = self.constant_tag(alts) {
-                for (v, value) in variants.iter_mut().zip(values) {
-                    v.tags.push(value);
-                }
-                tag = Some(prop);
-            }
-        }
+        // A discriminator is usable only if every variant has at least one tag value.
+        let tag = match (disc, pinned) {
+            (Some(d), _) => variants.iter().all(|v| !v.tags.is_empty()).then(|| d.property_name.clone()),
+            (None, pinned) => pinned.map(|(property, _)| property),
+        };
         Ok(TypeKind::Union { variants, tag })
     }
 
@@ -642,19 +646,24 @@ fn union_keyword(s: &Schema) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::TypeKind;
+    use crate::model::{Api, TypeKind};
     use std::path::Path;
+
+    /// The model of a document of only the component schemas `schemas` (indented by four).
+    fn model(schemas: &str) -> Api {
+        let yaml = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
+        );
+        let path = Path::new("t.yaml");
+        crate::build_model(path, &crate::load::load_str(path, &yaml).unwrap()).unwrap().0
+    }
 
     /// A required readOnly property need not be in a request, nor a writeOnly one in a response:
     /// in the one struct for both, they are optional.
     #[test]
     fn one_way_required_properties_are_optional() {
-        let yaml = r##"
-openapi: 3.0.3
-info: {title: T, version: "1"}
-paths: {}
-components:
-  schemas:
+        let api = model(
+            r##"
     Id: {type: string, readOnly: true}
     User:
       type: object
@@ -664,12 +673,45 @@ components:
         ref_id: {$ref: "#/components/schemas/Id"}
         password: {type: string, writeOnly: true}
         name: {type: string}
-"##;
-        let path = Path::new("t.yaml");
-        let loaded = crate::load::load_str(path, yaml).unwrap();
-        let (api, _) = crate::build_model(path, &loaded).unwrap();
+"##,
+        );
         let TypeKind::Struct { fields, .. } = &api.types["User"].kind else { panic!("User is a struct") };
         let required: Vec<(&str, bool)> = fields.iter().map(|f| (f.json_name.as_str(), f.required)).collect();
         assert_eq!(required, [("id", false), ("ref_id", false), ("password", false), ("name", true)]);
+    }
+
+    /// Untitled inline alternatives that pin the tag are named after it; a discriminator's mapping
+    /// may name its schema by reference or by bare name, and lists every tag of a variant.
+    #[test]
+    fn union_variants_are_named_and_tagged_by_the_values_that_select_them() {
+        let api = model(
+            r##"
+    Range:
+      oneOf:
+        - {type: object, required: [type, end], properties: {type: {type: string, enum: [range_to]}, end: {type: number}}}
+        - {type: object, required: [type], properties: {type: {type: string, enum: [full]}}}
+    Pet:
+      oneOf: [{$ref: "#/components/schemas/Cat"}, {$ref: "#/components/schemas/Dog"}]
+      discriminator: {propertyName: kind, mapping: {cat: Cat, dog: "#/components/schemas/Dog", hound: Dog}}
+    Cat: {type: object, properties: {kind: {type: string}}}
+    Dog: {type: object, properties: {kind: {type: string}}}
+"##,
+        );
+        let union = |name: &str| match &api.types[name].kind {
+            TypeKind::Union { variants, tag } => {
+                let variants: Vec<(String, Vec<String>)> =
+                    variants.iter().map(|v| (v.name.clone(), v.tags.clone())).collect();
+                (variants, tag.clone())
+            }
+            other => panic!("{name} is a union: {other:?}"),
+        };
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let (variants, tag) = union("Range");
+        assert_eq!(tag.as_deref(), Some("type"));
+        assert_eq!(variants, [("RangeTo".into(), s(&["range_to"])), ("Full".into(), s(&["full"]))]);
+        assert!(api.types.contains_key("RangeRangeTo"), "{:?}", api.types.keys());
+        let (variants, tag) = union("Pet");
+        assert_eq!(tag.as_deref(), Some("kind"));
+        assert_eq!(variants, [("Cat".into(), s(&["cat"])), ("Dog".into(), s(&["dog", "hound"]))]);
     }
 }

@@ -150,8 +150,9 @@ pub fn keep_edition(generated: &str, existing: &str) -> String {
     }
 }
 
-/// What generated modules use besides the runtime: serde's derives and `serde_json::from_value`.
-const GENERATED_CODE_DEPENDENCIES: &str = r#"serde = { version = "1", features = ["derive"] }
+/// What generated modules use besides the runtime: serde's derives (1.0.181 for an `untagged`
+/// variant in a tagged enum, a tagged union's `Unknown`) and `serde_json::from_value`.
+const GENERATED_CODE_DEPENDENCIES: &str = r#"serde = { version = "1.0.181", features = ["derive"] }
 serde_json = "1"
 "#;
 
@@ -160,7 +161,7 @@ const MOCK_FEATURE: &str = "\n[features]\n# A typed mock server per API for your
 
 /// What the runtime needs when it is inlined; `runtime/Cargo.toml` lists the same.
 pub const RUNTIME_DEPENDENCIES: &str = r#"reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart"] }
-serde = { version = "1", features = ["derive"] }
+serde = { version = "1.0.181", features = ["derive"] }
 serde_json = "1"
 serde_path_to_error = "0.1"
 tokio = { version = "1", features = ["time"] }

@@ -6,7 +6,8 @@ use super::rules::{definitions, use_rules};
 use super::{derives, doc, ident, paragraphs, ty, use_runtime, Allows, RuntimeSource};
 use crate::model::TypeKind;
 use crate::plan::{
-    Check, Constructor, FieldPlan, How, Init, OperationPlan, OutcomeEnum, Plan, Shape, StructPlan, TypePlan, UnionPlan,
+    Check, Constructor, FieldPlan, How, Init, OperationPlan, OutcomeEnum, Plan, Shape, StructPlan, Tagging, TypePlan,
+    UnionPlan, VariantPlan,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -50,11 +51,15 @@ fn type_def(p: &TypePlan) -> TokenStream {
     // component's is.
     let inline = !t.origin.starts_with("#/components/schemas/") || t.origin.matches('/').count() > 3;
     let origin = (inline && t.doc.is_none()).then(|| format!("Generated from `{}`.", t.origin));
-    // An enum lists its wire values once, in its own docs.
-    let values = match &t.kind {
-        TypeKind::Enum { values, .. } => {
+    // An enum lists its wire values once, in its own docs; an internally tagged one says which
+    // property holds its tag.
+    let values = match (&t.kind, &p.shape) {
+        (TypeKind::Enum { values, .. }, _) => {
             Some(format!("Values: {}.", values.iter().map(|v| format!("`{}`", v.wire)).collect::<Vec<_>>().join(", ")))
         }
+        (_, Shape::Union(UnionPlan { tagging: Tagging::Internal(tag), .. })) => Some(format!(
+            "The property `{tag}` tells the variants apart. The enum writes it, so the variants' structs have no field for it."
+        )),
         _ => None,
     };
     let docs = doc(paragraphs(&[t.doc.as_deref(), origin.as_deref(), values.as_deref()]).as_deref());
@@ -228,67 +233,120 @@ fn struct_def(p: &TypePlan, s: &StructPlan, docs: &TokenStream) -> TokenStream {
 fn union_def(p: &TypePlan, u: &UnionPlan, docs: &TokenStream) -> TokenStream {
     let name = ident(&p.def.name);
     let derive = derives(&p.derives);
-    let decls = u.variants.iter().map(|(v, t)| {
-        let vn = ident(&v.name);
-        let t = ty(t, &quote!());
-        let d = doc(v.doc.as_deref());
-        quote! { #d #vn(#t), }
+    let decls = u.variants.iter().map(|v| {
+        let vn = ident(&v.variant.name);
+        let t = ty(&v.ty, &quote!());
+        let (d, rename) = match v.tag {
+            Some(tag) => {
+                let (line, rename) = variant_tag(u, v, tag);
+                (doc(paragraphs(&[v.variant.doc.as_deref(), Some(&line)]).as_deref()), Some(rename))
+            }
+            None => (doc(v.variant.doc.as_deref()), None),
+        };
+        quote! { #d #rename #vn(#t), }
     });
     let validate = u.checked.as_ref().map(|checked| {
-        let arms = checked.iter().map(|v| {
-            let vn = ident(v);
-            quote! { Self::#vn(v) => out.check(v, at, rules), }
-        });
+        let vns: Vec<_> = checked.iter().map(|v| ident(v)).collect();
+        // Written so that neither rustc nor clippy has a remark in the crate it lands in.
+        let every = u.tagging == Tagging::Untagged && checked.len() == u.variants.len();
+        let body = match (every, vns.as_slice()) {
+            (true, [vn]) => quote! { let Self::#vn(v) = self; out.check(v, at, rules); },
+            (true, _) => quote! { match self { #( Self::#vns(v) => out.check(v, at, rules), )* } },
+            (false, [vn]) => quote! { if let Self::#vn(v) = self { out.check(v, at, rules); } },
+            (false, _) => quote! { match self { #( Self::#vns(v) => out.check(v, at, rules), )* _ => {} } },
+        };
         quote! {
             impl rt::Validate for #name {
                 fn validate(&self, at: &rt::FieldPath, rules: &rt::Rules, out: &mut rt::Violations) {
-                    #[allow(unreachable_patterns)]
-                    match self { #(#arms)* _ => {} }
+                    #body
                 }
             }
         }
     });
-    let Some(tag) = u.tag else {
+    let tag = match u.tagging {
+        Tagging::Untagged => {
+            return quote! {
+                #docs
+                #derive
+                #[serde(untagged)]
+                #[non_exhaustive]
+                pub enum #name { #(#decls)* }
+                #validate
+            };
+        }
+        Tagging::Field(tag) | Tagging::Internal(tag) => tag,
+    };
+    // The tag picks the variant; an unknown tag is kept, not rejected.
+    let unknown_doc = format!(" A variant this version of the spec does not list (an unknown `{tag}`), kept verbatim.");
+    let Tagging::Internal(_) = u.tagging else {
+        let arms = u.variants.iter().map(|v| {
+            let vn = ident(&v.variant.name);
+            let tags = &v.variant.tags;
+            quote! { #(Some(#tags))|* => ::serde_json::from_value(value).map(Self::#vn), }
+        });
         return quote! {
             #docs
             #derive
             #[serde(untagged)]
             #[non_exhaustive]
-            pub enum #name { #(#decls)* }
+            pub enum #name {
+                #(#decls)*
+                #[doc = #unknown_doc]
+                Unknown(rt::Json),
+            }
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
+                    use ::serde::de::Error as _;
+                    let value = <rt::Json as ::serde::Deserialize>::deserialize(d)?;
+                    let tag = value.get(#tag).and_then(rt::Json::as_str).map(str::to_owned);
+                    let result = match tag.as_deref() {
+                        #(#arms)*
+                        _ => return Ok(Self::Unknown(value)),
+                    };
+                    result.map_err(__D::Error::custom)
+                }
+            }
             #validate
         };
     };
-    // With a discriminator the tag picks the variant; an unknown tag is kept, not rejected.
-    let unknown_doc = format!(" A variant this version of the spec does not list (an unknown `{tag}`), kept verbatim.");
-    let arms = u.variants.iter().map(|(v, _)| {
-        let vn = ident(&v.name);
-        let tags = &v.tags;
-        quote! { #(Some(#tags))|* => ::serde_json::from_value(value).map(Self::#vn), }
+    // serde's internally tagged enum writes the tag. Decoding is by hand: the derived decoder would
+    // turn an object with a known tag that does not decode into `Unknown`, and hide the error.
+    let arms = u.variants.iter().map(|v| {
+        let vn = ident(&v.variant.name);
+        let tags = &v.variant.tags;
+        quote! { Some(#(#tags)|*) => rt::object::variant(value, #tag).map(Self::#vn), }
     });
     quote! {
         #docs
         #derive
-        #[serde(untagged)]
+        #[serde(tag = #tag)]
         #[non_exhaustive]
         pub enum #name {
             #(#decls)*
             #[doc = #unknown_doc]
+            #[serde(untagged)]
             Unknown(rt::Json),
         }
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
-                use ::serde::de::Error as _;
                 let value = <rt::Json as ::serde::Deserialize>::deserialize(d)?;
-                let tag = value.get(#tag).and_then(rt::Json::as_str).map(str::to_owned);
-                let result = match tag.as_deref() {
+                match value.get(#tag).and_then(rt::Json::as_str) {
                     #(#arms)*
-                    _ => return Ok(Self::Unknown(value)),
-                };
-                result.map_err(__D::Error::custom)
+                    _ => Ok(Self::Unknown(value)),
+                }
             }
         }
         #validate
     }
+}
+
+/// The docs line and `#[serde(rename)]` of a variant of an internally tagged enum: the tag it
+/// writes, and the others that select it too.
+fn variant_tag(u: &UnionPlan, v: &VariantPlan, written: &str) -> (String, TokenStream) {
+    let property = u.tagging.property().unwrap_or_default();
+    let others: Vec<String> = v.variant.tags.iter().filter(|t| *t != written).map(|t| format!("`{t}`")).collect();
+    let also = if others.is_empty() { String::new() } else { format!(" (also read from {})", others.join(", ")) };
+    (format!("`{property}`: `{written}`{also}."), quote!(#[serde(rename = #written)]))
 }
 
 /// The success enum (when 2xx bodies differ) and the error enum of one operation.
@@ -328,4 +386,80 @@ fn operation_enums(p: &OperationPlan) -> TokenStream {
         format!(" The documented error responses of `{id}`, one variant per status, each with its parsed body."),
     );
     quote! { #success #error }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::emit::RuntimeSource;
+    use std::path::Path;
+
+    /// The types module of a document whose `Sent` union has variants used nowhere else, and whose
+    /// `Kept` union shares a variant with an answer of its own.
+    fn types_rs() -> String {
+        let yaml = "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /x:
+    post:
+      operationId: x
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Sent'}}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Kept'}}}}
+        '201': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/C'}}}}
+components:
+  schemas:
+    Sent:
+      oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]
+      discriminator: {propertyName: kind, mapping: {a: A, b: B, bee: B}}
+    Kept:
+      oneOf: [{$ref: '#/components/schemas/C'}]
+      discriminator: {propertyName: kind}
+    A: {type: object, required: [kind], properties: {kind: {type: string}}}
+    B: {type: object, required: [kind], properties: {kind: {type: string}}}
+    C: {type: object, required: [kind], properties: {kind: {type: string}}}
+";
+        let path = Path::new("t.yaml");
+        let (api, _) = crate::build_model(path, &crate::load::load_str(path, yaml).unwrap()).unwrap();
+        let tokens = super::types(&crate::plan::plan(&api), RuntimeSource::Crate);
+        crate::format::format_file(tokens, Path::new("types.rs"), "").unwrap()
+    }
+
+    /// The text of the item that starts with `start`, up to the next item.
+    fn item<'t>(text: &'t str, start: &str) -> &'t str {
+        let from = text.find(start).unwrap_or_else(|| panic!("no `{start}` in\n{text}"));
+        let rest = &text[from..];
+        &rest[..rest.find("\n}\n").map_or(rest.len(), |end| end + 2)]
+    }
+
+    #[test]
+    fn an_internally_tagged_union_writes_its_tags_and_decodes_every_alias() {
+        let text = types_rs();
+        let sent = item(&text, "#[serde(tag = \"kind\")]\n#[non_exhaustive]\npub enum Sent {");
+        for line in [
+            "#[serde(rename = \"a\")]\n    A(A),",
+            "/// `kind`: `b` (also read from `bee`).\n    #[serde(rename = \"b\")]\n    B(B),",
+            "#[serde(untagged)]\n    Unknown(rt::Json),",
+        ] {
+            assert!(sent.contains(line), "no `{line}` in\n{sent}");
+        }
+        let decode = item(&text, "impl<'de> ::serde::Deserialize<'de> for Sent {");
+        assert!(
+            decode.contains("Some(\"b\" | \"bee\") => rt::object::variant(value, \"kind\").map(Self::B),"),
+            "{decode}"
+        );
+        assert!(
+            item(&text, "pub struct A {").contains("pub extra: rt::Extra,")
+                && !item(&text, "pub struct A {").contains("kind")
+        );
+    }
+
+    #[test]
+    fn a_union_whose_variant_is_used_on_its_own_keeps_reading_the_tag_from_the_field() {
+        let text = types_rs();
+        let kept = item(&text, "#[serde(untagged)]\n#[non_exhaustive]\npub enum Kept {");
+        assert!(!kept.contains("rename"), "{kept}");
+        assert!(item(&text, "pub struct C {").contains("pub kind: String,"));
+        let decode = item(&text, "impl<'de> ::serde::Deserialize<'de> for Kept {");
+        assert!(decode.contains("Some(\"C\") => ::serde_json::from_value(value).map(Self::C),"), "{decode}");
+    }
 }

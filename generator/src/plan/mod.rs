@@ -9,6 +9,7 @@ mod client;
 mod derives;
 mod mock;
 mod rules;
+mod tags;
 mod types;
 
 pub use checks::How;
@@ -18,7 +19,9 @@ pub use client::{
 };
 pub use mock::{MockPlan, SuccessReply};
 pub use rules::RuleConst;
-pub use types::{CatchAll, Check, Constructor, FieldPlan, Init, Shape, StructPlan, TypePlan, UnionPlan};
+pub use types::{
+    CatchAll, Check, Constructor, FieldPlan, Init, Shape, StructPlan, Tagging, TypePlan, UnionPlan, VariantPlan,
+};
 
 use crate::model::{Api, Server, StatusMatch, Ty};
 use std::fmt;
@@ -46,7 +49,9 @@ pub fn plan(api: &Api) -> Plan<'_> {
     let mut rules = rules::RuleNames::default();
     let operations: Vec<_> =
         api.operations.iter().map(|op| client::operation(op, &checks, &derives, &mut rules)).collect();
-    let types = api.types.values().map(|t| types::type_def(t, &checks, &derives, &mut rules)).collect();
+    let tags = tags::Tags::new(api);
+    let cx = types::Context { checks: &checks, derives: &derives, tags: &tags };
+    let types = api.types.values().map(|t| types::type_def(t, &cx, &mut rules)).collect();
     Plan {
         api,
         types,

@@ -4,6 +4,7 @@
 use super::checks::{Checks, How};
 use super::derives::Derives;
 use super::rules::RuleNames;
+use super::tags::{variant_struct, Tags};
 use super::RustTy;
 use crate::model::{Field, Ty, TypeDef, TypeKind, UnionVariant};
 use crate::naming::Names;
@@ -94,17 +95,60 @@ pub struct Check {
 }
 
 pub struct UnionPlan<'a> {
-    pub variants: Vec<(&'a UnionVariant, RustTy)>,
+    pub variants: Vec<VariantPlan<'a>>,
     /// Variants whose values are checked, when the type has a `Validate` impl.
     pub checked: Option<Vec<String>>,
+    pub tagging: Tagging<'a>,
+}
+
+pub struct VariantPlan<'a> {
+    pub variant: &'a UnionVariant,
+    pub ty: RustTy,
+    /// The tag value an internally tagged enum writes for it (serde's `rename`): the one its
+    /// struct pins, else the first the spec lists (a discriminator's mapping, in document order).
+    /// Every one of the variant's tags still selects it when decoding.
     pub tag: Option<&'a str>,
 }
 
-pub(super) fn type_def<'a>(t: &'a TypeDef, checks: &Checks, derives: &Derives, rules: &mut RuleNames) -> TypePlan<'a> {
+/// How a union tells its variants apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tagging<'a> {
+    /// The first variant that decodes.
+    Untagged,
+    /// The property picks the variant, and the variants' structs keep it as a field: one of them
+    /// is also used where nothing else would write the tag (or a variant is not a struct).
+    Field(&'a str),
+    /// serde's internally tagged enum on the property: the enum writes the tag, and the variants'
+    /// structs have no field for it, so a caller cannot write a wrong one.
+    Internal(&'a str),
+}
+
+impl<'a> Tagging<'a> {
+    /// The property that picks the variant, if one does.
+    pub fn property(self) -> Option<&'a str> {
+        match self {
+            Tagging::Untagged => None,
+            Tagging::Field(p) | Tagging::Internal(p) => Some(p),
+        }
+    }
+}
+
+/// What the plan of one type needs to know about the others.
+pub(super) struct Context<'c> {
+    pub checks: &'c Checks<'c>,
+    pub derives: &'c Derives,
+    pub tags: &'c Tags,
+}
+
+pub(super) fn type_def<'a>(t: &'a TypeDef, cx: &Context, rules: &mut RuleNames) -> TypePlan<'a> {
+    let Context { checks, derives, tags } = *cx;
     let (derives, shape) = match &t.kind {
         TypeKind::Alias { ty } => (vec![], Shape::Alias(RustTy::of(ty))),
         TypeKind::Struct { fields, extra, required_struct } => {
-            let s = struct_plan(t, fields, extra.as_ref(), required_struct.as_deref(), checks, derives, rules);
+            // A struct that is only ever a variant of internally tagged enums leaves the tag to them.
+            let removed = tags.removed(&t.name).map(|r| r.property.as_str());
+            let kept: Vec<&Field> = fields.iter().filter(|f| Some(f.json_name.as_str()) != removed).collect();
+            let s = struct_plan(t, &kept, extra.as_ref(), required_struct.as_deref(), checks, derives, rules);
             // `Default` is `new()`: only for what a request carries and needs nothing to build.
             let base: &[_] =
                 if s.constructor == Constructor::Empty { &["Debug", "Clone", "Default"] } else { &["Debug", "Clone"] };
@@ -124,8 +168,23 @@ pub(super) fn type_def<'a>(t: &'a TypeDef, checks: &Checks, derives: &Derives, r
             if tag.is_none() {
                 derives.push("::serde::Deserialize");
             }
-            let variants = variants.iter().map(|v| (v, RustTy::of(&v.ty))).collect();
-            (derives, Shape::Union(UnionPlan { variants, checked, tag: tag.as_deref() }))
+            let tagging = match tag.as_deref() {
+                None => Tagging::Untagged,
+                Some(p) if tags.internal(&t.name) => Tagging::Internal(p),
+                Some(p) => Tagging::Field(p),
+            };
+            let variants = variants
+                .iter()
+                .map(|v| {
+                    let written = || {
+                        let pinned = variant_struct(&v.ty).and_then(|s| tags.removed(s)?.pinned.as_deref());
+                        v.tags.iter().find(|t| Some(t.as_str()) == pinned).or(v.tags.first()).map(String::as_str)
+                    };
+                    let tag = matches!(tagging, Tagging::Internal(_)).then(written).flatten();
+                    VariantPlan { variant: v, ty: RustTy::of(&v.ty), tag }
+                })
+                .collect();
+            (derives, Shape::Union(UnionPlan { variants, checked, tagging }))
         }
     };
     TypePlan { def: t, derives, shape }
@@ -133,7 +192,7 @@ pub(super) fn type_def<'a>(t: &'a TypeDef, checks: &Checks, derives: &Derives, r
 
 fn struct_plan<'a>(
     t: &'a TypeDef,
-    fields: &'a [Field],
+    fields: &[&'a Field],
     extra: Option<&Ty>,
     required_struct: Option<&str>,
     checks: &Checks,
@@ -147,7 +206,7 @@ fn struct_plan<'a>(
     });
     let plans: Vec<FieldPlan> = fields
         .iter()
-        .map(|f| {
+        .map(|&f| {
             let inner = RustTy::of(&f.ty);
             let ty = match (f.required, f.nullable) {
                 (true, false) => inner.clone(),
@@ -175,7 +234,7 @@ fn struct_plan<'a>(
         (true, 0, _) => (Constructor::Empty, None),
         (true, 1, _) => (Constructor::One(required[0]), None),
         (true, _, Some(name)) => {
-            let derives = derives.of(&["Debug", "Clone"], required.iter().map(|&i| &fields[i].ty));
+            let derives = derives.of(&["Debug", "Clone"], required.iter().map(|&i| &plans[i].field.ty));
             (Constructor::Required, Some(RequiredStruct { name: name.to_string(), derives, fields: required }))
         }
     };
