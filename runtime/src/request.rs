@@ -393,11 +393,12 @@ mod tests {
         expand_query("d", &Value::Null, QueryStyle::FormExplode, &mut out);
         expand_query("e", &serde_json::json!(["x", "y z"]), QueryStyle::SpaceDelimited, &mut out);
         expand_query("f", &serde_json::json!([1, 2]), QueryStyle::PipeDelimited, &mut out);
-        expand_query("g", &serde_json::json!({"r": 1, "g": 2}), QueryStyle::PipeDelimited, &mut out);
+        // One key: serde_json's map order depends on its features, which the workspace unifies.
+        expand_query("g", &serde_json::json!({"r": 100}), QueryStyle::SpaceDelimited, &mut out);
         let pairs: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(
             pairs,
-            [("a", "1"), ("a", "2"), ("b", "1,2"), ("c[x]", "1"), ("e", "x y z"), ("f", "1|2"), ("g", "g|2|r|1")]
+            [("a", "1"), ("a", "2"), ("b", "1,2"), ("c[x]", "1"), ("e", "x y z"), ("f", "1|2"), ("g", "r 100")]
         );
     }
 
