@@ -345,10 +345,16 @@ pub(crate) fn module_from(
     })
 }
 
-/// The module name for a spec file: its stem in snake_case (`spec/wa-cr.yaml` → `wa_cr`).
+/// The module name for a spec file: its stem in snake_case (`spec/wa-cr.yaml` → `wa_cr`). A
+/// keyword gets a trailing underscore (`match.json` → `match_`), not a raw identifier: the name is
+/// also a directory and a path users write (`crate::match_::Client`).
 pub(crate) fn module_name(spec: &Path) -> String {
     let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
-    naming::value_name(stem).trim_start_matches("r#").to_string()
+    let name = naming::value_name(stem);
+    match name.strip_prefix("r#") {
+        Some(keyword) => format!("{keyword}_"),
+        None => name,
+    }
 }
 
 /// The part of the runtime's `lib.rs` an inlined copy leaves out.

@@ -34,6 +34,9 @@ pub fn one_line(s: &str) -> String {
 
 /// The doc lines for `text`, made safe.
 fn lines(text: &str) -> Vec<String> {
+    // A carriage return alone ends a line too: rustc refuses a bare CR in a doc comment.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = text.as_str();
     let mut out: Vec<String> = Vec::new();
     let mut in_fence = false;
     let mut in_list = false;
@@ -222,6 +225,14 @@ mod tests {
         );
         // Inside a span, brackets and `<` are code, not Markdown.
         assert_eq!(lines("see `a[0]\n<b>` now [x]"), ["see `a[0]", "<b>` now \\[x\\]"]);
+    }
+
+    #[test]
+    fn carriage_returns_end_lines_and_never_reach_a_doc_comment() {
+        // A description of the public directory's vtex.local orders API has bare CRs, which
+        // rustc refuses in a doc comment ("bare CR not allowed in doc-comment").
+        assert_eq!(lines("first\rsecond\r\nthird"), ["first", "second", "third"]);
+        assert_eq!(doc(Some("a\rb")).to_string().matches("# [doc").count(), 2, "one doc line each");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Generation beside what the command line shows: warnings for what the runtime cannot check.
 
+use super::module_name;
+use crate::Generator;
 use std::path::Path;
 
 #[test]
@@ -65,4 +67,22 @@ fn verify_crates_turn_on_the_runtime_crates_verify_feature() {
         "{}",
         manifest(false)
     );
+}
+
+#[test]
+fn a_document_named_like_a_keyword_gives_a_module_users_can_name() {
+    // `mastercard.com/match.json` of the public API directory used to fail with "generated code
+    // does not parse: expected identifier, found keyword `match`" (`pub mod match;`).
+    for (file, module) in [("match.json", "match_"), ("self.yaml", "self_"), ("wa-cr.yaml", "wa_cr")] {
+        assert_eq!(module_name(Path::new(file)), module);
+    }
+    let dir = std::env::temp_dir().join(format!("oas-keyword-module-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("match.yaml");
+    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: {'204': {description: ok}}\n").unwrap();
+    let generated = Generator::new().crate_name("kw").generate(&[&spec]).unwrap();
+    let lib = &generated.files()[Path::new("src/lib.rs")];
+    assert!(lib.contains("pub mod match_;"), "{lib}");
+    assert!(generated.files().contains_key(Path::new("src/match_/client.rs")));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
