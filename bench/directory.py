@@ -147,6 +147,8 @@ def main() -> int:
     ap.add_argument("--verify", action="store_true", help="also run `verify` over the sampled documents")
     ap.add_argument("--peers", action="store_true",
                     help="also generate and check the sample with the peers (bench/install-peers.sh)")
+    ap.add_argument("--verify-sample", type=int,
+                    help="`verify` only the first N documents of the sample (it builds every crate)")
     ap.add_argument("--peer-sample", type=int,
                     help="the peers check only the first N crates of the sample (ours is also shown on those N)")
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("CARGO_BUILD_JOBS", "1")), help="cargo -j")
@@ -187,7 +189,10 @@ def main() -> int:
     lines = [
         f"# The API directory ({PACKAGE}, {len(docs)} documents)\n",
         f"`python3 bench/directory.py --sample {args.sample} --seed {args.seed}"
-        + (f" --limit {args.limit}" if args.limit else "") + "`, generator "
+        + (f" --limit {args.limit}" if args.limit else "") + (" --verify" if args.verify else "")
+        + (f" --verify-sample {args.verify_sample}" if args.verify_sample else "")
+        + (" --peers" if args.peers else "") + (f" --peer-sample {args.peer_sample}" if args.peer_sample else "")
+        + "`, generator "
         + subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
         + f" ({binary})\n",
         "| | |", "|---|---|",
@@ -246,10 +251,12 @@ def main() -> int:
 
     if args.verify:
         print("verify over the sampled documents ...", file=sys.stderr)
-        specs = [str(d.path) for d in sampled if d.generated is not None]
+        specs = [str(d.path) for d in sampled[: args.verify_sample] if d.generated is not None]
         code, out, _ = run([str(binary), "verify", *specs], REPO, timeout=24 * 3600)
         table = out[out.rfind("\n\n") + 2:] if "\n\n" in out else out[-4000:]
-        lines += ["\n## verify over the sampled documents\n", f"exit code {code}\n", "```", table.strip(), "```"]
+        if code == 2:  # an error, not a verdict: say what it was
+            table = "\n".join(out.strip().splitlines()[-20:])
+        lines += [f"\n## verify over {len(specs)} sampled documents\n", f"exit code {code}\n", "```", table.strip(), "```"]
 
     text = "\n".join(lines) + "\n"
     print(text)
