@@ -81,7 +81,15 @@ impl<'a> Builder<'a> {
             SchemaRef::Item(s) => {
                 let ty = self.inline_ty(s, hint, at, 0)?;
                 let rules = self.checkable(rules_of(s), at);
-                Ok(Usage { ty, nullable: s.schema_data.nullable, rules, doc: s.schema_data.description.clone() })
+                // A description may sit in an allOf part beside the reference it describes.
+                let doc = s.schema_data.description.clone().or_else(|| match &s.schema_kind {
+                    SchemaKind::AllOf { all_of } => all_of.iter().find_map(|p| match p {
+                        ReferenceOr::Item(part) if annotation_only(p) => part.schema_data.description.clone(),
+                        _ => None,
+                    }),
+                    _ => None,
+                });
+                Ok(Usage { ty, nullable: s.schema_data.nullable, rules, doc })
             }
         }
     }
@@ -164,9 +172,11 @@ impl<'a> Builder<'a> {
                     _ => self.untyped(at, UntypedReason::NoSchema),
                 }
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                // `allOf: [$ref]` is the usual way to attach a description to a reference.
-                self.usage((&all_of[0]).into(), hint, &format!("{at}/allOf/0"))?.ty
+            // `allOf: [$ref]` and `allOf: [$ref, {description: …}]` are the usual ways to attach a
+            // description to a reference: the value is the reference's.
+            SchemaKind::AllOf { all_of } if shaping_parts(all_of).len() == 1 => {
+                let (i, part) = shaping_parts(all_of)[0];
+                self.usage(part.into(), hint, &format!("{at}/allOf/{i}"))?.ty
             }
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if alts.is_empty() => {
                 self.empty_union(s, at)
@@ -286,8 +296,8 @@ impl<'a> Builder<'a> {
     fn is_object_like(&self, s: &Schema) -> bool {
         match &s.schema_kind {
             SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
-            SchemaKind::AllOf { all_of } => all_of.len() > 1,
-            SchemaKind::Any(a) => !a.properties.is_empty() || a.all_of.len() > 1,
+            SchemaKind::AllOf { all_of } => shaping_parts(all_of).len() > 1,
+            SchemaKind::Any(a) => !a.properties.is_empty() || shaping_parts(&a.all_of).len() > 1,
             _ => false,
         }
     }
@@ -493,6 +503,19 @@ impl<'a> Builder<'a> {
             (distinct.len() == values.len()).then(|| (candidate.clone(), values))
         })
     }
+}
+
+/// The parts of an allOf that shape a value, with their index: a part that only annotates (a
+/// description, a title, an example: `allOf: [$ref, {description: …}]`) adds nothing to the type.
+fn shaping_parts(all_of: &[ReferenceOr<Schema>]) -> Vec<(usize, &ReferenceOr<Schema>)> {
+    all_of.iter().enumerate().filter(|(_, p)| !annotation_only(p)).collect()
+}
+
+/// A schema with no keyword that constrains a value (only annotations such as `description`).
+fn annotation_only(part: &ReferenceOr<Schema>) -> bool {
+    matches!(part, ReferenceOr::Item(s)
+        if matches!(&s.schema_kind, SchemaKind::Any(a) if *a == openapiv3::AnySchema::default())
+            && !s.schema_data.nullable)
 }
 
 /// The one string an inline schema allows (`enum` with a single value), if that is all it is.

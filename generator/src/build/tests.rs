@@ -216,3 +216,35 @@ components:
     assert!(reasons.contains(&("#/components/schemas/Nothing", "empty union")), "{reasons:?}");
     assert!(reasons.contains(&("#/components/schemas/Holder/properties/either", "empty union")), "{reasons:?}");
 }
+
+#[test]
+fn an_allof_that_only_describes_a_reference_is_the_reference() {
+    // amazonaws.com's documents describe every property so: `allOf: [$ref, {description}]`.
+    // It used to become an empty struct per property (`ApplicationDescription`), which could not
+    // decode the string the API sends.
+    let (api, _) = build(&format!(
+        "{HEAD}paths: {{}}
+components:
+  schemas:
+    Description: {{type: string, maxLength: 1024}}
+    Tags: {{type: object, properties: {{a: {{type: string}}}}}}
+    Application:
+      type: object
+      properties:
+        Description:
+          allOf: [{{$ref: '#/components/schemas/Description'}}, {{description: The description of the application.}}]
+        Tags:
+          allOf: [{{$ref: '#/components/schemas/Tags'}}, {{description: Its tags.}}]
+        Both:
+          allOf: [{{$ref: '#/components/schemas/Tags'}}, {{type: object, properties: {{b: {{type: integer}}}}}}]
+"
+    ));
+    let TypeKind::Struct { fields, .. } = &api.types["Application"].kind else { panic!("a struct") };
+    let field = |name: &str| fields.iter().find(|f| f.json_name == name).unwrap();
+    assert_eq!(field("Description").ty, Ty::Named("Description".into()));
+    assert_eq!(field("Description").doc.as_deref(), Some("The description of the application."));
+    assert_eq!(field("Tags").ty, Ty::Named("Tags".into()));
+    assert!(!api.types.contains_key("ApplicationDescription"), "no type made for a description");
+    // Two parts that both shape the value are still merged into a type of its own.
+    assert_eq!(field("Both").ty, Ty::Named("ApplicationBoth".into()));
+}
