@@ -65,9 +65,10 @@ impl<'a> Builder<'a> {
         builder_names: &mut Names,
     ) -> Result<Operation, Error> {
         let http = http_method(method).ok_or_else(|| self.unsupported(at, format!("method `{method}`")))?;
+        let declared = self.declared_params(item, op, at)?;
+        let path = self.path_without_query(path, &declared, at);
         // A broken template is a malformed document, not an unsupported construct.
         let pieces = template::parse(path).map_err(|m| self.err(at, format!("bad path template `{path}`: {m}")))?;
-        let declared = self.declared_params(item, op, at)?;
         let pieces = self.adopt_colon_segments(pieces, &declared, at);
         let id = match &op.operation_id {
             Some(id) => id.clone(),
@@ -144,6 +145,21 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(merged.into_values().collect())
+    }
+
+    /// A query string written into the path key (`/search?query={query}`) whose variables are all
+    /// declared query parameters is left out of the template: the client sends those parameters.
+    fn path_without_query<'p>(&mut self, path: &'p str, declared: &[(&Parameter, String)], at: &str) -> &'p str {
+        let Some((before, query)) = path.split_once('?') else { return path };
+        let is_query = |v: &str| {
+            declared.iter().any(|(p, _)| matches!(p, Parameter::Query { .. }) && p.parameter_data_ref().name == v)
+        };
+        let variables = query.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(v, _)| v));
+        if !variables.into_iter().all(is_query) {
+            return path;
+        }
+        self.warn(at, format!("the query string `?{query}` in the path is left out: its values are query parameters"));
+        before
     }
 
     /// Express-style `:name` segments of declared path parameters become template variables.

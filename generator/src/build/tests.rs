@@ -248,3 +248,29 @@ components:
     // Two parts that both shape the value are still merged into a type of its own.
     assert_eq!(field("Both").ty, Ty::Named("ApplicationBoth".into()));
 }
+
+#[test]
+fn a_query_string_in_the_path_key_is_left_to_the_query_parameters() {
+    // medium.com's document has `/search/articles?query={query}` with `query` declared in: query;
+    // the operation used to be skipped ("path template variable `{query}` has no path parameter").
+    let (api, warnings) = build(&format!(
+        "{HEAD}paths:
+  /search/articles?query={{query}}:
+    get:
+      operationId: searchArticles
+      parameters: [{{name: query, in: query, required: true, schema: {{type: string}}}}]
+      responses: {{'204': {{description: ok}}}}
+  /other?mode={{mode}}:
+    get:
+      operationId: other
+      responses: {{'204': {{description: ok}}}}
+"
+    ));
+    let op = &api.operations[0];
+    assert_eq!((op.name.as_str(), op.path.as_str()), ("search_articles", "/search/articles"));
+    assert_eq!(op.segments, [Segment::Lit("/search/articles".into())]);
+    assert!(warnings.iter().any(|w| w.contains("`?query={query}` in the path is left out")), "{warnings:?}");
+    // Without a query parameter of that name, the variable stays unexplained: skipped, as before.
+    assert_eq!(api.operations.len(), 1);
+    assert!(warnings.iter().any(|w| w.contains("`{mode}` has no path parameter")), "{warnings:?}");
+}
