@@ -7,8 +7,7 @@ use crate::model::{EnumValue, Field, Rules, Ty, TypeKind, UnionVariant, UntypedR
 use crate::naming::{type_name, value_name, Names};
 use crate::pointer;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 /// A schema position: either a `$ref` or an inline schema (openapiv3 boxes some and not others).
@@ -128,10 +127,8 @@ impl<'a> Builder<'a> {
                 }
             }
             SchemaKind::Type(Type::Integer(it)) => int_ty(&it.format),
-            SchemaKind::Type(Type::Number(nt)) => match nt.format {
-                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Ty::Float { bits: 32 },
-                _ => Ty::Float { bits: 64 },
-            },
+            // `format: float` too is `f64`: an `f32` would round a value sent with more digits.
+            SchemaKind::Type(Type::Number(_)) => Ty::Float { bits: 64 },
             SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
             SchemaKind::Type(Type::Array(arr)) => {
                 let item = match &arr.items {
