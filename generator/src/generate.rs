@@ -324,13 +324,31 @@ pub(crate) fn module_from(
     let header = format::header(label);
     let dir = PathBuf::from(&name);
     let plan = plan::plan(&api);
-    let (types, client) = (emit::types(&plan, source), emit::client(&plan, source));
+    // Each file is emitted and formatted on its own thread (token streams cannot cross threads,
+    // their text can): the mock module is as large as the client, and formatting is most of the
+    // time a document takes.
+    let emitters: [(&str, &(dyn Fn() -> proc_macro2::TokenStream + Sync)); 4] = [
+        ("mod.rs", &|| emit::module(&api)),
+        ("types.rs", &|| emit::types(&plan, source)),
+        ("client.rs", &|| emit::client(&plan, source)),
+        ("mock.rs", &|| emit::mock(&plan, &loaded.raw, source)),
+    ];
+    let texts = std::thread::scope(|scope| {
+        let running: Vec<_> = emitters
+            .iter()
+            .map(|(file, emit)| {
+                let (rel, header) = (dir.join(file), &header);
+                scope.spawn(move || format::format_file(emit(), &rel, header).map(|text| (rel, text)))
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect::<Vec<_>>()
+    });
     let mut files = Files::new();
-    let mock = emit::mock(&plan, &loaded.raw, source);
-    let outputs = [("mod.rs", emit::module(&api)), ("types.rs", types), ("client.rs", client), ("mock.rs", mock)];
-    for (file, tokens) in outputs {
-        let rel = dir.join(file);
-        let text = format::format_file(tokens, &rel, &header)?;
+    for text in texts {
+        let (rel, text) = text?;
         files.insert(rel, text);
     }
     Ok(Module {
