@@ -11,7 +11,7 @@ mod tagged {
 
 use oas_client_runtime::{Error, RequestError};
 use serde_json::{json, Value};
-use tagged::types::{AddRequired, Cat, CatRequired, Dog, Event, Expr, Message, Num, Pet};
+use tagged::types::{Account, AddRequired, Cat, CatRequired, Dog, Event, Expr, Message, Num, Pet};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -125,4 +125,27 @@ async fn the_client_sends_the_tag_checks_the_variant_and_names_the_field_of_a_br
     let Error::InvalidRequest(RequestError::Invalid(violations)) = &err else { panic!("{err:?}") };
     let found: Vec<(&str, &str)> = violations.iter().map(|v| (v.path.as_str(), v.rule)).collect();
     assert_eq!(found, [("body.name", "minLength")]);
+}
+
+#[test]
+fn an_object_without_the_tag_is_the_variant_whose_schema_defaults_it() {
+    // adyen.com's LegalEntityService: every account kind pins `type`, one makes it optional with
+    // that value as its default. Before, the union was untagged and a US account decoded as the
+    // first alternative that fit, losing its routing number.
+    let us = json!({"type": "usLocal", "accountNumber": "1", "routingNumber": "121202211"});
+    let account: Account = decode(us.clone()).unwrap();
+    assert!(matches!(account, Account::UsAccount(_)), "{account:?}");
+    assert_eq!(encode(&account), us);
+    let sg = json!({"accountNumber": "2", "bic": "DBSSSGSG"});
+    let account: Account = decode(sg).unwrap();
+    assert!(matches!(account, Account::SgAccount(_)), "{account:?}");
+    // The tag is written back: it is the value its absence meant.
+    assert_eq!(encode(&account), json!({"type": "sgLocal", "accountNumber": "2", "bic": "DBSSSGSG"}));
+    // A tag that is there but not a listed string is not the default: it is kept as it came.
+    for wire in [json!({"type": 7, "accountNumber": "3", "bic": "B"}), json!("not an object")] {
+        assert_eq!(decode::<Account>(wire.clone()).unwrap(), Account::Unknown(wire));
+    }
+    // A known tag whose object is broken is an error, not the default variant.
+    let e = decode::<Account>(json!({"type": "usLocal", "accountNumber": "1"})).unwrap_err();
+    assert!(e.contains("routingNumber"), "{e}");
 }

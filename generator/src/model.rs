@@ -191,6 +191,9 @@ pub struct UnionVariant {
     pub ty: Ty,
     /// The discriminator values that select this variant (empty for untagged unions).
     pub tags: Vec<String>,
+    /// An object without the tag is this variant: its schema makes the tag optional, with its
+    /// value as the default.
+    pub tag_by_default: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -299,6 +299,41 @@ pub enum Error<E> {
     Transport(TransportError),
 }
 
+/// The error type of an operation whose spec documents no error response. It has no value:
+/// such an operation never fails with [`Error::Api`], and every failure status arrives as
+/// [`Error::Status`]. `Op` (the operation's request builder) makes each operation's type its own,
+/// as a per-operation enum would be, so nothing written against it breaks when a later spec
+/// documents an error and the operation gets an enum with one variant per status. It is one
+/// generic type rather than an empty enum per operation because the comparisons and `Debug`
+/// are then checked once here instead of once per operation in every generated crate.
+pub struct NoErrors<Op: ?Sized>(std::convert::Infallible, std::marker::PhantomData<fn() -> Op>);
+
+impl<Op: ?Sized> fmt::Debug for NoErrors<Op> {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {}
+    }
+}
+
+impl<Op: ?Sized> Clone for NoErrors<Op> {
+    fn clone(&self) -> Self {
+        match self.0 {}
+    }
+}
+
+impl<Op: ?Sized> PartialEq for NoErrors<Op> {
+    fn eq(&self, _: &Self) -> bool {
+        match self.0 {}
+    }
+}
+
+impl<Op: ?Sized> Eq for NoErrors<Op> {}
+
+impl<Op: ?Sized> std::hash::Hash for NoErrors<Op> {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {
+        match self.0 {}
+    }
+}
+
 impl<E> From<RequestError> for Error<E> {
     fn from(e: RequestError) -> Self {
         Error::InvalidRequest(e)

@@ -60,7 +60,7 @@ pub use self::auth::{Credentials, KeyLocation, Secret};
 pub use self::call::{send, BoxFuture, Call, Operation, PathValue, Result};
 pub use self::client::{retry_after, Client};
 pub use self::config::{Config, ConfigError, RetryPolicy};
-pub use self::error::{ApiError, DecodeError, Error, RequestError, SendError, StatusError, TransportError};
+pub use self::error::{ApiError, DecodeError, Error, NoErrors, RequestError, SendError, StatusError, TransportError};
 pub use self::file::FilePart;
 pub use self::nullable::Nullable;
 pub use self::object::Extra;

@@ -420,7 +420,10 @@ impl<'a> Builder<'a> {
         let pinned = if disc.is_none() { self.constant_tag(alts) } else { None };
         for (i, alt) in alts.iter().enumerate() {
             let ptr = format!("{at}/{i}");
-            let value = pinned.as_ref().and_then(|(_, values)| values.get(i).cloned());
+            let (value, by_default) = match pinned.as_ref().and_then(|(_, values)| values.get(i)) {
+                Some((value, by_default)) => (Some(value.clone()), *by_default),
+                None => (None, false),
+            };
             let (vname, mut tags) = match alt {
                 ReferenceOr::Reference { reference } => {
                     let (key, _) = self.schema_target(reference, &ptr)?;
@@ -449,7 +452,12 @@ impl<'a> Builder<'a> {
                 doc: u.doc.clone(),
                 ty: wrap_nullable(u.ty, u.nullable),
                 tags,
+                tag_by_default: by_default,
             });
+        }
+        // Only one variant can be what an object without the tag is.
+        if variants.iter().filter(|v| v.tag_by_default).count() > 1 {
+            variants.iter_mut().for_each(|v| v.tag_by_default = false);
         }
         // A discriminator is usable only if every variant has at least one tag value.
         let tag = match (disc, pinned) {
@@ -459,10 +467,12 @@ impl<'a> Builder<'a> {
         Ok(TypeKind::Union { variants, tag })
     }
 
-    /// Without a discriminator, a property that every alternative requires and pins to one
-    /// distinct string (`enum: [x]` or 3.1 `const`) still tells the variants apart.
-    fn constant_tag(&self, alts: &'a [ReferenceOr<Schema>]) -> Option<(String, Vec<String>)> {
-        let mut per_alt: Vec<Vec<(String, String)>> = Vec::new();
+    /// Without a discriminator, a property that every alternative pins to one distinct string
+    /// (`enum: [x]` or 3.1 `const`) still tells the variants apart. Each alternative requires it,
+    /// or makes it optional with that value as its default (then an object without it is that
+    /// alternative: the flag beside each value).
+    fn constant_tag(&self, alts: &'a [ReferenceOr<Schema>]) -> Option<(String, Vec<(String, bool)>)> {
+        let mut per_alt: Vec<Vec<(String, (String, bool))>> = Vec::new();
         for alt in alts {
             let s = resolve::item(self.doc, alt).ok()?;
             let (props, required) = match &s.schema_kind {
@@ -472,29 +482,27 @@ impl<'a> Builder<'a> {
             };
             let pinned = props
                 .iter()
-                .filter(|(k, _)| required.contains(k))
                 .filter_map(|(k, v)| {
                     let v: &Schema = match v {
                         ReferenceOr::Reference { reference } => self.schema_target(reference, "").ok()?.1?,
                         ReferenceOr::Item(b) => b.as_ref(),
                     };
-                    match &v.schema_kind {
-                        SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => {
-                            st.enumeration[0].clone().map(|only| (k.clone(), only))
-                        }
-                        _ => None,
-                    }
+                    let SchemaKind::Type(Type::String(st)) = &v.schema_kind else { return None };
+                    let [Some(only)] = st.enumeration.as_slice() else { return None };
+                    let by_default = v.schema_data.default.as_ref().and_then(|d| d.as_str()) == Some(only.as_str());
+                    let required = required.contains(k);
+                    (required || by_default).then(|| (k.clone(), (only.clone(), !required)))
                 })
                 .collect();
             per_alt.push(pinned);
         }
         let first = per_alt.first()?;
         first.iter().map(|(k, _)| k).find_map(|candidate| {
-            let values: Vec<String> = per_alt
+            let values: Vec<(String, bool)> = per_alt
                 .iter()
                 .map(|pins| pins.iter().find(|(k, _)| k == candidate).map(|(_, v)| v.clone()))
                 .collect::<Option<_>>()?;
-            let mut distinct = values.clone();
+            let mut distinct: Vec<&String> = values.iter().map(|(v, _)| v).collect();
             distinct.sort();
             distinct.dedup();
             (distinct.len() == values.len()).then(|| (candidate.clone(), values))

@@ -278,12 +278,29 @@ fn union_def(p: &TypePlan, u: &UnionPlan, docs: &TokenStream) -> TokenStream {
     };
     // The tag picks the variant; an unknown tag is kept, not rejected.
     let unknown_doc = format!(" A variant this version of the spec does not list (an unknown `{tag}`), kept verbatim.");
+    // An object without the tag is the variant whose schema defaults it, if one does.
+    let by_default = u.variants.iter().find(|v| v.variant.tag_by_default);
+    let (read_tag, absent) = match by_default {
+        None => (quote! { value.get(#tag).and_then(rt::Json::as_str) }, None),
+        Some(v) => (
+            quote! { match &value { rt::Json::Object(o) => o.get(#tag).map(rt::Json::as_str), _ => Some(None) } },
+            Some(ident(&v.variant.name)),
+        ),
+    };
+    let tag_is = |tags: &[String]| match by_default {
+        None => quote! { Some(#(#tags)|*) },
+        Some(_) => quote! { Some(Some(#(#tags)|*)) },
+    };
     let Tagging::Internal(_) = u.tagging else {
-        let arms = u.variants.iter().map(|v| {
-            let vn = ident(&v.variant.name);
-            let tags = &v.variant.tags;
-            quote! { #(Some(#tags))|* => ::serde_json::from_value(value).map(Self::#vn), }
-        });
+        let mut arms: Vec<TokenStream> = u
+            .variants
+            .iter()
+            .map(|v| {
+                let (vn, is) = (ident(&v.variant.name), tag_is(&v.variant.tags));
+                quote! { #is => ::serde_json::from_value(value).map(Self::#vn), }
+            })
+            .collect();
+        arms.extend(absent.map(|vn| quote! { None => ::serde_json::from_value(value).map(Self::#vn), }));
         return quote! {
             #docs
             #derive
@@ -298,8 +315,8 @@ fn union_def(p: &TypePlan, u: &UnionPlan, docs: &TokenStream) -> TokenStream {
                 fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
                     use ::serde::de::Error as _;
                     let value = <rt::Json as ::serde::Deserialize>::deserialize(d)?;
-                    let tag = value.get(#tag).and_then(rt::Json::as_str).map(str::to_owned);
-                    let result = match tag.as_deref() {
+                    let tag = #read_tag;
+                    let result = match tag {
                         #(#arms)*
                         _ => return Ok(Self::Unknown(value)),
                     };
@@ -311,11 +328,15 @@ fn union_def(p: &TypePlan, u: &UnionPlan, docs: &TokenStream) -> TokenStream {
     };
     // serde's internally tagged enum writes the tag. Decoding is by hand: the derived decoder would
     // turn an object with a known tag that does not decode into `Unknown`, and hide the error.
-    let arms = u.variants.iter().map(|v| {
-        let vn = ident(&v.variant.name);
-        let tags = &v.variant.tags;
-        quote! { Some(#(#tags)|*) => rt::object::variant(value, #tag).map(Self::#vn), }
-    });
+    let mut arms: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let (vn, is) = (ident(&v.variant.name), tag_is(&v.variant.tags));
+            quote! { #is => rt::object::variant(value, #tag).map(Self::#vn), }
+        })
+        .collect();
+    arms.extend(absent.map(|vn| quote! { None => rt::object::variant(value, #tag).map(Self::#vn), }));
     quote! {
         #docs
         #derive
@@ -330,7 +351,8 @@ fn union_def(p: &TypePlan, u: &UnionPlan, docs: &TokenStream) -> TokenStream {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
                 let value = <rt::Json as ::serde::Deserialize>::deserialize(d)?;
-                match value.get(#tag).and_then(rt::Json::as_str) {
+                let tag = #read_tag;
+                match tag {
                     #(#arms)*
                     _ => Ok(Self::Unknown(value)),
                 }
@@ -346,7 +368,12 @@ fn variant_tag(u: &UnionPlan, v: &VariantPlan, written: &str) -> (String, TokenS
     let property = u.tagging.property().unwrap_or_default();
     let others: Vec<String> = v.variant.tags.iter().filter(|t| *t != written).map(|t| format!("`{t}`")).collect();
     let also = if others.is_empty() { String::new() } else { format!(" (also read from {})", others.join(", ")) };
-    (format!("`{property}`: `{written}`{also}."), quote!(#[serde(rename = #written)]))
+    let absent = if v.variant.tag_by_default {
+        format!(" An object without `{property}` is this variant.")
+    } else {
+        String::new()
+    };
+    (format!("`{property}`: `{written}`{also}.{absent}"), quote!(#[serde(rename = #written)]))
 }
 
 /// The success enum (when 2xx bodies differ) and the error enum of one operation.
@@ -381,11 +408,29 @@ fn operation_enums(p: &OperationPlan) -> TokenStream {
         .success_enum
         .as_ref()
         .map(|e| outcome_enum(e, format!(" The documented successful outcomes of `{id}`, one variant per status.")));
-    let error = outcome_enum(
-        &p.error_enum,
-        format!(" The documented error responses of `{id}`, one variant per status, each with its parsed body."),
-    );
+    let error = if p.error_enum.variants.is_empty() {
+        no_errors(p)
+    } else {
+        outcome_enum(
+            &p.error_enum,
+            format!(" The documented error responses of `{id}`, one variant per status, each with its parsed body."),
+        )
+    };
     quote! { #success #error }
+}
+
+/// The error type of an operation that documents no error response: the runtime's `NoErrors`
+/// for its builder, its own type (as an empty enum would be) without impls of its own to check.
+fn no_errors(p: &OperationPlan) -> TokenStream {
+    let n = ident(&p.error_enum.name);
+    let builder = ident(&p.op.type_stem);
+    let first = format!(" `{}` documents no error response, so this type has no value: every failure", p.op.id);
+    quote! {
+        #[doc = #first]
+        /// status is [`Error::Status`](rt::Error::Status). When the spec documents one, this becomes
+        /// an enum with a variant per status; match it with a `_` arm.
+        pub type #n = rt::NoErrors<super::client::#builder<'static>>;
+    }
 }
 
 #[cfg(test)]
