@@ -78,10 +78,7 @@ pub fn verify(specs: &[PathBuf], opts: &Options, progress: &mut dyn FnMut(&str))
     let mut docs: Vec<Doc> = Vec::new();
     let mut crates: BTreeMap<String, crate::write::Files> = BTreeMap::new();
     for spec in specs {
-        let crate_name = crate_name(spec);
-        if docs.iter().any(|d| d.crate_name == crate_name) {
-            return Err(Error::new(spec, "", format!("another document also becomes the crate `{crate_name}`")));
-        }
+        let crate_name = unique(crate_name(spec), |name| docs.iter().any(|d| d.crate_name == name));
         progress(&format!("generating {}", spec.display()));
         let (doc, files) = prepare(spec, &crate_name, opts);
         if let Some(files) = files {
@@ -118,6 +115,15 @@ fn crate_name(spec: &Path) -> String {
     let clean: String =
         stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
     format!("verify_{clean}")
+}
+
+/// `name`, or the first of `name_2`, `name_3`, … not `taken`: two documents with one file name
+/// (`amazonaws.com/imagebuilder.json`, `azure.com/imagebuilder.json`) verify side by side.
+fn unique(name: String, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(&name) {
+        return name;
+    }
+    (2..).map(|n| format!("{name}_{n}")).find(|n| !taken(n)).unwrap_or(name)
 }
 
 /// Loads and generates one document, sorts its examples (not JSON, invalid, to round-trip) and
@@ -409,4 +415,22 @@ fn round_trip_all(doc: &mut Doc, binary: &Path) {
         };
     }
     doc.report.round_trips = calls;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_with_one_file_name_get_numbered_crates_in_the_order_given() {
+        let mut names: Vec<String> = Vec::new();
+        for spec in ["a/imagebuilder.json", "b/imagebuilder.json", "c/imagebuilder.yaml", "pet-store.json"] {
+            let name = unique(crate_name(Path::new(spec)), |n| names.iter().any(|m| m == n));
+            names.push(name);
+        }
+        assert_eq!(
+            names,
+            ["verify_imagebuilder", "verify_imagebuilder_2", "verify_imagebuilder_3", "verify_pet_store"]
+        );
+    }
 }
