@@ -153,6 +153,47 @@ pub fn variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(
     })
 }
 
+/// What [`object!`](macro@crate::object) writes per struct to decode it: its fields read from a
+/// map. The serde visitor around it is [`FieldsVisitor`], one generic type here rather than a
+/// visitor type and impl per struct in every generated crate (less for `cargo check` to do).
+#[doc(hidden)]
+pub trait Fields<'de>: Sized {
+    /// What a value of the wrong shape is said not to be (`a Contact object`).
+    const EXPECTING: &'static str;
+    /// Reads the struct from the entries of a map.
+    fn visit<A: serde::de::MapAccess<'de>>(m: A) -> Result<Self, A::Error>;
+}
+
+/// The serde visitor of every [`Fields`] struct.
+#[doc(hidden)]
+pub struct FieldsVisitor<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> FieldsVisitor<T> {
+    /// The visitor.
+    pub const fn new() -> Self {
+        FieldsVisitor(std::marker::PhantomData)
+    }
+}
+
+impl<T> Default for FieldsVisitor<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de, T: Fields<'de>> serde::de::Visitor<'de> for FieldsVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    #[inline]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<T, A::Error> {
+        T::visit(m)
+    }
+}
+
 /// `Serialize` and `Deserialize` for a generated struct, from its fields in declaration order:
 /// `rust_name: "wire name" req` for a field that must be present (decoding fails without it),
 /// `rust_name: "wire name" opt` for one that may be absent (its `Default` then; left out when
@@ -175,32 +216,28 @@ macro_rules! object {
         // `#[inline]` on the decoding path lets it fuse with serde_json's map access the way
         // derived code does: 1.11× → 1.05× the instructions of derived structs on a 1000-row
         // body (tests/benches/serde_bulk.rs, callgrind).
+        impl<'de> $crate::__rt::object::Fields<'de> for $name {
+            const EXPECTING: &'static str = ::std::concat!("a ", ::std::stringify!($name), " object");
+            #[inline]
+            fn visit<__A: $crate::__rt::serde::de::MapAccess<'de>>(mut m: __A) -> ::std::result::Result<$name, __A::Error> {
+                $(let mut $field = ::std::option::Option::None;)*
+                $(let mut $extra = $crate::__rt::Extra::new();)?
+                while let ::std::option::Option::Some(key) = m.next_key::<$crate::__rt::object::Key<'de>>()? {
+                    match &*key.0 {
+                        $($wire => $field = ::std::option::Option::Some(m.next_value()?),)*
+                        _ => $crate::__object_field!(rest m, key $(, $extra)?),
+                    }
+                }
+                ::std::result::Result::Ok($name {
+                    $($field: $crate::__object_field!(take $kind, $field, $wire),)*
+                    $($extra,)?
+                })
+            }
+        }
         impl<'de> $crate::__rt::serde::Deserialize<'de> for $name {
             #[inline]
             fn deserialize<__D: $crate::__rt::serde::Deserializer<'de>>(d: __D) -> ::std::result::Result<Self, __D::Error> {
-                struct __Visitor;
-                impl<'de> $crate::__rt::serde::de::Visitor<'de> for __Visitor {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(::std::concat!("a ", ::std::stringify!($name), " object"))
-                    }
-                    #[inline]
-                    fn visit_map<__A: $crate::__rt::serde::de::MapAccess<'de>>(self, mut m: __A) -> ::std::result::Result<$name, __A::Error> {
-                        $(let mut $field = ::std::option::Option::None;)*
-                        $(let mut $extra = $crate::__rt::Extra::new();)?
-                        while let ::std::option::Option::Some(key) = m.next_key::<$crate::__rt::object::Key<'de>>()? {
-                            match &*key.0 {
-                                $($wire => $field = ::std::option::Option::Some(m.next_value()?),)*
-                                _ => $crate::__object_field!(rest m, key $(, $extra)?),
-                            }
-                        }
-                        ::std::result::Result::Ok($name {
-                            $($field: $crate::__object_field!(take $kind, $field, $wire),)*
-                            $($extra,)?
-                        })
-                    }
-                }
-                d.deserialize_map(__Visitor)
+                d.deserialize_map($crate::__rt::object::FieldsVisitor::<Self>::new())
             }
         }
     };
