@@ -162,7 +162,7 @@ const MOCK_FEATURE: &str = "\n[features]\n# A typed mock server per API for your
 /// What the runtime needs when it is inlined; `runtime/Cargo.toml` lists the same.
 pub const RUNTIME_DEPENDENCIES: &str = r#"reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart"] }
 serde = { version = "1.0.181", features = ["derive"] }
-serde_json = "1"
+serde_json = { version = "1", features = ["float_roundtrip"] }
 serde_path_to_error = "0.1"
 tokio = { version = "1", features = ["time"] }
 percent-encoding = "2"
