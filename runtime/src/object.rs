@@ -194,6 +194,53 @@ impl<'de, T: Fields<'de>> serde::de::Visitor<'de> for FieldsVisitor<T> {
     }
 }
 
+/// A field that must be present: [`object!`](macro@crate::object)'s `req`. The per-field steps
+/// are functions named by the field's kind (`object::req::ser`), not nested macro calls: one
+/// call per field is less for `cargo check` to expand than a macro invocation per field.
+#[doc(hidden)]
+pub mod req {
+    /// Writes the field.
+    #[inline]
+    pub fn ser<M: serde::ser::SerializeMap, T: serde::Serialize + ?Sized>(
+        m: &mut M,
+        wire: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        m.serialize_entry(wire, value)
+    }
+
+    /// The decoded value, or a missing-field error naming `wire`.
+    #[inline]
+    pub fn take<T, E: serde::de::Error>(slot: Option<T>, wire: &'static str) -> Result<T, E> {
+        slot.ok_or_else(|| E::missing_field(wire))
+    }
+}
+
+/// A field that may be absent: [`object!`](macro@crate::object)'s `opt`.
+#[doc(hidden)]
+pub mod opt {
+    use super::Absent;
+
+    /// Writes the field unless it is absent.
+    #[inline]
+    pub fn ser<M: serde::ser::SerializeMap, T: serde::Serialize + Absent>(
+        m: &mut M,
+        wire: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        if value.is_absent() {
+            return Ok(());
+        }
+        m.serialize_entry(wire, value)
+    }
+
+    /// The decoded value, or its default (absent) when the key was not there.
+    #[inline]
+    pub fn take<T: Default, E>(slot: Option<T>, _wire: &'static str) -> Result<T, E> {
+        Ok(slot.unwrap_or_default())
+    }
+}
+
 /// `Serialize` and `Deserialize` for a generated struct, from its fields in declaration order:
 /// `rust_name: "wire name" req` for a field that must be present (decoding fails without it),
 /// `rust_name: "wire name" opt` for one that may be absent (its `Default` then; left out when
@@ -206,7 +253,7 @@ macro_rules! object {
             fn serialize<__S: $crate::__rt::serde::Serializer>(&self, s: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use $crate::__rt::serde::ser::SerializeMap as _;
                 let mut m = s.serialize_map(::std::option::Option::None)?;
-                $($crate::__object_field!(ser $kind, m, self.$field, $wire);)*
+                $($crate::__rt::object::$kind::ser(&mut m, $wire, &self.$field)?;)*
                 $(for (k, v) in &self.$extra {
                     m.serialize_entry(k, v)?;
                 })?
@@ -229,7 +276,7 @@ macro_rules! object {
                     }
                 }
                 ::std::result::Result::Ok($name {
-                    $($field: $crate::__object_field!(take $kind, $field, $wire),)*
+                    $($field: $crate::__rt::object::$kind::take::<_, __A::Error>($field, $wire)?,)*
                     $($extra,)?
                 })
             }
@@ -243,24 +290,10 @@ macro_rules! object {
     };
 }
 
-/// The per-field pieces of [`object!`](macro@crate::object).
+/// What [`object!`](macro@crate::object) does with the keys a struct does not declare.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object_field {
-    (ser req, $m:ident, $value:expr, $wire:literal) => {
-        $m.serialize_entry($wire, &$value)?
-    };
-    (ser opt, $m:ident, $value:expr, $wire:literal) => {
-        if !$crate::__rt::object::Absent::is_absent(&$value) {
-            $m.serialize_entry($wire, &$value)?
-        }
-    };
-    (take req, $slot:ident, $wire:literal) => {
-        $slot.ok_or_else(|| <__A::Error as $crate::__rt::serde::de::Error>::missing_field($wire))?
-    };
-    (take opt, $slot:ident, $wire:literal) => {
-        $slot.unwrap_or_default()
-    };
     (rest $m:ident, $key:ident, $extra:ident) => {{
         let value = $m.next_value()?;
         $extra.insert($key.0.into_owned(), value);
