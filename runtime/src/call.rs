@@ -1,7 +1,7 @@
 //! One call of an operation, before it is sent: the client it goes through and the settings
 //! that override the client's configuration for this call only.
 //!
-//! Generated request builders hold a [`Call`]; [`operation!`](crate::operation) gives each of
+//! Generated request builders hold a [`Call`]; [`operation!`](super::operation) gives each of
 //! them `send`, the `with_timeout`, `with_retry` and `with_header` overrides, and `IntoFuture`.
 
 use super::client::Client;
@@ -64,7 +64,7 @@ impl<'a> Call<'a> {
     }
 }
 
-/// What the [`operation!`](crate::operation) macro records about an operation: it names the
+/// What the [`operation!`](super::operation) macro records about an operation: it names the
 /// operation in traces and errors.
 pub trait Operation {
     /// The operation id.
@@ -77,7 +77,7 @@ pub trait Operation {
 
 impl<'a> Call<'a> {
     /// The request for operation `O`: its path template with each `{name}` replaced, in order,
-    /// by one of `params`, percent-encoded as one path segment (see [`path_param`](crate::path_param)).
+    /// by one of `params`, percent-encoded as one path segment (see [`path_param`](super::path_param)).
     pub fn start<O: Operation>(self, params: &[&dyn PathValue]) -> std::result::Result<Request<'a>, RequestError> {
         let path = fill_template(O::TEMPLATE, params)?;
         Ok(Request::new(self, O::METHOD, O::ID, O::TEMPLATE, path))
@@ -187,7 +187,7 @@ macro_rules! operation {
     };
 }
 
-/// One outcome of an [`operation!`](crate::operation) table, as a call on the raw response.
+/// One outcome of an [`operation!`](super::operation) table, as a call on the raw response.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __decode_arm {

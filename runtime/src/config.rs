@@ -66,7 +66,7 @@ impl RetryPolicy {
     }
 
     /// The wait before sending again after attempt `attempt` (0 is the first) failed: the
-    /// server's `Retry-After` when it gave one (see [`retry_after`](crate::retry_after)), else
+    /// server's `Retry-After` when it gave one (see [`retry_after`](super::retry_after)), else
     /// [`backoff`](Self::backoff). `None` when the server asks for longer than
     /// [`max_retry_after`](Self::max_retry_after): the failure is then final. Whether a failure
     /// may be retried at all, and how often, is the caller's decision.

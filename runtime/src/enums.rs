@@ -2,7 +2,7 @@
 
 /// What every generated string enum shares: its wire values, `Display`, `FromStr` (a value the
 /// spec does not list becomes `Unknown(..)`, so new server values never fail parsing), serde as a
-/// plain string. With `checked`, also [`Validate`](crate::Validate) that refuses an `Unknown`
+/// plain string. With `checked`, also [`Validate`](super::Validate) that refuses an `Unknown`
 /// value before a request is sent (for a closed enum a request carries); open enums, and enums
 /// only ever received, have no such check.
 ///

@@ -2,7 +2,7 @@
 //! format: binary` (or Swagger 2.0's `type: file`) becomes.
 //!
 //! A multipart body is encoded through serde like every other body, but serde has no way to say
-//! "this value is a file". So while [`Request::multipart`](crate::Request::multipart) encodes a
+//! "this value is a file". So while [`Request::multipart`](super::Request::multipart) encodes a
 //! body, each [`FilePart`] it meets sets itself aside (on this thread, for this one encoding)
 //! and leaves a marker in the encoded value; the marker is then replaced by the file. Outside a
 //! multipart body a file has no byte form of its own: JSON carries it as a string, which works

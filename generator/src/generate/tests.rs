@@ -86,3 +86,14 @@ fn a_document_named_like_a_keyword_gives_a_module_users_can_name() {
     assert!(generated.files().contains_key(Path::new("src/match_/client.rs")));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_inlined_runtime_links_its_docs_relative_to_its_own_module() {
+    // Inlined, the runtime is `crate::runtime`, so a doc link to `crate::X` in one of its
+    // submodules breaks `cargo doc -D warnings` of the user's crate; `super::X` works in both.
+    for (rel, text) in super::inline_runtime_files(true) {
+        if rel != Path::new("runtime/mod.rs") {
+            assert!(!text.contains("](crate::"), "{} links a doc to `crate::…`", rel.display());
+        }
+    }
+}
