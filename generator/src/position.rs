@@ -58,7 +58,6 @@ impl<'t> Positions<'t> {
         Positions { text, lines, nodes }
     }
 
-
     /// The text the positions are in.
     pub fn text(&self) -> &'t str {
         self.text
