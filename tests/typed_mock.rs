@@ -3,7 +3,7 @@
 //! connection, a 429) and retries, the spec's example as the default answer, and refusals of
 //! requests the spec would reject.
 
-use oas_client_runtime::{ApiError, Error, RetryPolicy, StatusError};
+use oas_client_runtime::{ApiError, Error, Operation as _, RetryPolicy, StatusError};
 use serde_json::json;
 use std::time::Duration;
 use whatsapp_contacts::{kirim, wacr, whats91};

@@ -2,7 +2,8 @@
 //! that override the client's configuration for this call only.
 //!
 //! Generated request builders hold a [`Call`]; [`operation!`](super::operation) gives each of
-//! them `send`, the `with_timeout`, `with_retry` and `with_header` overrides, and `IntoFuture`.
+//! them `IntoFuture` and the [`Operation`] impl, whose provided methods are `send` and the
+//! `with_timeout`, `with_retry` and `with_header` overrides.
 
 use super::client::Client;
 use super::config::RetryPolicy;
@@ -10,7 +11,7 @@ use super::error::{Error, RequestError};
 use super::request::{header_pair, path_param, Method, Request};
 use super::response::{RawResponse, Response};
 use reqwest::header::HeaderMap;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
@@ -21,6 +22,13 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 #[derive(Debug)]
 pub struct Call<'a> {
     pub(super) client: &'a Client,
+    pub(super) overrides: Overrides,
+}
+
+/// What one call changes of its client's configuration, set through [`Operation`]'s `with_*`
+/// methods.
+#[derive(Debug, Default)]
+pub struct Overrides {
     pub(super) timeout: Option<Duration>,
     pub(super) retry: Option<RetryPolicy>,
     pub(super) headers: HeaderMap,
@@ -28,12 +36,7 @@ pub struct Call<'a> {
     pub(super) invalid: Option<RequestError>,
 }
 
-impl<'a> Call<'a> {
-    /// A call through `client` with the client's own settings.
-    pub fn new(client: &'a Client) -> Self {
-        Call { client, timeout: None, retry: None, headers: HeaderMap::new(), invalid: None }
-    }
-
+impl Overrides {
     /// Limits each attempt of this call to `timeout` instead of the client's configured timeout.
     pub fn set_timeout(&mut self, timeout: Duration) {
         self.timeout = Some(timeout);
@@ -56,6 +59,18 @@ impl<'a> Call<'a> {
             }
         }
     }
+}
+
+impl<'a> Call<'a> {
+    /// A call through `client` with the client's own settings.
+    pub fn new(client: &'a Client) -> Self {
+        Call { client, overrides: Overrides::default() }
+    }
+
+    /// This call's overrides of the client's configuration.
+    pub fn overrides(&mut self) -> &mut Overrides {
+        &mut self.overrides
+    }
 
     /// The request for one operation: `operation` and `template` name it (in errors and traces),
     /// `path` is the template with its parameters already encoded.
@@ -64,8 +79,17 @@ impl<'a> Call<'a> {
     }
 }
 
-/// What the [`operation!`](super::operation) macro records about an operation: it names the
-/// operation in traces and errors.
+/// A request builder of a generated client. The constants name the operation in traces and
+/// errors; [`send`](Operation::send) turns the builder into its future, as awaiting it does; the
+/// `with_*` methods override the client's configuration for this call only.
+///
+/// These methods are written once here rather than on every builder (which keeps generated
+/// crates quick to compile), so bring the trait into scope to call them:
+///
+/// ```ignore
+/// use oas_client_runtime::Operation as _;
+/// let contact = client.get_contact("c-1").with_timeout(Duration::from_secs(5)).await?;
+/// ```
 pub trait Operation {
     /// The operation id.
     const ID: &'static str;
@@ -73,6 +97,47 @@ pub trait Operation {
     const METHOD: Method;
     /// The path template as the spec writes it.
     const TEMPLATE: &'static str;
+
+    /// The overrides the `with_*` methods set ([`operation!`](super::operation) implements it).
+    #[doc(hidden)]
+    fn overrides(&mut self) -> &mut Overrides;
+
+    /// Sends the request (retrying where safe) and decodes the response: what awaiting the
+    /// builder does, as a future to keep, select on or spawn.
+    fn send(self) -> <Self as IntoFuture>::IntoFuture
+    where
+        Self: IntoFuture + Sized,
+    {
+        self.into_future()
+    }
+
+    /// Limits each attempt of this call to `timeout`, instead of the client's timeout.
+    fn with_timeout(mut self, timeout: Duration) -> Self
+    where
+        Self: Sized,
+    {
+        self.overrides().set_timeout(timeout);
+        self
+    }
+
+    /// Retries this call by `policy`, instead of the client's retry policy.
+    fn with_retry(mut self, policy: RetryPolicy) -> Self
+    where
+        Self: Sized,
+    {
+        self.overrides().set_retry(policy);
+        self
+    }
+
+    /// Adds a header to this call only. A name or value a header cannot hold fails the call
+    /// with `Error::InvalidRequest` before anything is sent.
+    fn with_header(mut self, name: &str, value: &str) -> Self
+    where
+        Self: Sized,
+    {
+        self.overrides().add_header(name, value);
+        self
+    }
 }
 
 impl<'a> Call<'a> {
@@ -120,7 +185,7 @@ fn fill_template(template: &str, params: &[&dyn PathValue]) -> std::result::Resu
 pub type Result<T, E> = std::result::Result<Response<T>, Error<E>>;
 
 /// Sends a prepared request and decodes its response with the operation's `decode`: the one
-/// async function behind every generated `send`.
+/// async function behind every generated builder's future.
 pub fn send<'a, T: 'a, E: 'a>(
     request: std::result::Result<Request<'a>, RequestError>,
     decode: fn(RawResponse) -> Result<T, E>,
@@ -130,9 +195,9 @@ pub fn send<'a, T: 'a, E: 'a>(
 
 /// Completes a generated request builder: a struct with a `call: Call<'a>` field and a
 /// `fn request(self) -> Result<Request<'a>, RequestError>`. From the operation's method, path
-/// template, id, types and its table of responses it adds `decode`, `send`, the per-call
-/// overrides (`with_timeout`, `with_retry`, `with_header`) and `IntoFuture`, so that the builder
-/// is awaited directly: `client.op(required).optional(x).with_timeout(d).await`.
+/// template, id, types and its table of responses it adds `decode`, `IntoFuture` and the
+/// [`Operation`] impl (whose provided methods are `send` and the per-call overrides), so that
+/// the builder is awaited directly: `client.op(required).optional(x).await`.
 ///
 /// Each row of the table is `status pattern => outcome`, the outcome one of `ok json`,
 /// `ok text`, `ok bytes`, `ok empty` (the success type itself), the same followed by a variant of
@@ -149,6 +214,9 @@ macro_rules! operation {
             const ID: &'static str = $id;
             const METHOD: $crate::__rt::Method = $crate::__rt::Method::$method;
             const TEMPLATE: &'static str = $template;
+            fn overrides(&mut self) -> &mut $crate::__rt::Overrides {
+                self.call.overrides()
+            }
         }
         impl<'a> $builder<'a> {
             fn decode(r: $crate::__rt::RawResponse) -> $crate::__rt::Result<$ok, $err> {
@@ -156,32 +224,12 @@ macro_rules! operation {
                     $($status => $crate::__decode_arm!(r, $ok, $err, $($outcome)+),)*
                 }
             }
-            /// Sends the request (retrying where safe) and decodes the response.
-            pub fn send(self) -> $crate::__rt::BoxFuture<'a, $crate::__rt::Result<$ok, $err>> {
-                $crate::__rt::send(self.request(), Self::decode)
-            }
-            /// Limits each attempt of this call to `timeout`, instead of the client's timeout.
-            pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.call.set_timeout(timeout);
-                self
-            }
-            /// Retries this call by `policy`, instead of the client's retry policy.
-            pub fn with_retry(mut self, policy: $crate::__rt::RetryPolicy) -> Self {
-                self.call.set_retry(policy);
-                self
-            }
-            /// Adds a header to this call only. A name or value a header cannot hold fails the
-            /// call with `Error::InvalidRequest` before anything is sent.
-            pub fn with_header(mut self, name: &str, value: &str) -> Self {
-                self.call.add_header(name, value);
-                self
-            }
         }
         impl<'a> ::std::future::IntoFuture for $builder<'a> {
             type Output = $crate::__rt::Result<$ok, $err>;
             type IntoFuture = $crate::__rt::BoxFuture<'a, Self::Output>;
             fn into_future(self) -> Self::IntoFuture {
-                self.send()
+                $crate::__rt::send(self.request(), Self::decode)
             }
         }
     };

@@ -72,7 +72,7 @@ impl Client {
 
     fn attempt(&self, request: &Request<'_>, url: reqwest::Url, timeout: Duration) -> reqwest::RequestBuilder {
         let mut headers = request.headers.clone();
-        for (name, value) in &request.call.headers {
+        for (name, value) in &request.call.overrides.headers {
             headers.append(name, value.clone());
         }
         let mut builder = self.http.request(request.method.to_reqwest(), url).timeout(timeout).headers(headers);
@@ -159,13 +159,13 @@ impl Request<'_> {
     }
 
     async fn send_traced<T>(mut self, finish: Finish<T>) -> Result<T, SendError> {
-        if let Some(e) = self.call.invalid.take() {
+        if let Some(e) = self.call.overrides.invalid.take() {
             return Err(SendError::Invalid(e));
         }
         let client = self.call.client;
         let url = client.url(&self).map_err(SendError::Invalid)?;
-        let policy: &RetryPolicy = self.call.retry.as_ref().unwrap_or(&client.config.retry);
-        let timeout = self.call.timeout.unwrap_or(client.config.timeout);
+        let policy: &RetryPolicy = self.call.overrides.retry.as_ref().unwrap_or(&client.config.retry);
+        let timeout = self.call.overrides.timeout.unwrap_or(client.config.timeout);
         let started = Instant::now();
         let mut attempt = 0u32;
         loop {
@@ -445,14 +445,14 @@ mod tests {
         let (base, count) = server(vec![answer("503 Service Unavailable", &[], "")]).await;
         let c = client(&base, |c| c);
         let mut call = c.call();
-        call.set_retry(RetryPolicy::none());
-        call.add_header("x-trace", "t-1");
+        call.overrides().set_retry(RetryPolicy::none());
+        call.overrides().add_header("x-trace", "t-1");
         let mut r = call.request(Method::Get, "op", "/x", "/x".into());
         r.authenticate();
         assert_eq!(r.send().await.unwrap().status(), 503);
         assert_eq!(count.load(Ordering::SeqCst), 1, "no retry for this call");
         let mut bad = c.call();
-        bad.add_header("x-bad", "a\r\nInjected: 1");
+        bad.overrides().add_header("x-bad", "a\r\nInjected: 1");
         match bad.request(Method::Get, "op", "/x", "/x".into()).send().await {
             Err(SendError::Invalid(RequestError::InvalidHeader { name, .. })) => assert_eq!(name, "x-bad"),
             other => panic!("expected InvalidHeader, got {other:?}"),

@@ -57,7 +57,7 @@ mod validate;
 pub mod verify;
 
 pub use self::auth::{Credentials, KeyLocation, Secret};
-pub use self::call::{send, BoxFuture, Call, Operation, PathValue, Result};
+pub use self::call::{send, BoxFuture, Call, Operation, Overrides, PathValue, Result};
 pub use self::client::{retry_after, Client};
 pub use self::config::{Config, ConfigError, RetryPolicy};
 pub use self::error::{ApiError, DecodeError, Error, NoErrors, RequestError, SendError, StatusError, TransportError};

@@ -87,7 +87,7 @@ impl Client {
     }
 }
 
-/// A `createContact` request: see [`Client::create_contact`]. Set optional values with its methods, then `.await` it (or call [`send`](Self::send)).
+/// A `createContact` request: see [`Client::create_contact`]. Set optional values with its methods, then `.await` it. Its `send` and per-call `with_*` overrides come from [`rt::Operation`].
 #[must_use = "a request does nothing until it is awaited or sent"]
 #[derive(Debug)]
 pub struct CreateContact<'a> {

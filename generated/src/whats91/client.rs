@@ -110,7 +110,7 @@ impl Client {
     }
 }
 
-/// A `createContactBook` request: see [`Client::create_contact_book`]. Set optional values with its methods, then `.await` it (or call [`send`](Self::send)).
+/// A `createContactBook` request: see [`Client::create_contact_book`]. Set optional values with its methods, then `.await` it. Its `send` and per-call `with_*` overrides come from [`rt::Operation`].
 #[must_use = "a request does nothing until it is awaited or sent"]
 #[derive(Debug)]
 pub struct CreateContactBook<'a> {
@@ -138,7 +138,7 @@ rt::operation!(
     }
 );
 
-/// A `bulkUploadContacts` request: see [`Client::bulk_upload_contacts`]. Set optional values with its methods, then `.await` it (or call [`send`](Self::send)).
+/// A `bulkUploadContacts` request: see [`Client::bulk_upload_contacts`]. Set optional values with its methods, then `.await` it. Its `send` and per-call `with_*` overrides come from [`rt::Operation`].
 #[must_use = "a request does nothing until it is awaited or sent"]
 #[derive(Debug)]
 pub struct BulkUploadContacts<'a> {

@@ -4,8 +4,9 @@
 //! Call style: required values (path parameters, required query/header parameters, a required
 //! body) are the method's arguments; every optional parameter is a chained setter on the builder,
 //! so a new optional parameter is a new method, never a new argument. The builder is awaited
-//! directly (`IntoFuture`) or with `.send()`, and carries the per-call overrides
-//! (`with_timeout`, `with_retry`, `with_header`) from the runtime's `request_builder!`.
+//! directly (`IntoFuture`); the runtime's `operation!` implements `rt::Operation` for it, whose
+//! provided methods are `send` and the per-call overrides (`with_timeout`, `with_retry`,
+//! `with_header`), written once in the runtime instead of on every builder.
 
 use super::rules::use_rules;
 use super::{doc, ident, one_line, paragraphs, ty, use_runtime, Allows, RuntimeSource};
@@ -217,7 +218,7 @@ fn builder(p: &OperationPlan) -> TokenStream {
     let op = p.op;
     let builder = ident(&op.type_stem);
     let struct_doc = format!(
-            " A `{}` request: see [`Client::{}`]. Set optional values with its methods, then `.await` it (or call [`send`](Self::send)).",
+            " A `{}` request: see [`Client::{}`]. Set optional values with its methods, then `.await` it. Its `send` and per-call `with_*` overrides come from [`rt::Operation`].",
             op.id,
             op.name.trim_start_matches("r#")
         );
@@ -280,7 +281,7 @@ fn builder(p: &OperationPlan) -> TokenStream {
             impl<'a> #builder<'a> {
                 /// Sends the request and hands a success's body over as it arrives, chunk by
                 /// chunk, without the client's response size limit; a failure is read and
-                /// typed as by [`send`](Self::send).
+                /// typed as when the builder is awaited.
                 pub fn stream(self) -> rt::BoxFuture<'a, rt::Result<rt::ByteStream, types::#err>> {
                     rt::stream(self.request(), Self::decode)
                 }

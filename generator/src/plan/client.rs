@@ -9,8 +9,9 @@ use crate::model::{AuthScheme, BodyKind, Operation, Param, Response, ResponseBod
 
 /// Method names the generated client defines itself.
 pub const CLIENT_METHODS: &[&str] = &["new", "with_base_url", "from_config", "base_url", "config"];
-/// Names a request builder uses itself: its fields (`call`, `body`) and the methods it gets
-/// from the runtime's `operation!`/`request_builder!`.
+/// Names a request builder uses itself: its fields (`call`, `body`), the methods it gets from
+/// the runtime's `operation!`, and those of the runtime's `Operation` trait it implements (an
+/// inherent setter of the same name would hide them).
 pub const BUILDER_NAMES: &[&str] = &[
     "call",
     "body",
@@ -21,6 +22,7 @@ pub const BUILDER_NAMES: &[&str] = &[
     "with_timeout",
     "with_retry",
     "with_header",
+    "overrides",
     "into_future",
 ];
 /// Type names the client module uses itself.
@@ -228,8 +230,9 @@ mod tests {
     fn builder_names_cover_the_runtime_macros() {
         let mut found = Vec::new();
         for (_, text) in oas_client_runtime::source::FILES {
-            for mac in ["macro_rules! operation", "macro_rules! request_builder"] {
-                let Some(start) = text.find(mac) else { continue };
+            // The macro's own methods, and those of the trait it implements for every builder.
+            for item in ["macro_rules! operation", "pub trait Operation"] {
+                let Some(start) = text.find(item) else { continue };
                 let body = &text[start..];
                 let body = &body[..body.find("\n}\n").unwrap_or(body.len())];
                 for piece in body.split("fn ").skip(1) {
@@ -238,7 +241,9 @@ mod tests {
                 }
             }
         }
-        assert!(found.iter().any(|n| n == "send"), "the macros were found: {found:?}");
+        for name in ["send", "decode", "into_future", "with_timeout", "overrides"] {
+            assert!(found.iter().any(|n| n == name), "the macro and the trait were found: {found:?}");
+        }
         let missing: Vec<&String> = found.iter().filter(|n| !BUILDER_NAMES.contains(&n.as_str())).collect();
         assert!(
             missing.is_empty(),

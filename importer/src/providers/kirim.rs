@@ -15,7 +15,7 @@ use std::future::IntoFuture;
 use std::sync::Arc;
 use whatsapp_contacts::kirim::types::CreateContactRequest;
 use whatsapp_contacts::kirim::Client;
-use whatsapp_contacts::runtime::{Map, Nullable, RetryPolicy};
+use whatsapp_contacts::runtime::{Map, Nullable, Operation as _, RetryPolicy};
 
 pub const EXTRA: &str = "metadata";
 

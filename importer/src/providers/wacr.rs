@@ -12,7 +12,7 @@ use crate::retry::{self, Abort, Answer};
 use serde_json::Value;
 use std::future::IntoFuture;
 use std::sync::Arc;
-use whatsapp_contacts::runtime::{Error, RetryPolicy};
+use whatsapp_contacts::runtime::{Error, Operation as _, RetryPolicy};
 use whatsapp_contacts::wacr::types::{ContactType, CreateContactRequest, CreateContactRequestRequired, ResourceId};
 use whatsapp_contacts::wacr::Client;
 

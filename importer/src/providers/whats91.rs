@@ -13,7 +13,7 @@ use crate::pipeline::Ctx;
 use crate::retry::{self, Abort, Answer};
 use std::future::IntoFuture;
 use std::sync::Arc;
-use whatsapp_contacts::runtime::{Map, RetryPolicy};
+use whatsapp_contacts::runtime::{Map, Operation as _, RetryPolicy};
 use whatsapp_contacts::whats91::types::{BulkContactInput, BulkUploadContactsRequest, BulkUploadRowResult};
 use whatsapp_contacts::whats91::Client;
 
