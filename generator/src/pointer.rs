@@ -2,7 +2,11 @@
 
 /// Escapes one token: `~` → `~0`, `/` → `~1`.
 pub fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1")
+    } else {
+        token.to_string()
+    }
 }
 
 /// Undoes [`escape`] (`~1` first, so `~01` stays `~1`).
@@ -10,9 +14,17 @@ pub fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-/// `base` with one more (escaped) token.
+/// `base` with one more (escaped) token. Called for every node a pass walks, so it allocates once
+/// when the token needs no escaping (most do not).
 pub fn child(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape(token))
+    if token.contains(['~', '/']) {
+        return format!("{base}/{}", escape(token));
+    }
+    let mut out = String::with_capacity(base.len() + 1 + token.len());
+    out.push_str(base);
+    out.push('/');
+    out.push_str(token);
+    out
 }
 
 /// The tokens of a `#/a/b` or `/a/b` pointer, unescaped.
