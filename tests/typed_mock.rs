@@ -263,3 +263,21 @@ fn error_constructors_build_what_a_fake_returns() {
     assert_eq!(err.status(), Some(503));
     assert_eq!(err.raw_body(), Some(&b"<html>down</html>"[..]));
 }
+
+#[tokio::test]
+async fn send_from_the_operation_trait_is_what_awaiting_the_builder_does() {
+    let mock = kirim::mock::MockServer::start().await;
+    let request = kirim_request("budi@example.com");
+    mock.create_contact().body(&request).ok(&kirim_contact("ctc_7")).times(2).mount().await;
+    let client = mock.client();
+    // `send` gives the builder's future to keep (here: past another call); awaiting the builder
+    // runs the same one.
+    let future = client.create_contact("pn_1", &request).with_header("x-trace", "t-7").send();
+    let awaited = client.create_contact("pn_1", &request).await.expect("the typed success");
+    let sent = future.await.expect("the typed success");
+    assert_eq!(sent.body, awaited.body);
+    assert_eq!(sent.body.data.id, "ctc_7");
+    // An override that cannot be a header fails the call before anything is sent.
+    let refused = client.create_contact("pn_1", &request).with_header("x-bad", "a\r\nb").send().await;
+    assert!(matches!(refused, Err(Error::InvalidRequest(_))), "{refused:?}");
+}
