@@ -69,11 +69,7 @@ impl Scan<'_> {
         let start = self.at();
         match self.byte()? {
             b'{' => {
-                self.nodes.insert(pointer.clone(), Node { key, start, scalar_end: None });
-                self.pos += 1;
-                self.space();
-                if self.byte()? == b'}' {
-                    self.pos += 1;
+                if self.open(pointer, Node { key, start, scalar_end: None }, b'}')? {
                     return Some(());
                 }
                 loop {
@@ -95,11 +91,7 @@ impl Scan<'_> {
                 }
             }
             b'[' => {
-                self.nodes.insert(pointer.clone(), Node { key, start, scalar_end: None });
-                self.pos += 1;
-                self.space();
-                if self.byte()? == b']' {
-                    self.pos += 1;
+                if self.open(pointer, Node { key, start, scalar_end: None }, b']')? {
                     return Some(());
                 }
                 for index in 0usize.. {
@@ -129,6 +121,18 @@ impl Scan<'_> {
                 self.scalar(pointer, key, start)
             }
         }
+    }
+
+    /// Records an object or array and steps into it: `true` when it is empty (and already left).
+    fn open(&mut self, pointer: &str, node: Node, close: u8) -> Option<bool> {
+        self.nodes.insert(pointer.to_string(), node);
+        self.pos += 1;
+        self.space();
+        let empty = self.byte()? == close;
+        if empty {
+            self.pos += 1;
+        }
+        Some(empty)
     }
 
     fn scalar(&mut self, pointer: &str, key: Option<(At, At)>, start: At) -> Option<()> {
