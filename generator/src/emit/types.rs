@@ -287,20 +287,23 @@ fn union_def(p: &TypePlan, u: &UnionPlan, docs: &TokenStream) -> TokenStream {
             Some(ident(&v.variant.name)),
         ),
     };
-    let tag_is = |tags: &[String]| match by_default {
-        None => quote! { Some(#(#tags)|*) },
-        Some(_) => quote! { Some(Some(#(#tags)|*)) },
-    };
-    let Tagging::Internal(_) = u.tagging else {
-        let mut arms: Vec<TokenStream> = u
-            .variants
-            .iter()
+    // One match arm per variant (and one for an absent tag), each decoding `value` with `decode`.
+    let arms = |decode: TokenStream| -> Vec<TokenStream> {
+        let mut arms: Vec<TokenStream> = (u.variants.iter())
             .map(|v| {
-                let (vn, is) = (ident(&v.variant.name), tag_is(&v.variant.tags));
-                quote! { #is => ::serde_json::from_value(value).map(Self::#vn), }
+                let (vn, tags) = (ident(&v.variant.name), &v.variant.tags);
+                let is = match by_default {
+                    None => quote! { Some(#(#tags)|*) },
+                    Some(_) => quote! { Some(Some(#(#tags)|*)) },
+                };
+                quote! { #is => #decode.map(Self::#vn), }
             })
             .collect();
-        arms.extend(absent.map(|vn| quote! { None => ::serde_json::from_value(value).map(Self::#vn), }));
+        arms.extend(absent.as_ref().map(|vn| quote! { None => #decode.map(Self::#vn), }));
+        arms
+    };
+    let Tagging::Internal(_) = u.tagging else {
+        let arms = arms(quote! { ::serde_json::from_value(value) });
         return quote! {
             #docs
             #derive
@@ -328,15 +331,7 @@ fn union_def(p: &TypePlan, u: &UnionPlan, docs: &TokenStream) -> TokenStream {
     };
     // serde's internally tagged enum writes the tag. Decoding is by hand: the derived decoder would
     // turn an object with a known tag that does not decode into `Unknown`, and hide the error.
-    let mut arms: Vec<TokenStream> = u
-        .variants
-        .iter()
-        .map(|v| {
-            let (vn, is) = (ident(&v.variant.name), tag_is(&v.variant.tags));
-            quote! { #is => rt::object::variant(value, #tag).map(Self::#vn), }
-        })
-        .collect();
-    arms.extend(absent.map(|vn| quote! { None => rt::object::variant(value, #tag).map(Self::#vn), }));
+    let arms = arms(quote! { rt::object::variant(value, #tag) });
     quote! {
         #docs
         #derive
