@@ -1,11 +1,14 @@
 //! JSON pointers (RFC 6901): the one place tokens are escaped and unescaped.
 
-/// Escapes one token: `~` → `~0`, `/` → `~1`.
-pub fn escape(token: &str) -> String {
+use std::borrow::Cow;
+
+/// Escapes one token: `~` → `~0`, `/` → `~1`. Borrowed when there is nothing to escape (nearly
+/// always): passes call it for every node they walk.
+pub fn escape(token: &str) -> Cow<'_, str> {
     if token.contains(['~', '/']) {
-        token.replace('~', "~0").replace('/', "~1")
+        Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
     } else {
-        token.to_string()
+        Cow::Borrowed(token)
     }
 }
 
@@ -14,16 +17,13 @@ pub fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-/// `base` with one more (escaped) token. Called for every node a pass walks, so it allocates once
-/// when the token needs no escaping (most do not).
+/// `base` with one more (escaped) token.
 pub fn child(base: &str, token: &str) -> String {
-    if token.contains(['~', '/']) {
-        return format!("{base}/{}", escape(token));
-    }
+    let token = escape(token);
     let mut out = String::with_capacity(base.len() + 1 + token.len());
     out.push_str(base);
     out.push('/');
-    out.push_str(token);
+    out.push_str(&token);
     out
 }
 
