@@ -202,11 +202,12 @@ impl Checker<'_, '_> {
         if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
             return self.value(r, value, at, depth + 1);
         }
-        if let Some(name) = named_type(self.api, schema_at) {
-            return self.named(&name, value, at);
-        }
+        // A nullable schema's every use is an `Option` (a named type's too), which holds `null`.
         if value.is_null() && schema.get("nullable") == Some(&Value::Bool(true)) {
             return Ok(Passed::Primitive);
+        }
+        if let Some(name) = named_type(self.api, schema_at) {
+            return self.named(&name, value, at);
         }
         // One alternative or part is that alternative (the generator reads it so).
         for key in ["allOf", "oneOf", "anyOf"] {

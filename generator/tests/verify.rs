@@ -32,6 +32,8 @@ fn every_outcome_is_reported() {
     let body = "#/paths/~1pets/post/requestBody/content/application~1json/examples";
     let listed = format!("{pets}/responses/200/content/application~1json/examples");
     let pet = "#/components/schemas/Pet/properties";
+    let folders = "#/paths/~1folders/post";
+    let rerun = "#/paths/~1folders~1{id}~1rerun/post";
     let expected: Vec<(String, &str, Value)> = vec![
         (format!("{pets}/parameters/0/examples/fits"), "round_tripped", "Primitive".into()),
         (format!("{listed}/two"), "round_tripped", "Typed".into()),
@@ -40,6 +42,9 @@ fn every_outcome_is_reported() {
         (format!("{pet}/tag/example"), "round_tripped", "Primitive".into()),
         (format!("{pet}/attributes/example"), "round_tripped", "Untyped".into()),
         (format!("{pet}/anything/example"), "round_tripped", "Untyped".into()),
+        // The JSON inside a body example written as a string; a nullable body's `null`.
+        (format!("{folders}/requestBody/content/application~1json/example"), "round_tripped", "Typed".into()),
+        (format!("{rerun}/requestBody/content/application~1json/examples/none"), "round_tripped", "Primitive".into()),
     ];
     for (at, kind, detail) in &expected {
         let got = outcome(at);
@@ -53,6 +58,14 @@ fn every_outcome_is_reported() {
     // The document's own mistakes are not the generator's.
     assert!(detail(&format!("{pets}/parameters/0/examples/tooWide"), "invalid").contains("2147483647"));
     assert!(detail(&format!("{listed}/wrongType"), "invalid").contains("at /0/name"));
+    let as_array = format!("{folders}/responses/200/content/application~1json/examples/listed");
+    assert!(
+        detail(&as_array, "invalid").contains("is not of type \\\"object\\\""),
+        "properties without a type make an object"
+    );
+    let as_text = |at: &str| examples.iter().find(|e| e["at"] == at).map(|e| e["as_text"].clone());
+    assert_eq!(as_text(&format!("{folders}/requestBody/content/application~1json/example")), Some(Value::Bool(true)));
+    assert_eq!(as_text(&as_array), Some(Value::Null), "as_text is left out when false");
     // Not JSON, and `example: null` on a schema without null.
     assert!(detail(&format!("{pets}/responses/200/content/application~1xml/example"), "skipped")
         .contains("application/xml"));
@@ -67,7 +80,7 @@ fn every_outcome_is_reported() {
     );
     let failed = outcome(&format!("{body}/localhost"));
     assert_eq!(failed["detail"]["cause"], "Rules", "{failed}");
-    assert_eq!(examples.len(), 13, "{doc:#}");
+    assert_eq!(examples.len(), 16, "{doc:#}");
     let untyped: Vec<(&str, &str)> = doc["untyped"]
         .as_array()
         .expect("untyped")
@@ -87,11 +100,13 @@ fn every_outcome_is_reported() {
         "{stdout}"
     );
     assert!(stdout.contains(&format!("ok        {pet}/anything/example (untyped: any JSON value)")), "{stdout}");
+    let as_text = format!("ok        {folders}/requestBody/content/application~1json/example (the JSON in its string)");
+    assert!(stdout.contains(&as_text), "{stdout}");
     assert!(
-        stdout.contains("| outcomes.yaml | 13 | 9 | 7 (2 untyped) | 2 | 77.8% | 2 | 2 | breaks the generated rules: 1, does not parse: 1 | free-form object: 1, no schema: 1 |"),
+        stdout.contains("| outcomes.yaml | 16 | 11 | 9 (2 untyped) | 3 | 81.8% | 3 | 2 | breaks the generated rules: 1, does not parse: 1 | free-form object: 1, no schema: 1 |"),
         "{stdout}"
     );
-    assert!(stdout.contains("7 of 9 valid examples round-trip (77.8%); 2 invalid, 2 skipped"), "{stdout}");
+    assert!(stdout.contains("9 of 11 valid examples round-trip (81.8%); 3 invalid, 2 skipped"), "{stdout}");
 
     // CI gates, in the same work directory (its dependencies are built): a document whose only
     // failure is its own invalid example passes, unless --strict; one without examples says so.

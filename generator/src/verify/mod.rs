@@ -151,11 +151,18 @@ fn prepare(spec: &Path, crate_name: &str, opts: &Options) -> (Doc, Option<crate:
     doc.report.warnings = warnings.len();
     doc.report.untyped = api.untyped.clone();
     let mut schemas = Schemas::new(&loaded.raw);
-    for ex in examples::collect(&loaded.raw) {
+    for mut ex in examples::collect(&loaded.raw) {
+        let mut as_text = false;
         let outcome = if !ex.is_json() {
             Some(Outcome::Skipped(format!("a {} body, not JSON", ex.media_type.as_deref().unwrap_or("non-JSON"))))
         } else {
-            match schemas.check(&ex.schema_at, &ex.value, ex.role) {
+            let mut validity = schemas.check(&ex.schema_at, &ex.value, ex.role);
+            if let (Validity::Invalid(_), Some(inner)) = (&validity, json_text(&ex)) {
+                if schemas.check(&ex.schema_at, &inner, ex.role) == Validity::Valid {
+                    (ex.value, validity, as_text) = (inner, Validity::Valid, true);
+                }
+            }
+            match validity {
                 Validity::Valid => None,
                 // `example: null` where null is not allowed is how some generators of documents
                 // (swagger-core) write "no example".
@@ -172,6 +179,7 @@ fn prepare(spec: &Path, crate_name: &str, opts: &Options) -> (Doc, Option<crate:
             at: ex.at.clone(),
             schema_at: ex.schema_at.clone(),
             outcome: outcome.clone().unwrap_or(Outcome::NotBuilt),
+            as_text,
         });
         if outcome.is_none() {
             doc.pending.push((i, ex));
@@ -200,6 +208,17 @@ fn prepare(spec: &Path, crate_name: &str, opts: &Options) -> (Doc, Option<crate:
     doc.api = Some(api);
     doc.raw = loaded.raw;
     (doc, Some(files))
+}
+
+/// The JSON a body example written as a string holds: OpenAPI lets a media type's example be
+/// its serialized text, and documents write JSON bodies so. Only an object or array counts (a
+/// string that reads as a number is more likely meant as the string).
+fn json_text(ex: &Example) -> Option<Value> {
+    let text = ex.value.as_str()?.trim_start();
+    if ex.media_type.is_none() || !(text.starts_with('{') || text.starts_with('[')) {
+        return None;
+    }
+    serde_json::from_str(text).ok()
 }
 
 type Generated = (crate::load::Loaded, crate::model::Api, crate::write::Files, String, Vec<Warning>);

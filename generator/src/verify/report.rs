@@ -40,11 +40,24 @@ pub struct ExampleReport {
     pub schema_at: String,
     /// What became of it.
     pub outcome: Outcome,
+    /// The example is a string holding its JSON text (OpenAPI lets a media type's example be
+    /// written so), and what was checked is the JSON it holds.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub as_text: bool,
 }
 
 impl ExampleReport {
     /// `ok #/…`, or the outcome with the example's pointer, type and first difference.
     pub fn line(&self) -> String {
+        let line = self.outcome_line();
+        if self.as_text {
+            format!("{line} (the JSON in its string)")
+        } else {
+            line
+        }
+    }
+
+    fn outcome_line(&self) -> String {
         match &self.outcome {
             Outcome::RoundTripped(Passed::Typed) => format!("ok        {}", self.at),
             Outcome::RoundTripped(Passed::Primitive) => {
@@ -281,7 +294,8 @@ mod tests {
     use crate::examples::Cause;
 
     fn report() -> Report {
-        let ex = |at: &str, outcome| ExampleReport { at: at.into(), schema_at: format!("{at}/s"), outcome };
+        let ex =
+            |at: &str, outcome| ExampleReport { at: at.into(), schema_at: format!("{at}/s"), outcome, as_text: false };
         let failure =
             Failure { cause: Cause::Differs, at: "/a".into(), type_name: Some("Pet".into()), detail: "d".into() };
         Report {

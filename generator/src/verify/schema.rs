@@ -7,7 +7,8 @@
 //! integer `format` (`int32`, `uint8`, …) becomes the bounds of its width. Other formats stay
 //! annotations, as JSON Schema has them, except `email`, which the generated client checks too.
 //! A required `readOnly` property is optional in a request, a required `writeOnly` one in a
-//! response. References resolve inside the whole translated document, registered once per
+//! response. A schema with `properties` and no `type` is an object, as the generated struct is
+//! (JSON Schema alone would let any other JSON type through). References resolve inside the whole translated document, registered once per
 //! document and role.
 
 use crate::examples::Role;
@@ -211,6 +212,12 @@ fn translate(schema: &mut Value, at: &str, role: Role, moves: &mut Vec<(String, 
         }
         None => {}
     }
+    // `properties` without `type` is an object to the generator, which makes a struct of it:
+    // checked as one, an example of another JSON type is the document's mistake, not a value
+    // the generated type should have kept.
+    if !map.contains_key("type") && map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()) {
+        map.insert("type".into(), json!("object"));
+    }
     if map.shift_remove("nullable") == Some(Value::Bool(true)) {
         match map.get_mut("type") {
             Some(Value::String(t)) => {
@@ -280,7 +287,9 @@ mod tests {
                                      "born": { "type": "string", "format": "date-time" } } },
             "Named": { "type": "object", "required": ["name"], "properties": { "name": { "$ref": "#/components/schemas/Name" } } },
             "Byte": { "type": "integer", "format": "uint8" },
-            "Any": {}
+            "Any": {},
+            "Untyped": { "properties": { "a": { "type": "string" } } },
+            "NullableUntyped": { "nullable": true, "properties": { "a": { "type": "string" } } }
         }));
         let mut s = Schemas::new(&raw);
         let valid =
@@ -306,6 +315,11 @@ mod tests {
             ("Byte", json!(255), true),
             ("Byte", json!(256), false),
             ("Any", json!([1, "x"]), true),
+            ("Untyped", json!({ "a": "x" }), true),
+            ("Untyped", json!([{ "a": "x" }]), false),
+            ("Untyped", json!("{\"a\": \"x\"}"), false),
+            ("NullableUntyped", json!(null), true),
+            ("NullableUntyped", json!(1), false),
             ("Missing", json!(1), true),
         ];
         for (at, value, want) in cases {
