@@ -3,7 +3,8 @@
 //!
 //! For each document: generate its crate, add a verification binary holding the by-name
 //! round-trip dispatch ([`crate::emit::dispatch`], never part of a normal generation), build
-//! every document's crate in one cargo workspace, then round-trip every example the document
+//! every document's crate in one cargo workspace (only check one whose examples reach no
+//! generated type: it needs no binary), then round-trip every example the document
 //! carries ([`crate::examples`]) through its generated type. An example that is itself invalid
 //! against its schema ([`schema`]) is reported as such, not counted against the generator. The
 //! report also lists every place that fell back to an untyped JSON value, by reason.
@@ -70,6 +71,9 @@ struct Doc {
     /// Valid examples waiting for their round-trip, by index into `report.examples`.
     pending: Vec<(usize, Example)>,
     crate_name: String,
+    /// Some valid example reaches a generated type, so the crate is built to round-trip it;
+    /// otherwise it is only checked.
+    needs_build: bool,
 }
 
 /// Verifies each document in `specs`; `progress` hears what is happening (for a terminal).
@@ -86,15 +90,23 @@ pub fn verify(specs: &[PathBuf], opts: &Options, progress: &mut dyn FnMut(&str))
         }
         docs.push(doc);
     }
+    let check_only = docs.iter().filter(|d| !d.needs_build).map(|d| d.crate_name.clone()).collect();
     progress(&format!("building {} crate(s) in {}", crates.len(), opts.work_dir.display()));
-    let built = build(&crates, opts)?;
+    let built = build(&crates, &check_only, opts)?;
     for doc in &mut docs {
         if doc.report.error.is_some() {
             continue;
         }
+        let count = doc.pending.len();
         match built.get(&doc.crate_name) {
-            Some(Ok(binary)) => {
-                let count = doc.pending.len();
+            Some(Ok(None)) => {
+                check_all(doc, &mut |_: &str, _: &Value| None);
+                progress(&format!(
+                    "{}: {count} example(s), none of them reaching a generated type (the crate checked, not built)",
+                    doc.report.document
+                ));
+            }
+            Some(Ok(Some(binary))) => {
                 round_trip_all(doc, binary);
                 let calls = doc.report.round_trips;
                 progress(&format!(
@@ -135,6 +147,7 @@ fn prepare(spec: &Path, crate_name: &str, opts: &Options) -> (Doc, Option<crate:
         raw: Value::Null,
         pending: Vec::new(),
         crate_name: crate_name.to_string(),
+        needs_build: true,
     };
     let generated = std::panic::catch_unwind(|| generate(spec, crate_name, opts));
     let (loaded, api, files, module_name, warnings) = match generated {
@@ -194,8 +207,18 @@ fn prepare(spec: &Path, crate_name: &str, opts: &Options) -> (Doc, Option<crate:
             Some(Ok((value.clone(), Vec::new())))
         });
     }
+    doc.api = Some(api);
+    doc.raw = loaded.raw;
+    // Examples that reach no generated type are checked against Rust's primitive kinds alone:
+    // the crate is only checked to compile, not built into a binary (codegen of the largest
+    // documents' crates takes more memory than many machines have).
+    if reached.is_empty() {
+        doc.needs_build = false;
+        return (doc, Some(files));
+    }
+    let Some(api) = &doc.api else { return (doc, None) };
     let mut files = files;
-    let binary = binary_source(&api, crate_name, &module_name, &reached);
+    let binary = binary_source(api, crate_name, &module_name, &reached);
     match binary {
         Ok(text) => {
             files.insert(PathBuf::from(format!("src/bin/{crate_name}.rs")), text);
@@ -205,8 +228,6 @@ fn prepare(spec: &Path, crate_name: &str, opts: &Options) -> (Doc, Option<crate:
             return (doc, None);
         }
     }
-    doc.api = Some(api);
-    doc.raw = loaded.raw;
     (doc, Some(files))
 }
 
@@ -294,12 +315,14 @@ fn main() {
 /// build faster and take a fraction of the disk.
 const PROFILE: &str = "[profile.dev]\ndebug = false\nincremental = false\n";
 
-/// Writes every crate into one workspace and builds all their binaries (continuing past a crate
-/// that fails). Returns each crate's binary, or its first compile error.
+/// Writes every crate into one workspace and builds all their binaries, except that the crates
+/// in `check_only` are only checked (continuing past a crate that fails). Returns each crate's
+/// binary (`None` for a checked one), or its first compile error.
 fn build(
     crates: &BTreeMap<String, crate::write::Files>,
+    check_only: &std::collections::BTreeSet<String>,
     opts: &Options,
-) -> Result<BTreeMap<String, Result<PathBuf, String>>, Error> {
+) -> Result<BTreeMap<String, Result<Option<PathBuf>, String>>, Error> {
     let dir = &opts.work_dir;
     let io = |e: std::io::Error| Error::new(dir, "", e.to_string());
     let mut workspace = crate::write::Files::new();
@@ -321,38 +344,49 @@ fn build(
     if let Some(lock) = &opts.lock {
         crate::cargo::pin_lock(dir, lock).map_err(|e| Error::new(dir, "", e))?;
     }
-    let mut out: BTreeMap<String, Result<PathBuf, String>> = BTreeMap::new();
-    if crates.is_empty() {
-        return Ok(out);
-    }
-    let args = ["build", "--workspace", "--bins", "--keep-going", "--message-format", "json-diagnostic-short"];
-    let (output, _) = crate::cargo::run_offline_first(dir, &opts.target_dir, &args).map_err(io)?;
-    // Cargo's JSON messages: each binary built, and each crate's errors.
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(msg) = serde_json::from_str::<Value>(line) else { continue };
-        let package = msg["package_id"].as_str().and_then(package_name).unwrap_or_default();
-        if !crates.contains_key(&package) {
+    let mut out: BTreeMap<String, Result<Option<PathBuf>, String>> = BTreeMap::new();
+    let (built, checked): (Vec<&String>, Vec<&String>) = crates.keys().partition(|n| !check_only.contains(*n));
+    // Cargo's JSON messages: each binary built, each library checked, and each crate's errors.
+    for (command, names) in [("build", built), ("check", checked)] {
+        if names.is_empty() {
             continue;
         }
-        match msg["reason"].as_str() {
-            Some("compiler-artifact") => {
-                if let Some(exe) = msg["executable"].as_str() {
-                    out.insert(package, Ok(PathBuf::from(exe)));
+        let mut args = vec![command, "--keep-going", "--message-format", "json-diagnostic-short"];
+        args.extend(names.iter().flat_map(|n| ["-p", n.as_str()]));
+        args.push(if command == "build" { "--bins" } else { "--lib" });
+        let (output, _) = crate::cargo::run_offline_first(dir, &opts.target_dir, &args).map_err(io)?;
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let Ok(msg) = serde_json::from_str::<Value>(line) else { continue };
+            let package = msg["package_id"].as_str().and_then(package_name).unwrap_or_default();
+            if !names.contains(&&package) {
+                continue;
+            }
+            match msg["reason"].as_str() {
+                Some("compiler-artifact") => match msg["executable"].as_str() {
+                    Some(exe) => {
+                        out.insert(package, Ok(Some(PathBuf::from(exe))));
+                    }
+                    None if command == "check" => {
+                        out.entry(package).or_insert(Ok(None));
+                    }
+                    None => {}
+                },
+                Some("compiler-message") if msg["message"]["level"] == "error" => {
+                    let text = msg["message"]["rendered"].as_str().unwrap_or("an error").trim().to_string();
+                    if !matches!(out.get(&package), Some(Err(_))) {
+                        out.insert(package, Err(text)); // the first error is the one to show
+                    }
                 }
+                _ => {}
             }
-            Some("compiler-message") if msg["message"]["level"] == "error" => {
-                let text = msg["message"]["rendered"].as_str().unwrap_or("an error").trim().to_string();
-                out.entry(package).or_insert(Err(text));
-            }
-            _ => {}
         }
-    }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    for name in crates.keys() {
-        out.entry(name.clone()).or_insert_with(|| {
-            let last = stderr.lines().rfind(|l| l.starts_with("error")).unwrap_or("cargo build failed");
-            Err(last.to_string())
-        });
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        for name in names {
+            out.entry(name.clone()).or_insert_with(|| {
+                let last = stderr.lines().rfind(|l| l.starts_with("error")).unwrap_or("cargo failed");
+                Err(last.to_string())
+            });
+        }
     }
     Ok(out)
 }
@@ -414,7 +448,6 @@ impl Drop for Binary {
 
 /// Round-trips the document's pending examples through its verification binary.
 fn round_trip_all(doc: &mut Doc, binary: &Path) {
-    let Some(api) = &doc.api else { return };
     let mut running = match Binary::start(binary) {
         Ok(b) => b,
         Err(e) => {
@@ -423,17 +456,22 @@ fn round_trip_all(doc: &mut Doc, binary: &Path) {
         }
     };
     let mut calls = 0;
-    let mut round_trip = |name: &str, value: &Value| {
+    check_all(doc, &mut |name: &str, value: &Value| {
         calls += 1;
         running.round_trip(name, value)
-    };
+    });
+    doc.report.round_trips = calls;
+}
+
+/// Checks the document's pending examples, with `round_trip` for their generated types.
+fn check_all(doc: &mut Doc, round_trip: &mut examples::RoundTripFn) {
+    let Some(api) = &doc.api else { return };
     for (i, ex) in std::mem::take(&mut doc.pending) {
-        doc.report.examples[i].outcome = match examples::check(api, &doc.raw, &ex, &mut round_trip) {
+        doc.report.examples[i].outcome = match examples::check(api, &doc.raw, &ex, round_trip) {
             Ok(passed) => Outcome::RoundTripped(passed),
             Err(failure) => Outcome::Failed(failure),
         };
     }
-    doc.report.round_trips = calls;
 }
 
 #[cfg(test)]
