@@ -212,10 +212,12 @@ fn translate(schema: &mut Value, at: &str, role: Role, moves: &mut Vec<(String, 
         }
         None => {}
     }
-    // `properties` without `type` is an object to the generator, which makes a struct of it:
-    // checked as one, an example of another JSON type is the document's mistake, not a value
-    // the generated type should have kept.
-    if !map.contains_key("type") && map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()) {
+    // `properties` without `type` (or alternatives, parts, items or values to choose from) is an
+    // object to the generator, which makes a struct of it: checked as one, an example of another
+    // JSON type is the document's mistake, not a value the generated type should have kept.
+    let shaped_otherwise =
+        ["type", "oneOf", "anyOf", "allOf", "not", "items", "enum"].iter().any(|k| map.contains_key(*k));
+    if !shaped_otherwise && map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()) {
         map.insert("type".into(), json!("object"));
     }
     if map.shift_remove("nullable") == Some(Value::Bool(true)) {
@@ -289,7 +291,8 @@ mod tests {
             "Byte": { "type": "integer", "format": "uint8" },
             "Any": {},
             "Untyped": { "properties": { "a": { "type": "string" } } },
-            "NullableUntyped": { "nullable": true, "properties": { "a": { "type": "string" } } }
+            "NullableUntyped": { "nullable": true, "properties": { "a": { "type": "string" } } },
+            "UntypedUnion": { "properties": { "a": { "type": "string" } }, "oneOf": [{ "type": "string" }, { "type": "object" }] }
         }));
         let mut s = Schemas::new(&raw);
         let valid =
@@ -320,6 +323,7 @@ mod tests {
             ("Untyped", json!("{\"a\": \"x\"}"), false),
             ("NullableUntyped", json!(null), true),
             ("NullableUntyped", json!(1), false),
+            ("UntypedUnion", json!("x"), true),
             ("Missing", json!(1), true),
         ];
         for (at, value, want) in cases {
