@@ -66,6 +66,9 @@ fn every_outcome_is_reported() {
     let as_text = |at: &str| examples.iter().find(|e| e["at"] == at).map(|e| e["as_text"].clone());
     assert_eq!(as_text(&format!("{folders}/requestBody/content/application~1json/example")), Some(Value::Bool(true)));
     assert_eq!(as_text(&as_array), Some(Value::Null), "as_text is left out when false");
+    let inside = format!("{folders}/responses/200/content/application~1json/examples/wrongInside");
+    assert!(detail(&inside, "invalid").contains("at /files: "), "the error is the JSON's, where inside it");
+    assert_eq!(as_text(&inside), Some(Value::Bool(true)));
     // Not JSON, and `example: null` on a schema without null.
     assert!(detail(&format!("{pets}/responses/200/content/application~1xml/example"), "skipped")
         .contains("application/xml"));
@@ -80,7 +83,7 @@ fn every_outcome_is_reported() {
     );
     let failed = outcome(&format!("{body}/localhost"));
     assert_eq!(failed["detail"]["cause"], "Rules", "{failed}");
-    assert_eq!(examples.len(), 16, "{doc:#}");
+    assert_eq!(examples.len(), 17, "{doc:#}");
     let untyped: Vec<(&str, &str)> = doc["untyped"]
         .as_array()
         .expect("untyped")
@@ -103,10 +106,10 @@ fn every_outcome_is_reported() {
     let as_text = format!("ok        {folders}/requestBody/content/application~1json/example (the JSON in its string)");
     assert!(stdout.contains(&as_text), "{stdout}");
     assert!(
-        stdout.contains("| outcomes.yaml | 16 | 11 | 9 (2 untyped) | 3 | 81.8% | 3 | 2 | breaks the generated rules: 1, does not parse: 1 | free-form object: 1, no schema: 1 |"),
+        stdout.contains("| outcomes.yaml | 17 | 11 | 9 (2 untyped) | 3 | 81.8% | 4 | 2 | breaks the generated rules: 1, does not parse: 1 | free-form object: 1, no schema: 1 |"),
         "{stdout}"
     );
-    assert!(stdout.contains("9 of 11 valid examples round-trip (81.8%); 3 invalid, 2 skipped"), "{stdout}");
+    assert!(stdout.contains("9 of 11 valid examples round-trip (81.8%); 4 invalid, 2 skipped"), "{stdout}");
 
     // CI gates, in the same work directory (its dependencies are built): a document whose only
     // failure is its own invalid example passes, unless --strict; one without examples says so.
