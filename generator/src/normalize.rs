@@ -11,7 +11,7 @@
 //! and `x-` extensions are data and are never touched.
 
 use crate::{pointer, repair};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
@@ -69,6 +69,7 @@ pub fn normalize(doc: &mut Value) -> Vec<Note> {
     if let Some(Value::Object(c)) = root.get_mut("components") {
         n.unplaced = repair::component_params(c, &mut n.notes);
     }
+    n.component_names = repair::component_names(root.get("components"));
     walk(Kind::Doc, doc, "", 0, &mut |kind, v, ptr, too_deep| n.visit(kind, v, ptr, too_deep));
     if n.left_out {
         repair::drop_left_out(doc);
@@ -188,6 +189,8 @@ struct Normalizer {
     unplaced: HashMap<String, repair::Unplaced>,
     /// Whether a parameter was left out (its placeholder is removed after the walk).
     left_out: bool,
+    /// The entries of each `components` section, for a `$ref` filed under the wrong one.
+    component_names: HashMap<String, HashSet<String>>,
 }
 
 impl Normalizer {
@@ -199,6 +202,15 @@ impl Normalizer {
     fn visit(&mut self, kind: Kind, v: &mut Value, ptr: &str, too_deep: bool) {
         if too_deep {
             return self.note(ptr, format!("nested deeper than {MAX_DEPTH} levels; left as is"));
+        }
+        let section = match kind {
+            Kind::Schema => Some("schemas"),
+            Kind::Response => Some("responses"),
+            Kind::Body => Some("requestBodies"),
+            _ => None,
+        };
+        if let Some(section) = section {
+            repair::misfiled_ref(v, section, &self.component_names, ptr, &mut self.notes);
         }
         if kind == Kind::Schema {
             self.schema(v, ptr);

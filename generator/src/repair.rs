@@ -9,7 +9,7 @@
 use crate::error::HELP;
 use crate::normalize::{Kind, Note};
 use crate::pointer;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
@@ -399,6 +399,42 @@ pub(crate) fn drop_left_out(doc: &mut Value) {
     });
 }
 
+/// The names in each `components` section a `$ref` may be misfiled into: `section → names`.
+pub(crate) fn component_names(components: Option<&Value>) -> HashMap<String, HashSet<String>> {
+    let sections = components.and_then(Value::as_object).into_iter().flatten();
+    sections.map(|(k, v)| (k.clone(), v.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default())).collect()
+}
+
+/// A `$ref` at the position of a schema (`section` `schemas`), response, parameter or request
+/// body that names an entry of another section, `#/components/responses/Status` where a schema
+/// belongs, is read as the entry of the same name in the section the position calls for, when
+/// there is one: the name says which object was meant, the section is the slip (seen in
+/// rumble.run and swaggerhub.com). Without such an entry it is left for the build to report.
+pub(crate) fn misfiled_ref(
+    v: &mut Value,
+    section: &str,
+    names: &HashMap<String, HashSet<String>>,
+    ptr: &str,
+    notes: &mut Vec<Note>,
+) {
+    let Some(Value::String(reference)) = v.get_mut("$ref") else { return };
+    let Some((other, name)) = reference.strip_prefix("#/components/").and_then(|r| r.split_once('/')) else {
+        return;
+    };
+    if other == section
+        || name.contains('/')
+        || !names.get(section).is_some_and(|n| n.contains(&pointer::unescape(name)))
+    {
+        return;
+    }
+    let meant = format!("#/components/{section}/{name}");
+    let message = format!(
+        "$ref `{reference}` names an entry of components/{other} where one of components/{section} belongs: read as `{meant}`"
+    );
+    *reference = meant;
+    note(notes, pointer::child(ptr, "$ref"), message);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,6 +489,50 @@ mod tests {
             (&c[0]["schema"], &c[1]["schema"]),
             (&json!({ "type": "integer", "minimum": 1 }), &json!({ "type": "string" }))
         );
+        serde_json::from_value::<openapiv3::OpenAPI>(doc).expect("the repaired document loads");
+    }
+
+    /// A `$ref` into the wrong section of `components` is read as the entry of the same name in
+    /// the right one, where there is one; otherwise it is left for the build to report.
+    #[test]
+    fn references_filed_under_another_section() {
+        let json =
+            |schema: Value| json!({ "description": "d", "content": { "application/json": { "schema": schema } } });
+        let mut doc = json!({
+            "openapi": "3.0.3", "info": { "title": "t", "version": "1" },
+            "paths": { "/a": { "post": {
+                "requestBody": { "$ref": "#/components/schemas/New" },
+                "responses": {
+                    "200": json(json!({ "$ref": "#/components/responses/Status" })),
+                    "400": { "$ref": "#/components/schemas/Bad" },
+                    "404": { "$ref": "#/components/schemas/Status" },
+                    "500": json(json!({ "$ref": "#/components/responses/Gone" }))
+                } } } },
+            "components": {
+                "schemas": { "Status": { "type": "string" }, "Bad": { "description": "not a schema" },
+                             "New": { "type": "object" } },
+                "responses": { "Status": { "description": "a status" }, "Bad": { "description": "bad request" },
+                               "Gone": { "description": "no schema of this name" } },
+                "requestBodies": { "New": json(json!({ "$ref": "#/components/schemas/New" })) }
+            }
+        });
+        let notes = crate::normalize::normalize(&mut doc);
+        let notes: Vec<(&str, &str)> = notes.iter().map(|n| (n.pointer.as_str(), n.message.as_str())).collect();
+        let content = "content/application~1json/schema/$ref";
+        assert_eq!(
+            notes,
+            [
+                ("/paths/~1a/post/requestBody/$ref", "$ref `#/components/schemas/New` names an entry of components/schemas where one of components/requestBodies belongs: read as `#/components/requestBodies/New`"),
+                (&*format!("/paths/~1a/post/responses/200/{content}"), "$ref `#/components/responses/Status` names an entry of components/responses where one of components/schemas belongs: read as `#/components/schemas/Status`"),
+                ("/paths/~1a/post/responses/400/$ref", "$ref `#/components/schemas/Bad` names an entry of components/schemas where one of components/responses belongs: read as `#/components/responses/Bad`"),
+                ("/paths/~1a/post/responses/404/$ref", "$ref `#/components/schemas/Status` names an entry of components/schemas where one of components/responses belongs: read as `#/components/responses/Status`"),
+            ]
+        );
+        let responses = &doc["paths"]["/a"]["post"]["responses"];
+        assert_eq!(responses["200"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Status");
+        assert_eq!(responses["400"]["$ref"], "#/components/responses/Bad");
+        // No schema `Gone` to read it as: left as written (the build skips the operation, saying why).
+        assert_eq!(responses["500"]["content"]["application/json"]["schema"]["$ref"], "#/components/responses/Gone");
         serde_json::from_value::<openapiv3::OpenAPI>(doc).expect("the repaired document loads");
     }
 
