@@ -70,6 +70,7 @@ pub fn normalize(doc: &mut Value) -> Vec<Note> {
         n.unplaced = repair::component_params(c, &mut n.notes);
     }
     n.component_names = repair::component_names(root.get("components"));
+    n.component_params = repair::component_param_names(root.get("components"));
     walk(Kind::Doc, doc, "", 0, &mut |kind, v, ptr, too_deep| n.visit(kind, v, ptr, too_deep));
     if n.left_out {
         repair::drop_left_out(doc);
@@ -191,6 +192,8 @@ struct Normalizer {
     left_out: bool,
     /// The entries of each `components` section, for a `$ref` filed under the wrong one.
     component_names: HashMap<String, HashSet<String>>,
+    /// `#/components/parameters/X` → its name and place.
+    component_params: HashMap<String, (String, String)>,
 }
 
 impl Normalizer {
@@ -229,7 +232,10 @@ impl Normalizer {
                 }
             }
             Kind::Components => self.drop_mutual_tls(map, ptr),
-            Kind::PathItem => self.left_out |= repair::path_item(map, ptr, &self.unplaced, &mut self.notes),
+            Kind::PathItem => {
+                self.left_out |= repair::path_item(map, ptr, &self.unplaced, &mut self.notes);
+                repair::query_in_path_key(map, ptr, &self.component_params, &mut self.notes);
+            }
             _ => {}
         }
     }

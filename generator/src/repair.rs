@@ -399,6 +399,72 @@ pub(crate) fn drop_left_out(doc: &mut Value) {
     });
 }
 
+/// The parameters `components.parameters` declares: `#/components/parameters/X` → its name
+/// and place (`in`).
+pub(crate) fn component_param_names(components: Option<&Value>) -> HashMap<String, (String, String)> {
+    let params = components.and_then(|c| c.get("parameters")).and_then(Value::as_object).into_iter().flatten();
+    params.filter_map(|(k, p)| Some((pointer::child("#/components/parameters", k), name_and_place(p)?))).collect()
+}
+
+fn name_and_place(p: &Value) -> Option<(String, String)> {
+    let place = p.get("in").and_then(Value::as_str).unwrap_or_default();
+    Some((p.get("name")?.as_str()?.to_string(), place.to_string()))
+}
+
+/// A path key with a query string of `name={name}` pairs (`/rides?page={page}`) declares those
+/// parameters even where no parameter object does: each one that no parameter of the path item
+/// (or of every one of its operations) names is added to the path item as a required string
+/// parameter. It is a query parameter, so that the query string can leave the path template
+/// (the build does that), unless the document fills another variable of that query string with
+/// a path parameter: then it is one too, and the template keeps the query string, as the
+/// document reads it. A query string of any other shape is left for the build to report.
+pub(crate) fn query_in_path_key(
+    item: &mut Map<String, Value>,
+    ptr: &str,
+    component_params: &HashMap<String, (String, String)>,
+    notes: &mut Vec<Note>,
+) {
+    let path = pointer::tokens(ptr).last().unwrap_or_default();
+    let Some((_, query)) = path.split_once('?') else { return };
+    let mut variables = Vec::new();
+    for pair in query.split('&') {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match value.strip_prefix('{').and_then(|v| v.strip_suffix('}')) {
+            Some(var) if var == name && !var.is_empty() => variables.push(var.to_string()),
+            _ => return,
+        }
+    }
+    let declared = |params: Option<&Value>| -> Vec<(String, String)> {
+        let params = params.and_then(Value::as_array).into_iter().flatten();
+        params
+            .filter_map(|p| match p.get("$ref").and_then(Value::as_str) {
+                Some(r) => component_params.get(r).cloned(),
+                None => name_and_place(p),
+            })
+            .collect()
+    };
+    let shared = declared(item.get("parameters"));
+    let ops: Vec<Vec<(String, String)>> =
+        METHODS.iter().filter_map(|m| item.get(*m)).map(|op| declared(op.get("parameters"))).collect();
+    let names = |list: &[(String, String)], v: &str| list.iter().any(|(n, _)| n == v);
+    let missing: Vec<&String> =
+        variables.iter().filter(|v| !names(&shared, v) && ops.iter().any(|own| !names(own, v))).collect();
+    if missing.is_empty() {
+        return;
+    }
+    let in_path = |list: &[(String, String)]| list.iter().any(|(n, at)| at == "path" && variables.contains(n));
+    let place = if in_path(&shared) || ops.iter().any(|own| in_path(own)) { "path" } else { "query" };
+    let list = item.entry("parameters").or_insert_with(|| json!([]));
+    let Value::Array(list) = list else { return };
+    for var in missing {
+        list.push(json!({ "name": var, "in": place, "required": true, "schema": { "type": "string" } }));
+        let message = format!(
+            "the path's query string names `{{{var}}}`, which no parameter declares: read as a required string {place} parameter `{var}`"
+        );
+        note(notes, ptr.to_string(), message);
+    }
+}
+
 /// The names in each `components` section a `$ref` may be misfiled into: `section → names`.
 pub(crate) fn component_names(components: Option<&Value>) -> HashMap<String, HashSet<String>> {
     let sections = components.and_then(Value::as_object).into_iter().flatten();
@@ -533,6 +599,42 @@ mod tests {
         assert_eq!(responses["400"]["$ref"], "#/components/responses/Bad");
         // No schema `Gone` to read it as: left as written (the build skips the operation, saying why).
         assert_eq!(responses["500"]["content"]["application/json"]["schema"]["$ref"], "#/components/responses/Gone");
+        serde_json::from_value::<openapiv3::OpenAPI>(doc).expect("the repaired document loads");
+    }
+
+    /// A query string in a path key declares its `name={name}` variables: the ones no parameter
+    /// names become query parameters, or path parameters where the document fills the others so.
+    #[test]
+    fn query_strings_in_path_keys_declare_their_variables() {
+        let p =
+            |name: &str, at: &str| json!({ "name": name, "in": at, "required": true, "schema": { "type": "string" } });
+        let get = |params: Value| json!({ "get": { "parameters": params, "responses": {} } });
+        let mut doc = json!({
+            "openapi": "3.0.3", "info": { "title": "t", "version": "1" },
+            "paths": {
+                "/rides?page={page}&size={size}": get(json!([{ "$ref": "#/components/parameters/Size" }])),
+                "/icons?term={term}&amount={amount}": get(json!([p("amount", "path")])),
+                "/files?filename={filename}": get(json!([p("filename", "path")])),
+                "/fixed?format=json": get(json!([])),
+                "/renamed?q={query}": get(json!([]))
+            },
+            "components": { "parameters": { "Size": p("size", "query") } }
+        });
+        let notes = crate::normalize::normalize(&mut doc);
+        let notes: Vec<(&str, &str)> = notes.iter().map(|n| (n.pointer.as_str(), n.message.as_str())).collect();
+        assert_eq!(
+            notes,
+            [
+                ("/paths/~1rides?page={page}&size={size}", "the path's query string names `{page}`, which no parameter declares: read as a required string query parameter `page`"),
+                ("/paths/~1icons?term={term}&amount={amount}", "the path's query string names `{term}`, which no parameter declares: read as a required string path parameter `term`"),
+            ]
+        );
+        let paths = &doc["paths"];
+        assert_eq!(paths["/rides?page={page}&size={size}"]["parameters"], json!([p("page", "query")]));
+        assert_eq!(paths["/icons?term={term}&amount={amount}"]["parameters"], json!([p("term", "path")]));
+        for untouched in ["/files?filename={filename}", "/fixed?format=json", "/renamed?q={query}"] {
+            assert_eq!(paths[untouched].get("parameters"), None, "{untouched}");
+        }
         serde_json::from_value::<openapiv3::OpenAPI>(doc).expect("the repaired document loads");
     }
 

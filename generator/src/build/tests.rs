@@ -270,7 +270,13 @@ fn a_query_string_in_the_path_key_is_left_to_the_query_parameters() {
     assert_eq!((op.name.as_str(), op.path.as_str()), ("search_articles", "/search/articles"));
     assert_eq!(op.segments, [Segment::Lit("/search/articles".into())]);
     assert!(warnings.iter().any(|w| w.contains("`?query={query}` in the path is left out")), "{warnings:?}");
-    // Without a query parameter of that name, the variable stays unexplained: skipped, as before.
-    assert_eq!(api.operations.len(), 1);
-    assert!(warnings.iter().any(|w| w.contains("`{mode}` has no path parameter")), "{warnings:?}");
+    // Without a parameter of that name, the query string declares it (the repair): a required
+    // string query parameter, and the query string leaves the template all the same.
+    assert_eq!(api.operations.len(), 2);
+    let other = &api.operations[1];
+    assert_eq!((other.name.as_str(), other.path.as_str()), ("other", "/other"));
+    let params: Vec<(&str, &crate::model::ParamLocation, bool)> =
+        other.params.iter().map(|p| (p.name.as_str(), &p.location, p.required)).collect();
+    assert_eq!(params, [("mode", &crate::model::ParamLocation::Query, true)]);
+    assert!(warnings.iter().any(|w| w.contains("names `{mode}`, which no parameter declares")), "{warnings:?}");
 }
