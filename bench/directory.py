@@ -21,6 +21,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare import PEER_BIN, REPO, TOOLS_DIR, crate_name, finish_crate, first_error_line, gen_command, run  # noqa: E402
@@ -61,7 +62,19 @@ def declared_operations(path: Path) -> int:
     paths = doc.get("paths") if isinstance(doc, dict) else None
     if not isinstance(paths, dict):
         return 0
-    return sum(1 for item in paths.values() if isinstance(item, dict) for m in item if m in METHODS)
+    def item(value, depth=0):
+        # A path item may be a `$ref` to another one in the document (`#/paths/~1ip-address`, as
+        # bundlers write): it declares what that one does. Other files are not followed here.
+        ref = value.get("$ref") if isinstance(value, dict) else None
+        if isinstance(ref, str) and ref.startswith("#/") and depth < 8:
+            target = doc
+            for token in ref[2:].split("/"):
+                token = unquote(token).replace("~1", "/").replace("~0", "~")
+                target = target.get(token) if isinstance(target, dict) else None
+            return item(target, depth + 1)
+        return value if isinstance(value, dict) else {}
+
+    return sum(1 for value in paths.values() for m in item(value) if m in METHODS)
 
 
 def cause(message: str) -> str:
