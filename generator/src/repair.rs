@@ -471,11 +471,12 @@ pub(crate) fn component_names(components: Option<&Value>) -> HashMap<String, Has
     sections.map(|(k, v)| (k.clone(), v.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default())).collect()
 }
 
-/// A `$ref` at the position of a schema (`section` `schemas`), response, parameter or request
-/// body that names an entry of another section, `#/components/responses/Status` where a schema
-/// belongs, is read as the entry of the same name in the section the position calls for, when
-/// there is one: the name says which object was meant, the section is the slip (seen in
-/// rumble.run and swaggerhub.com). Without such an entry it is left for the build to report.
+/// A `$ref` at the position of a schema, response or request body (`section`: `schemas`,
+/// `responses`, `requestBodies`) that names an entry of another section,
+/// `#/components/responses/Status` where a schema belongs, is read as the entry of the same name
+/// in `section`, when there is one: the name says which object was meant, the section is the
+/// slip (seen in rumble.run and swaggerhub.com). Without such an entry it is left for the build
+/// to report. Parameters are left out: the walk does not tell them from headers.
 pub(crate) fn misfiled_ref(
     v: &mut Value,
     section: &str,
